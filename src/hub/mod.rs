@@ -1,0 +1,465 @@
+//! The hub: where the pure broker meets the network and the database.
+//!
+//! One tokio task owns the [`Broker`](crate::broker::Broker) (see [`driver`]). Everything
+//! that changes routing (a new contact, an agent going available, an accept, a hang-up)
+//! is sent to that task as a command; the task feeds it to the broker with the current
+//! time, then carries out the broker's outputs in order: it writes the database (status,
+//! system messages) and pushes [`Event`]s to the live connections. The task also wakes
+//! for offer timeouts (`poll_timeout`), pushes queue positions at most once a second, and
+//! marks residents who left while waiting as abandoned.
+//!
+//! Chat messages do not pass through the broker task: [`Hub::send_message`] stores the
+//! message (the acknowledgement waits for the commit) and fans it out to the live
+//! connections of that conversation, in sequence order, under a per-conversation lock.
+//!
+//! Connections register here ([`Hub::connect_resident`], [`Hub::connect_staff`]) and get
+//! a bounded channel of events. A connection that does not keep up (its channel is full)
+//! is dropped, so one slow client never stalls the others; it reconnects and resumes from
+//! its last sequence number.
+
+mod driver;
+mod live;
+
+pub use live::{ConnId, Event, QueueFigures, StatusInfo};
+
+use crate::broker::{self, Broker, BrokerConfig, BrokerError, ContactId, Input, Millis, StaffId};
+use crate::config::Config;
+use crate::store::{Appended, Conversation, NewMessage, Sender, Store, StoreError};
+use live::Live;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, oneshot};
+
+/// Bound of each connection's event channel.
+pub const CONNECTION_QUEUE: usize = 512;
+
+/// Why a hub call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("broker refused: {0}")]
+    Broker(#[from] BrokerError),
+    #[error("the conversation is closed")]
+    Closed,
+    #[error("not allowed")]
+    NotAllowed,
+    #[error("the hub is shutting down")]
+    ShuttingDown,
+}
+
+/// Who ended a conversation (stored, and shown as a system message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndedBy {
+    Resident,
+    Agent(StaffId),
+    System,
+}
+
+/// Settings the hub needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct HubSettings {
+    pub resident_grace: Duration,
+    pub resident_idle: Duration,
+    pub staff_grace: Duration,
+    pub default_chat_capacity: u8,
+}
+
+impl HubSettings {
+    /// Extracts the hub's settings.
+    pub fn from_config(c: &Config) -> HubSettings {
+        HubSettings {
+            resident_grace: Duration::from_secs(c.chat.resident_grace_secs),
+            resident_idle: Duration::from_secs(c.chat.resident_idle_secs),
+            staff_grace: Duration::from_secs(c.staff.disconnect_grace_secs),
+            default_chat_capacity: c.broker.default_chat_capacity,
+        }
+    }
+}
+
+type Query = Box<dyn FnOnce(&Broker, Millis) + Send>;
+
+enum Cmd {
+    Input {
+        input: Input,
+        by: EndedBy,
+        reply: oneshot::Sender<Result<(), BrokerError>>,
+    },
+    Query(Query),
+    Shutdown(oneshot::Sender<()>),
+}
+
+/// Shared handle; cheap to clone.
+#[derive(Clone)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    settings: HubSettings,
+    cmd: mpsc::UnboundedSender<Cmd>,
+    live: Mutex<Live>,
+    conv_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Broker configuration from Loket's configuration.
+pub fn broker_config(c: &Config) -> BrokerConfig {
+    BrokerConfig {
+        offer_timeout_ms: c.broker.offer_timeout_secs * 1000,
+        retry_cooldown_ms: c.broker.retry_cooldown_secs * 1000,
+        default_handle_time_ms: c.broker.default_handle_time_secs * 1000,
+        ..BrokerConfig::default()
+    }
+}
+
+/// Current wall-clock time for the broker.
+pub fn now_millis() -> Millis {
+    u64::try_from(crate::store::now_ms()).unwrap_or(0)
+}
+
+impl Hub {
+    /// Starts the broker task, restoring queues and open conversations from the store.
+    pub async fn start(
+        store: Store,
+        broker_config: BrokerConfig,
+        settings: HubSettings,
+    ) -> Result<Hub, HubError> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let hub = Hub {
+            inner: Arc::new(Inner {
+                store: store.clone(),
+                settings,
+                cmd: tx,
+                live: Mutex::new(Live::default()),
+                conv_locks: Mutex::new(HashMap::new()),
+            }),
+        };
+        let mut broker = Broker::new(broker_config);
+        let now = now_millis();
+        for q in store.queues().await? {
+            hub.live(|l| l.set_queue_name(q.id, &q.name_nl, &q.name_en));
+            broker.handle_input(
+                now,
+                Input::DefineQueue {
+                    queue: broker::QueueId(q.id),
+                    channel: to_broker_channel(q.channel),
+                },
+            )?;
+        }
+        let restored = driver::restore(&hub, &mut broker, now).await?;
+        if restored > 0 {
+            tracing::info!(restored, "restored open conversations to their queues");
+        }
+        tokio::spawn(driver::run(hub.clone(), broker, rx));
+        Ok(hub)
+    }
+
+    /// The store behind this hub.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Hub settings.
+    pub fn settings(&self) -> &HubSettings {
+        &self.inner.settings
+    }
+
+    /// Stops the broker task (after the commands already queued).
+    pub async fn shutdown(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.inner.cmd.send(Cmd::Shutdown(tx)).is_ok() {
+            let _ = rx.await;
+        }
+    }
+
+    /// Feeds one input to the broker and waits until its outputs were carried out.
+    pub async fn input(&self, input: Input, by: EndedBy) -> Result<(), HubError> {
+        let (reply, rx) = oneshot::channel();
+        self.inner
+            .cmd
+            .send(Cmd::Input { input, by, reply })
+            .map_err(|_| HubError::ShuttingDown)?;
+        Ok(rx.await.map_err(|_| HubError::ShuttingDown)??)
+    }
+
+    /// Runs a read-only query against the broker's current state.
+    pub async fn query<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Broker, Millis) -> R + Send + 'static,
+    ) -> Result<R, HubError> {
+        let (tx, rx) = oneshot::channel();
+        let q: Query = Box::new(move |b, now| {
+            let _ = tx.send(f(b, now));
+        });
+        self.inner
+            .cmd
+            .send(Cmd::Query(q))
+            .map_err(|_| HubError::ShuttingDown)?;
+        rx.await.map_err(|_| HubError::ShuttingDown)
+    }
+
+    // ----- residents ----------------------------------------------------------------------
+
+    /// Puts a newly created conversation in its queue.
+    pub async fn contact_created(&self, conv: &Conversation) -> Result<(), HubError> {
+        self.live(|l| l.open_conversation(conv.id, None));
+        self.input(
+            Input::ContactCreated {
+                contact: ContactId(conv.id),
+                queue: broker::QueueId(conv.queue_id),
+                priority: u8::try_from(conv.priority).unwrap_or(0),
+                arrived_at: u64::try_from(conv.created_at).unwrap_or(0),
+                front: false,
+            },
+            EndedBy::System,
+        )
+        .await
+    }
+
+    /// Notes that the resident loaded a page of their conversation (keeps their place).
+    pub fn resident_seen(&self, conv: i64) {
+        self.live(|l| l.resident_seen(conv, Instant::now()));
+    }
+
+    /// The resident leaves: abandoned while waiting, ended when in conversation.
+    pub async fn resident_leave(&self, conv: i64) -> Result<(), HubError> {
+        match self
+            .input(
+                Input::ContactLeft {
+                    contact: ContactId(conv),
+                },
+                EndedBy::Resident,
+            )
+            .await
+        {
+            Err(HubError::Broker(BrokerError::UnknownContact(_))) => Err(HubError::Closed),
+            other => other,
+        }
+    }
+
+    /// Registers a resident's live connection to `conv`.
+    pub fn connect_resident(
+        &self,
+        conv: i64,
+    ) -> Result<(ConnId, mpsc::Receiver<Arc<Event>>), HubError> {
+        let (tx, rx) = mpsc::channel(CONNECTION_QUEUE);
+        let id = self
+            .live(|l| l.add_resident_conn(conv, tx))
+            .ok_or(HubError::Closed)?;
+        Ok((id, rx))
+    }
+
+    /// Removes a resident's live connection.
+    pub fn disconnect_resident(&self, conv: i64, id: ConnId) {
+        self.live(|l| l.remove_resident_conn(conv, id, Instant::now()));
+    }
+
+    /// Is the conversation open (waiting or active)?
+    pub fn is_open(&self, conv: i64) -> bool {
+        self.live(|l| l.is_open(conv))
+    }
+
+    /// The agent holding `conv`, if any.
+    pub fn agent_of(&self, conv: i64) -> Option<i64> {
+        self.live(|l| l.agent_of(conv))
+    }
+
+    /// Current status of a resident's conversation, with queue position when waiting.
+    pub async fn status_of(&self, conv: &Conversation) -> Result<StatusInfo, HubError> {
+        let id = conv.id;
+        let pos = self
+            .query(move |b, _| b.position(ContactId(id)).map(|p| (p.position, p.estimated_wait_ms)))
+            .await?;
+        Ok(StatusInfo {
+            status: conv.status,
+            position: pos.map(|p| p.0),
+            wait_ms: pos.and_then(|p| p.1),
+            agent_name: conv.agent_name.clone(),
+        })
+    }
+
+    // ----- staff ------------------------------------------------------------------------------
+
+    /// Registers (or refreshes) a staff member with the broker: skills and capacity.
+    pub async fn staff_online(&self, user: &crate::store::User) -> Result<(), HubError> {
+        let skills = self.inner.store.user_skills(user.id).await?;
+        let cap = u8::try_from(user.chat_capacity)
+            .unwrap_or(self.inner.settings.default_chat_capacity)
+            .max(1);
+        self.live(|l| l.set_staff_name(user.id, &user.display_name));
+        self.input(
+            Input::StaffOnline {
+                staff: StaffId(user.id),
+                skills: skills.into_iter().map(broker::QueueId).collect(),
+                chat_capacity: cap,
+                video_capacity: 1,
+            },
+            EndedBy::System,
+        )
+        .await
+    }
+
+    /// Registers a console connection of a staff member.
+    pub fn connect_staff(&self, staff: i64) -> (ConnId, mpsc::Receiver<Arc<Event>>) {
+        let (tx, rx) = mpsc::channel(CONNECTION_QUEUE);
+        let id = self.live(|l| l.add_staff_conn(staff, tx));
+        (id, rx)
+    }
+
+    /// Removes a console connection; when it was the last one, the staff member is
+    /// treated as disconnected after the grace period unless a new connection arrives.
+    pub fn disconnect_staff(&self, staff: i64, id: ConnId) {
+        let generation = self.live(|l| l.remove_staff_conn(staff, id));
+        if let Some(generation) = generation {
+            let hub = self.clone();
+            let grace = self.inner.settings.staff_grace;
+            tokio::spawn(async move {
+                tokio::time::sleep(grace).await;
+                if hub.live(|l| l.staff_gone_since(staff, generation)) {
+                    tracing::info!(staff, "staff connection lost; requeueing their contacts");
+                    let _ = hub
+                        .input(
+                            Input::StaffDisconnected {
+                                staff: StaffId(staff),
+                            },
+                            EndedBy::System,
+                        )
+                        .await;
+                }
+            });
+        }
+    }
+
+    /// Logout: the staff member leaves at once.
+    pub async fn staff_logout(&self, staff: i64) {
+        match self
+            .input(
+                Input::StaffDisconnected {
+                    staff: StaffId(staff),
+                },
+                EndedBy::System,
+            )
+            .await
+        {
+            Ok(()) | Err(HubError::Broker(BrokerError::UnknownStaff(_))) => {}
+            Err(e) => tracing::warn!(staff, error = %e, "logout: broker refused disconnect"),
+        }
+    }
+
+    /// An agent ends a conversation they hold.
+    pub async fn agent_end(&self, conv: i64, staff: i64) -> Result<(), HubError> {
+        if self.agent_of(conv) != Some(staff) {
+            return Err(HubError::NotAllowed);
+        }
+        self.input(
+            Input::ConversationEnded {
+                contact: ContactId(conv),
+            },
+            EndedBy::Agent(StaffId(staff)),
+        )
+        .await
+    }
+
+    // ----- messages -----------------------------------------------------------------------
+
+    /// Stores a message, then delivers it to everyone connected to the conversation.
+    /// Returns only after the message is committed.
+    pub async fn send_message(
+        &self,
+        conv: i64,
+        sender: Sender,
+        sender_name: &str,
+        body: &str,
+        client_id: Option<&str>,
+    ) -> Result<Appended, HubError> {
+        if !self.is_open(conv) {
+            return Err(HubError::Closed);
+        }
+        self.append_and_broadcast(conv, sender, sender_name, body, client_id)
+            .await
+    }
+
+    pub(crate) async fn append_and_broadcast(
+        &self,
+        conv: i64,
+        sender: Sender,
+        sender_name: &str,
+        body: &str,
+        client_id: Option<&str>,
+    ) -> Result<Appended, HubError> {
+        let lock = {
+            let mut locks = self
+                .inner
+                .conv_locks
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            locks.entry(conv).or_default().clone()
+        };
+        let _guard = lock.lock().await;
+        let appended = self
+            .inner
+            .store
+            .append_message(&NewMessage {
+                conversation_id: conv,
+                sender,
+                sender_name,
+                body,
+                client_id,
+            })
+            .await?;
+        if !appended.duplicate {
+            let event = Arc::new(Event::Message {
+                conversation: conv,
+                message: appended.message.clone(),
+            });
+            self.live(|l| l.to_conversation(conv, &event, true));
+        }
+        Ok(appended)
+    }
+
+    /// Typing indicator from one side to the other.
+    pub fn typing(&self, conv: i64, from_resident: bool, who: &str, active: bool) {
+        let event = Arc::new(Event::Typing {
+            conversation: conv,
+            who: who.to_string(),
+            active,
+        });
+        self.live(|l| {
+            if from_resident {
+                l.to_agent_of(conv, &event);
+            } else {
+                l.to_residents(conv, &event);
+            }
+        });
+    }
+
+    /// Live figures of every queue.
+    pub async fn queue_figures(&self) -> Result<Vec<live::QueueFigures>, HubError> {
+        let hub = self.clone();
+        self.query(move |b, _| driver::queue_figures(&hub, b)).await
+    }
+
+    fn live<R>(&self, f: impl FnOnce(&mut Live) -> R) -> R {
+        let mut live = self.inner.live.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut live)
+    }
+
+    fn forget_lock(&self, conv: i64) {
+        let mut locks = self
+            .inner
+            .conv_locks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        locks.remove(&conv);
+    }
+}
+
+/// Store channel to broker channel.
+pub fn to_broker_channel(c: crate::store::Channel) -> broker::Channel {
+    match c {
+        crate::store::Channel::Chat => broker::Channel::Chat,
+        crate::store::Channel::Video => broker::Channel::Video,
+    }
+}

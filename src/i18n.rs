@@ -1,0 +1,417 @@
+//! Dutch and English text for every page, frame and system message.
+//!
+//! Dutch is the default; a visible link switches to English (a `loket_lang` cookie).
+//! Texts are looked up by key with [`T::s`]; texts with values use `{name}` placeholders
+//! filled by [`T::f`]. A unit test reads every template and fails when a key used there
+//! is missing in either language, so a page can never show a raw key.
+//! Write in plain language (B1): short sentences, everyday words.
+
+/// A supported language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Nl,
+    En,
+}
+
+impl Lang {
+    /// `nl` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses `nl`/`en`; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// Translator handed to templates as `t`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct T {
+    pub lang: Lang,
+}
+
+impl T {
+    /// Translator for `lang`.
+    pub fn new(lang: Lang) -> T {
+        T { lang }
+    }
+
+    /// The page language code.
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// The code of the language the switch leads to.
+    pub fn other_code(&self) -> &'static str {
+        match self.lang {
+            Lang::Nl => "en",
+            Lang::En => "nl",
+        }
+    }
+
+    /// The text for `key`; the key itself when unknown (a test prevents that).
+    pub fn s(&self, key: &str) -> &'static str {
+        lookup(self.lang, key).unwrap_or_else(|| {
+            tracing::warn!(key, "missing translation");
+            "?"
+        })
+    }
+
+    /// The text for `key` with `{name}` placeholders replaced.
+    pub fn f(&self, key: &str, args: &[(&str, &(dyn std::fmt::Display + Sync))]) -> String {
+        let mut out = self.s(key).to_string();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        out
+    }
+}
+
+/// System messages are stored as a key and one optional argument (`key|arg`) and
+/// rendered in the reader's language.
+pub fn system_message(key: &str, arg: &str) -> String {
+    if arg.is_empty() {
+        key.to_string()
+    } else {
+        format!("{key}|{arg}")
+    }
+}
+
+/// Renders a stored system message for a reader.
+pub fn render_system(t: T, stored: &str) -> String {
+    let (key, arg) = stored.split_once('|').unwrap_or((stored, ""));
+    if lookup(t.lang, key).is_none() {
+        return stored.to_string();
+    }
+    t.f(key, &[("name", &arg)])
+}
+
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    let (nl, en) = match key {
+        "nav.skip" => ("Naar de inhoud", "Skip to content"),
+        "nav.staff_area" => ("medewerkers", "staff"),
+        "nav.label" => ("Hoofdmenu", "Main menu"),
+        "nav.logout" => ("Uitloggen", "Log out"),
+        "nav.other_language" => ("English", "Nederlands"),
+        "nav.back_home" => ("Terug naar de startpagina", "Back to the home page"),
+        "footer.help_title" => ("Hulp nodig?", "Need help?"),
+        "footer.help_text" => (
+            "Lukt het niet via deze website? Bel ons op werkdagen van 9.00 tot 17.00 uur, of kom langs bij een van onze loketten.",
+            "Is this website not working for you? Call us on weekdays from 9:00 to 17:00, or visit one of our service desks.",
+        ),
+        "footer.home" => ("Contact", "Contact"),
+        "footer.staff_login" => ("Inloggen voor medewerkers", "Staff login"),
+        "error.title_prefix" => ("Fout:", "Error:"),
+        "error.summary_title" => ("Er is een probleem", "There is a problem"),
+        "error.prefix" => ("Fout:", "Error:"),
+        "error.not_found_h1" => ("Pagina niet gevonden", "Page not found"),
+        "error.not_found" => (
+            "Deze pagina bestaat niet (meer). Controleer het adres, of ga terug naar de startpagina.",
+            "This page does not exist. Check the address, or go back to the home page.",
+        ),
+        "error.conversation_not_found" => (
+            "Dit gesprek bestaat niet. Misschien is de link niet volledig gekopieerd, of is het gesprek al verwijderd.",
+            "This conversation does not exist. Perhaps the link was not copied in full, or the conversation has been deleted.",
+        ),
+        "error.forbidden_h1" => ("Geen toegang", "No access"),
+        "error.forbidden" => (
+            "U heeft geen toegang tot deze pagina.",
+            "You do not have access to this page.",
+        ),
+        "error.bad_request_h1" => ("Dat ging niet goed", "Something went wrong"),
+        "error.csrf" => (
+            "Het formulier was verlopen. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
+            "The form had expired. Go back, reload the page and try again.",
+        ),
+        "error.server_h1" => ("Er ging iets mis bij ons", "Something went wrong on our side"),
+        "error.server" => (
+            "Het is niet gelukt. Uw gegevens zijn niet verloren. Probeer het over een paar minuten opnieuw.",
+            "That did not work. Nothing you sent was lost. Please try again in a few minutes.",
+        ),
+        "error.too_large" => (
+            "Wat u stuurde is te groot.",
+            "What you sent is too large.",
+        ),
+        "role.agent" => ("medewerker", "agent"),
+        "role.interpreter" => ("tolk", "interpreter"),
+        "role.supervisor" => ("teamleider", "supervisor"),
+        "role.admin" => ("beheerder", "administrator"),
+        "home.title" => ("Contact", "Contact"),
+        "home.h1" => ("Contact met ons opnemen", "Contact us"),
+        "home.intro" => (
+            "Stel uw vraag aan een medewerker. Kies hoe u contact wilt.",
+            "Ask one of our employees. Choose how you want to get in touch.",
+        ),
+        "home.channels" => ("Kies hoe u contact wilt", "Choose how to contact us"),
+        "home.faq" => ("Veelgestelde vragen", "Frequently asked questions"),
+        "home.chat_action" => ("Start een chat", "Start a chat"),
+        "home.chat_unavailable" => (
+            "Er is nu niemand beschikbaar voor de chat. U kunt wel een chat starten: u komt dan in de wachtrij.",
+            "Nobody is available for chat right now. You can still start a chat: you will join the queue.",
+        ),
+        "wait.now" => ("Er is nu een medewerker beschikbaar.", "An employee is available now."),
+        "wait.minutes" => (
+            "Verwachte wachttijd: ongeveer {minutes} minuten.",
+            "Expected wait: about {minutes} minutes.",
+        ),
+        "wait.one_minute" => (
+            "Verwachte wachttijd: ongeveer 1 minuut.",
+            "Expected wait: about 1 minute.",
+        ),
+        "wait.unknown" => (
+            "Er is op dit moment geen medewerker beschikbaar. We kunnen niet zeggen hoe lang het duurt.",
+            "No employee is available at the moment. We cannot say how long it will take.",
+        ),
+        "wait.waiting_count" => (
+            "Er wachten nu {count} mensen.",
+            "{count} people are waiting now.",
+        ),
+        "start.title" => ("Chat met een medewerker", "Chat with an employee"),
+        "start.h1" => ("Chat met een medewerker", "Chat with an employee"),
+        "start.privacy" => (
+            "Deel geen gevoelige gegevens in de chat, zoals uw burgerservicenummer of bankrekeningnummer.",
+            "Do not share sensitive details in the chat, such as your citizen service number or bank account number.",
+        ),
+        "start.name" => ("Uw naam", "Your name"),
+        "start.topic" => ("Onderwerp", "Topic"),
+        "start.topic_none" => ("Kies een onderwerp", "Choose a topic"),
+        "start.question" => ("Uw vraag", "Your question"),
+        "start.submit" => ("Start de chat", "Start the chat"),
+        "start.error_question" => ("Vul uw vraag in.", "Enter your question."),
+        "start.error_name" => (
+            "Uw naam mag niet langer zijn dan 80 tekens.",
+            "Your name must be 80 characters or fewer.",
+        ),
+        "form.optional" => ("niet verplicht", "optional"),
+        "form.limit" => (
+            "Maximaal {max} tekens.",
+            "At most {max} characters.",
+        ),
+        "chat.title_waiting" => ("U wacht op een medewerker", "You are waiting for an employee"),
+        "chat.title_active" => ("Chat", "Chat"),
+        "chat.title_closed" => ("Gesprek beëindigd", "Conversation ended"),
+        "chat.you" => ("U", "You"),
+        "chat.connection_lost" => (
+            "De verbinding is verbroken. We proberen opnieuw te verbinden. Uw berichten gaan niet verloren.",
+            "The connection was lost. We are trying to reconnect. Your messages will not be lost.",
+        ),
+        "chat.connection_back" => ("De verbinding is hersteld.", "The connection is back."),
+        "chat.typing" => ("{name} is aan het typen...", "{name} is typing..."),
+        "chat.error_empty" => ("Typ eerst een bericht.", "Type a message first."),
+        "chat.error_too_long" => (
+            "Uw bericht is te lang: maximaal {max} tekens. Het is niet verstuurd.",
+            "Your message is too long: at most {max} characters. It was not sent.",
+        ),
+        "chat.error_closed" => (
+            "Dit gesprek is beëindigd. Uw bericht is niet verstuurd.",
+            "This conversation has ended. Your message was not sent.",
+        ),
+        "chat.sending" => ("Bezig met versturen...", "Sending..."),
+        "chat.send_failed" => (
+            "Uw bericht is nog niet verstuurd. We proberen het opnieuw zodra de verbinding terug is.",
+            "Your message has not been sent yet. We will try again as soon as the connection is back.",
+        ),
+        "chat.waiting_h1" => ("U wacht op een medewerker", "You are waiting for an employee"),
+        "chat.waiting_help" => (
+            "Houd deze pagina open. U kunt alvast meer informatie over uw vraag sturen.",
+            "Keep this page open. You can already send more information about your question.",
+        ),
+        "chat.position" => (
+            "U bent nummer {position} in de wachtrij.",
+            "You are number {position} in the queue.",
+        ),
+        "chat.active_h1" => ("U chat met {name}", "You are chatting with {name}"),
+        "chat.active_status" => ("{name} helpt u nu.", "{name} is helping you now."),
+        "chat.closed_h1" => ("Het gesprek is beëindigd", "The conversation has ended"),
+        "chat.ended_status" => (
+            "Dit gesprek is beëindigd. U kunt het gesprek bekijken, printen of downloaden.",
+            "This conversation has ended. You can view, print or download it.",
+        ),
+        "chat.abandoned_status" => (
+            "U bent gestopt met wachten. Uw vraag is bewaard in het overzicht hieronder.",
+            "You stopped waiting. Your question is kept in the transcript below.",
+        ),
+        "chat.transcript_view" => ("Gesprek bekijken en printen", "View and print the conversation"),
+        "chat.transcript_download" => ("Gesprek downloaden (tekstbestand)", "Download the conversation (text file)"),
+        "chat.new_chat" => ("Nieuwe chat starten", "Start a new chat"),
+        "chat.messages" => ("Berichten", "Messages"),
+        "chat.check_new" => ("Nieuwe berichten ophalen", "Check for new messages"),
+        "chat.your_message" => ("Uw bericht", "Your message"),
+        "chat.send" => ("Versturen", "Send"),
+        "chat.stop_waiting" => ("Stoppen met wachten", "Stop waiting"),
+        "chat.end" => ("Gesprek beëindigen", "End conversation"),
+        "chat.sender_system" => ("Loket", "Loket"),
+        "chat.sender_agent" => ("{name} (medewerker)", "{name} (employee)"),
+        "sys.agent_joined" => (
+            "{name} neemt deel aan het gesprek.",
+            "{name} has joined the conversation.",
+        ),
+        "sys.agent_lost" => (
+            "De verbinding met de medewerker is verbroken. U staat weer vooraan in de wachtrij. Het gesprek tot nu toe blijft bewaard.",
+            "The connection to the employee was lost. You are back at the front of the queue. The conversation so far is kept.",
+        ),
+        "sys.ended_by_resident" => (
+            "De inwoner heeft het gesprek beëindigd.",
+            "The resident ended the conversation.",
+        ),
+        "sys.ended_by_agent" => (
+            "{name} heeft het gesprek beëindigd.",
+            "{name} ended the conversation.",
+        ),
+        "sys.abandoned" => (
+            "Gestopt met wachten.",
+            "Stopped waiting.",
+        ),
+        "sys.restarted" => (
+            "Het systeem is opnieuw gestart. U staat weer in de wachtrij.",
+            "The system restarted. You are back in the queue.",
+        ),
+        "transcript.title" => ("Verslag van het gesprek", "Conversation transcript"),
+        "transcript.back" => ("Terug naar het gesprek", "Back to the conversation"),
+        "transcript.h1" => ("Verslag van het gesprek", "Conversation transcript"),
+        "transcript.org" => ("Organisatie", "Organisation"),
+        "transcript.started" => ("Gestart", "Started"),
+        "transcript.topic" => ("Onderwerp", "Topic"),
+        "transcript.status" => ("Status", "Status"),
+        "transcript.print_hint" => (
+            "Printen kan met de printfunctie van uw browser.",
+            "To print, use your browser's print function.",
+        ),
+        "status.waiting" => ("Wacht op een medewerker", "Waiting for an employee"),
+        "status.active" => ("In gesprek", "In conversation"),
+        "status.ended" => ("Beëindigd", "Ended"),
+        "status.abandoned" => ("Gestopt met wachten", "Stopped waiting"),
+        "login.title" => ("Inloggen voor medewerkers", "Staff login"),
+        "login.h1" => ("Inloggen voor medewerkers", "Staff login"),
+        "login.username" => ("Gebruikersnaam", "Username"),
+        "login.password" => ("Wachtwoord", "Password"),
+        "login.submit" => ("Inloggen", "Log in"),
+        "login.error_username" => ("Vul uw gebruikersnaam in.", "Enter your username."),
+        "login.error_password" => ("Vul uw wachtwoord in.", "Enter your password."),
+        "login.error_wrong" => (
+            "De gebruikersnaam of het wachtwoord klopt niet.",
+            "The username or password is not correct.",
+        ),
+        "login.error_throttled" => (
+            "Te veel mislukte pogingen. Wacht {seconds} seconden en probeer het opnieuw.",
+            "Too many failed attempts. Wait {seconds} seconds and try again.",
+        ),
+        "console.title" => ("Console", "Console"),
+        "console.h1" => ("Console", "Console"),
+        "console.presence" => ("Uw status", "Your status"),
+        "console.you_available" => (
+            "U bent beschikbaar: u krijgt nieuwe gesprekken aangeboden.",
+            "You are available: new conversations will be offered to you.",
+        ),
+        "console.you_away" => (
+            "U bent afwezig: u krijgt geen nieuwe gesprekken.",
+            "You are away: no new conversations will be offered to you.",
+        ),
+        "console.missed_offer" => (
+            "U heeft een aanbod niet op tijd aangenomen. Uw status is nu afwezig.",
+            "You did not accept an offer in time. Your status is now away.",
+        ),
+        "console.go_available" => ("Beschikbaar", "Available"),
+        "console.go_away" => ("Afwezig", "Away"),
+        "console.offers" => ("Aangeboden gesprekken", "Offered conversations"),
+        "console.no_offers" => ("Er zijn nu geen gesprekken voor u.", "No conversations are offered to you now."),
+        "console.new_offer" => ("Nieuw gesprek aangeboden: {name}", "New conversation offered: {name}"),
+        "console.offer_gone" => ("Het aanbod is vervallen.", "The offer is no longer available."),
+        "console.offer_title" => ("{name} via {queue}", "{name} via {queue}"),
+        "console.offer_meta" => (
+            "Onderwerp: {topic}. Aanbod vervalt om {time}.",
+            "Topic: {topic}. Offer expires at {time}.",
+        ),
+        "console.accept" => ("Aannemen", "Accept"),
+        "console.decline" => ("Weigeren", "Decline"),
+        "console.chats" => ("Mijn gesprekken ({count} van {max})", "My conversations ({count} of {max})"),
+        "console.no_chats" => ("U heeft nu geen gesprekken.", "You have no conversations now."),
+        "console.chat_title" => ("Gesprek met {name}", "Conversation with {name}"),
+        "console.chat_meta" => (
+            "Onderwerp: {topic}. Wachtrij: {queue}. Gestart om {time}.",
+            "Topic: {topic}. Queue: {queue}. Started at {time}.",
+        ),
+        "console.reply_to" => ("Antwoord aan", "Reply to"),
+        "console.end_chat" => ("Gesprek beëindigen", "End conversation"),
+        "console.wrapup" => ("Afronden", "Wrap up"),
+        "console.wrapup_topic" => ("Onderwerp van het gesprek", "Topic of the conversation"),
+        "console.wrapup_note" => ("Notitie", "Note"),
+        "console.wrapup_submit" => ("Afronden", "Wrap up"),
+        "console.wrapup_done" => ("Het gesprek is afgerond.", "The conversation is wrapped up."),
+        "console.accepted" => ("U heeft het gesprek aangenomen.", "You accepted the conversation."),
+        "console.offer_expired" => (
+            "Dit aanbod is niet meer beschikbaar.",
+            "This offer is no longer available.",
+        ),
+        "console.sent" => ("Uw bericht is verstuurd.", "Your message was sent."),
+        "console.queues" => ("Wachtrijen", "Queues"),
+        "console.queue" => ("Wachtrij", "Queue"),
+        "console.waiting" => ("Wachtend", "Waiting"),
+        "console.longest_wait" => ("Langste wachttijd", "Longest wait"),
+        "console.staff_available" => ("Beschikbare medewerkers", "Available staff"),
+        "console.refresh" => ("Console verversen", "Refresh the console"),
+        "console.anonymous" => ("Inwoner", "Resident"),
+        "console.no_topic" => ("geen", "none"),
+        "console.other_topic" => ("Anders", "Other"),
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::Nl => nl,
+        Lang::En => en,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `t.s("...")` in a template exists in both languages.
+    #[test]
+    fn templates_use_only_known_keys() {
+        let mut missing = Vec::new();
+        let mut checked = 0;
+        for entry in walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))) {
+            let text = std::fs::read_to_string(&entry).unwrap();
+            for part in text.split("t.s(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                checked += 1;
+                if lookup(Lang::Nl, key).is_none() || lookup(Lang::En, key).is_none() {
+                    missing.push(format!("{}: {key}", entry.display()));
+                }
+            }
+        }
+        assert!(checked > 50, "expected to check many keys, checked {checked}");
+        assert!(missing.is_empty(), "missing translations: {missing:?}");
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn placeholders_and_system_messages() {
+        let t = T::new(Lang::En);
+        assert_eq!(t.f("chat.position", &[("position", &3)]), "You are number 3 in the queue.");
+        let stored = system_message("sys.agent_joined", "Anna");
+        assert_eq!(render_system(T::new(Lang::Nl), &stored), "Anna neemt deel aan het gesprek.");
+        assert_eq!(render_system(t, "plain text"), "plain text");
+    }
+}

@@ -1,0 +1,24 @@
+//! Loket: an accessible contact portal and sign-language video gateway for public
+//! organisations.
+//!
+//! Where things live:
+//! - [`broker`]: the session broker, a pure state machine (queues, presence, capacity,
+//!   offers, routing, wait estimates). No I/O; time is passed in.
+//! - [`hub`]: drives the broker from one task, and fans events out to live connections.
+//! - [`store`]: everything on disk (SQLite through sqlx), behind one type.
+//! - [`web`]: HTTP pages, forms and WebSocket endpoints (axum, askama templates).
+//! - [`protocol`]: the versioned JSON WebSocket protocol (see `docs/protocol.md`).
+//! - [`auth`]: passwords, tokens, CSRF, login throttling.
+//! - [`i18n`]: Dutch and English text.
+//! - [`config`]: `loket.toml` and environment variables.
+//! - [`server`]: start-up, first-run admin account, demo data, clean shutdown.
+
+pub mod auth;
+pub mod broker;
+pub mod config;
+pub mod hub;
+pub mod i18n;
+pub mod protocol;
+pub mod server;
+pub mod store;
+pub mod web;

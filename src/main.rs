@@ -1,0 +1,218 @@
+//! The `loket` command: `serve` (the default), `user add|list`, `demo`, `routes`.
+
+use clap::{Parser, Subcommand};
+use loket::auth::hash_password;
+use loket::config::Config;
+use loket::store::{NewUser, Role, Store};
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "loket", version, about = "Accessible contact portal and sign-language video gateway")]
+struct Cli {
+    /// Configuration file (default: ./loket.toml when it exists).
+    #[arg(long, env = "LOKET_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve {
+        /// Seed demo data first (same as `loket demo`).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Seed example queues, topics, FAQ entries and staff (marked as demo data).
+    Demo,
+    /// Print every page route as JSON (for the accessibility suite).
+    Routes,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff account. The password comes from LOKET_PASSWORD or standard input.
+    Add {
+        /// Login name (letters, digits, . _ -).
+        name: String,
+        /// agent, interpreter, supervisor or admin.
+        #[arg(long)]
+        role: String,
+        /// Name shown to residents (default: the login name).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Queue slugs this person serves, comma separated (default by role:
+        /// agent = chat,video; interpreter = ngt).
+        #[arg(long, value_delimiter = ',')]
+        skills: Option<Vec<String>>,
+        /// Chats at once (default from the configuration, 3).
+        #[arg(long)]
+        capacity: Option<u8>,
+    },
+    /// List staff accounts.
+    List,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LOKET_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::Routes) = cli.command {
+        let routes: Vec<_> = loket::web::PAGE_ROUTES
+            .iter()
+            .map(|(p, d)| serde_json::json!({"path": p, "states": d}))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&routes)?);
+        return Ok(());
+    }
+    let config = Config::load(cli.config.as_deref(), |k| std::env::var(k).ok())?;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            if demo {
+                demo_seed(&config).await?;
+            }
+            loket::server::serve(config).await
+        }
+        Command::Demo => demo_seed(&config).await,
+        Command::User { command } => user(&config, command).await,
+        Command::Routes => Ok(()),
+    }
+}
+
+async fn demo_seed(config: &Config) -> anyhow::Result<()> {
+    let store = Store::open(&config.database_url).await?;
+    loket::server::ensure_admin(&store).await?;
+    let created = loket::server::seed_demo(&store).await?;
+    store.close().await;
+    println!("Demo data seeded (marked as demo).");
+    if !created.is_empty() {
+        println!(
+            "Demo staff accounts, all with password '{}': {}",
+            loket::server::DEMO_PASSWORD,
+            created.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn valid_username(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("LOKET_PASSWORD") {
+        return Ok(p);
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password: ");
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
+    let store = Store::open(&config.database_url).await?;
+    match command {
+        UserCommand::Add {
+            name,
+            role,
+            display_name,
+            skills,
+            capacity,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!("unknown role {role:?}: use agent, interpreter, supervisor or admin")
+            })?;
+            if !valid_username(&name) {
+                anyhow::bail!("a user name is 1-64 characters of letters, digits, '.', '_' or '-'");
+            }
+            let password = read_password()?;
+            if password.chars().count() < 10 {
+                anyhow::bail!("the password must be at least 10 characters");
+            }
+            let hash = hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let skills: Vec<String> = skills.unwrap_or_else(|| {
+                role.default_skills()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            });
+            let skill_refs: Vec<&str> = skills.iter().map(String::as_str).collect();
+            let display = display_name.unwrap_or_else(|| name.clone());
+            let result = store
+                .add_user(&NewUser {
+                    username: &name,
+                    display_name: &display,
+                    role,
+                    password_hash: &hash,
+                    chat_capacity: capacity.unwrap_or(config.broker.default_chat_capacity).max(1),
+                    skills: &skill_refs,
+                    is_demo: false,
+                })
+                .await;
+            match result {
+                Ok(id) => println!("added {name} ({}) with id {id}", role.as_str()),
+                Err(loket::store::StoreError::NotFound) => {
+                    anyhow::bail!("unknown queue in --skills {skills:?}")
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        UserCommand::List => {
+            println!("{:<20} {:<12} {:<8} {}", "USERNAME", "ROLE", "CHATS", "NAME");
+            for u in store.users().await? {
+                let skills = store.user_skills(u.id).await?;
+                println!(
+                    "{:<20} {:<12} {:<8} {}{}{}",
+                    u.username,
+                    u.role.as_str(),
+                    u.chat_capacity,
+                    u.display_name,
+                    if u.is_demo { " [demo]" } else { "" },
+                    if skills.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (queues {skills:?})")
+                    }
+                );
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,225 @@
+//! Start-up and shutdown: open the store, make sure there is an administrator, start the
+//! hub, serve HTTP until Ctrl-C or SIGTERM, then stop cleanly.
+//!
+//! Shutdown order matters: stop accepting connections and let in-flight requests finish
+//! (axum's graceful shutdown), stop the broker task, then close the database so the WAL
+//! is checkpointed. Every message that was acknowledged was committed before its `ack`,
+//! so nothing acknowledged is lost even on a hard kill.
+
+use crate::auth::{Csrf, LoginThrottle, hash_password, random_password};
+use crate::config::Config;
+use crate::hub::{Hub, HubSettings, broker_config};
+use crate::store::{Channel, NewUser, Role, Store};
+use crate::web::{self, AppState};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// A running server (for tests and the binary).
+pub struct Running {
+    pub addr: SocketAddr,
+    pub hub: Hub,
+    pub store: Store,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops the server and waits until it has shut down.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(());
+        self.task.await??;
+        Ok(())
+    }
+}
+
+/// Creates the first administrator when there are no staff accounts; prints the
+/// password once in the log.
+pub async fn ensure_admin(store: &Store) -> anyhow::Result<()> {
+    if store.user_count().await? > 0 {
+        return Ok(());
+    }
+    let password = random_password();
+    let hash = hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    store
+        .add_user(&NewUser {
+            username: "admin",
+            display_name: "Beheerder",
+            role: Role::Admin,
+            password_hash: &hash,
+            chat_capacity: 3,
+            skills: &[],
+            is_demo: false,
+        })
+        .await?;
+    tracing::warn!(
+        username = "admin",
+        password = %password,
+        "created the first administrator account; this password is shown only once, change or store it now"
+    );
+    Ok(())
+}
+
+/// Opens the store and starts the server on the configured address (port 0 for tests).
+pub async fn start(config: Config) -> anyhow::Result<Running> {
+    let store = Store::open(&config.database_url).await?;
+    ensure_admin(&store).await?;
+    let secret = store
+        .setting_or_insert("csrf_secret", crate::auth::random_token)
+        .await?;
+    let hub = Hub::start(
+        store.clone(),
+        broker_config(&config),
+        HubSettings::from_config(&config),
+    )
+    .await?;
+    let listener = TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        hub: hub.clone(),
+        store: store.clone(),
+        config: Arc::new(config),
+        csrf: Csrf::new(&secret),
+        throttle: Arc::new(LoginThrottle::default()),
+    };
+    let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, "Loket is listening");
+    Ok(Running {
+        addr,
+        hub,
+        store,
+        shutdown: tx,
+        task,
+    })
+}
+
+/// Runs until Ctrl-C or SIGTERM, then shuts down cleanly.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let running = start(config).await?;
+    tracing::info!("open http://{}/ in a browser", running.addr);
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    let hub = running.hub.clone();
+    let store = running.store.clone();
+    // Open WebSockets keep the server busy; give them a moment, then stop anyway.
+    if tokio::time::timeout(std::time::Duration::from_secs(5), running.stop())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after 5 s; closing them");
+    }
+    hub.shutdown().await;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+/// The password of every demo account (printed by `loket demo`).
+pub const DEMO_PASSWORD: &str = "demo-wachtwoord";
+
+/// Seeds example topics, FAQ entries, a topic queue and staff, all marked as demo data.
+pub async fn seed_demo(store: &Store) -> anyhow::Result<Vec<String>> {
+    let topics = [
+        ("verhuizen", "Verhuizen", "Moving house"),
+        ("paspoort", "Paspoort en ID-kaart", "Passport and ID card"),
+        ("afval", "Afval", "Waste collection"),
+        ("parkeren", "Parkeren", "Parking"),
+        ("belastingen", "Belastingen", "Local taxes"),
+    ];
+    for (slug, nl, en) in topics {
+        store.add_topic(slug, nl, en, true).await?;
+    }
+    let faqs = [
+        (
+            "Wat zijn de openingstijden?",
+            "Onze loketten zijn open op werkdagen van 9.00 tot 17.00 uur. De chat is open van 8.30 tot 17.00 uur.",
+            "What are the opening hours?",
+            "Our service desks are open on weekdays from 9:00 to 17:00. The chat is open from 8:30 to 17:00.",
+        ),
+        (
+            "Hoe geef ik een verhuizing door?",
+            "Geef uw verhuizing door via Mijn Gemeente, tot 4 weken voor en uiterlijk 5 dagen na de verhuisdatum. U heeft uw DigiD nodig.",
+            "How do I report that I am moving?",
+            "Report your move through My Municipality, up to 4 weeks before and at the latest 5 days after the moving date. You need your DigiD.",
+        ),
+        (
+            "Hoe vraag ik een paspoort aan?",
+            "Maak een afspraak bij het loket. Neem uw oude paspoort en een pasfoto mee. Na ongeveer 5 werkdagen kunt u het ophalen.",
+            "How do I apply for a passport?",
+            "Make an appointment at the desk. Bring your old passport and a passport photo. You can collect it after about 5 working days.",
+        ),
+    ];
+    for (qn, an, qe, ae) in faqs {
+        store.add_faq(qn, an, qe, ae, true).await?;
+    }
+    store
+        .add_queue(
+            "belastingen",
+            "Chat over belastingen",
+            "Chat about local taxes",
+            Channel::Chat,
+            true,
+        )
+        .await?;
+    let hash = hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let staff: [(&str, &str, Role, &[&str]); 5] = [
+        ("anna", "Anna de Vries", Role::Agent, &["chat", "video"]),
+        (
+            "bram",
+            "Bram Jansen",
+            Role::Agent,
+            &["chat", "video", "belastingen"],
+        ),
+        ("chris", "Chris Bakker", Role::Agent, &["chat", "belastingen"]),
+        ("tolk", "Tamara Tolk", Role::Interpreter, &["ngt"]),
+        ("teamleider", "Sanne Visser", Role::Supervisor, &[]),
+    ];
+    let mut created = Vec::new();
+    for (username, name, role, skills) in staff {
+        if store.user_by_name(username).await?.is_some() {
+            continue;
+        }
+        store
+            .add_user(&NewUser {
+                username,
+                display_name: name,
+                role,
+                password_hash: &hash,
+                chat_capacity: 3,
+                skills,
+                is_demo: true,
+            })
+            .await?;
+        created.push(format!("{username} ({})", role.as_str()));
+    }
+    Ok(created)
+}

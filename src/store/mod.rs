@@ -1,0 +1,616 @@
+//! The store: everything Loket keeps on disk, behind one type.
+//!
+//! [`Store`] wraps an sqlx SQLite pool (WAL journal, `synchronous=NORMAL`: a committed
+//! transaction survives a crash of the process; see `docs/operations.md` for power loss).
+//! Nothing outside this module writes SQL, so moving a larger site to PostgreSQL is a
+//! change to this module and `migrations/` only.
+//!
+//! The rules the rest of Loket relies on:
+//! - a chat message is acknowledged only after [`Store::append_message`] returned, i.e. after
+//!   its transaction committed;
+//! - each conversation numbers its messages 1, 2, 3... without gaps, and a message sent
+//!   again with the same client id is stored once (the first copy is returned);
+//! - capability tokens and session tokens are stored as SHA-256 hashes only.
+
+mod models;
+
+pub use models::*;
+
+use crate::auth::{hash_token, random_token};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A store failure. Callers map it to a 500 page or an error frame; it is never shown raw.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the data directory {path}: {source}")]
+    Dir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{0} already exists")]
+    Duplicate(String),
+    #[error("not found")]
+    NotFound,
+}
+
+/// Current wall-clock time as unix milliseconds.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating when missing) and migrates the database at `url`.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let path = options.get_filename().to_path_buf();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Dir {
+                path: parent.display().to_string(),
+                source,
+            })?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// Closes every connection (used on shutdown so the WAL is checkpointed).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    // ----- settings -------------------------------------------------------------------
+
+    /// Returns the setting `key`, creating it with `make()` when it does not exist yet.
+    pub async fn setting_or_insert(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> String,
+    ) -> Result<String, StoreError> {
+        sqlx::query("INSERT OR IGNORE INTO settings (key, value, created_at) VALUES (?, ?, ?)")
+            .bind(key)
+            .bind(make())
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(value)
+    }
+
+    // ----- queues, topics, FAQ --------------------------------------------------------
+
+    /// All queues, in id order.
+    pub async fn queues(&self) -> Result<Vec<Queue>, StoreError> {
+        Ok(sqlx::query_as::<_, Queue>(
+            "SELECT id, slug, name_nl, name_en, channel, priority, is_demo FROM queues ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Adds a queue (used by the demo seed and by tests).
+    pub async fn add_queue(
+        &self,
+        slug: &str,
+        name_nl: &str,
+        name_en: &str,
+        channel: Channel,
+        is_demo: bool,
+    ) -> Result<i64, StoreError> {
+        let id = sqlx::query(
+            "INSERT INTO queues (slug, name_nl, name_en, channel, is_demo, created_at)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
+        )
+        .bind(slug)
+        .bind(name_nl)
+        .bind(name_en)
+        .bind(channel.as_str())
+        .bind(is_demo)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?
+        .last_insert_rowid();
+        Ok(id)
+    }
+
+    /// All topics a resident can choose.
+    pub async fn topics(&self) -> Result<Vec<Topic>, StoreError> {
+        Ok(sqlx::query_as::<_, Topic>(
+            "SELECT id, slug, name_nl, name_en, is_demo FROM topics ORDER BY name_nl",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Adds a topic unless its slug exists.
+    pub async fn add_topic(
+        &self,
+        slug: &str,
+        name_nl: &str,
+        name_en: &str,
+        is_demo: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO topics (slug, name_nl, name_en, is_demo, created_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (slug) DO NOTHING",
+        )
+        .bind(slug)
+        .bind(name_nl)
+        .bind(name_en)
+        .bind(is_demo)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Frequently asked questions, in insertion order.
+    pub async fn faqs(&self) -> Result<Vec<Faq>, StoreError> {
+        Ok(sqlx::query_as::<_, Faq>(
+            "SELECT id, question_nl, answer_nl, question_en, answer_en, is_demo FROM faqs ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Adds an FAQ entry unless the same Dutch question exists.
+    pub async fn add_faq(
+        &self,
+        q_nl: &str,
+        a_nl: &str,
+        q_en: &str,
+        a_en: &str,
+        is_demo: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO faqs (question_nl, answer_nl, question_en, answer_en, is_demo, created_at)
+             SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM faqs WHERE question_nl = ?)",
+        )
+        .bind(q_nl)
+        .bind(a_nl)
+        .bind(q_en)
+        .bind(a_en)
+        .bind(is_demo)
+        .bind(now_ms())
+        .bind(q_nl)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    // ----- users and sessions -----------------------------------------------------------
+
+    /// Number of staff accounts.
+    pub async fn user_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Creates a staff account with its skills (queue slugs). Fails on a taken username.
+    pub async fn add_user(&self, new: &NewUser<'_>) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+            .bind(new.username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Duplicate(format!("user {}", new.username)));
+        }
+        let id = sqlx::query(
+            "INSERT INTO users (username, display_name, role, password_hash, chat_capacity, is_demo, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(new.username)
+        .bind(new.display_name)
+        .bind(new.role.as_str())
+        .bind(new.password_hash)
+        .bind(i64::from(new.chat_capacity))
+        .bind(new.is_demo)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        for slug in new.skills {
+            let done = sqlx::query(
+                "INSERT OR IGNORE INTO user_skills (user_id, queue_id) SELECT ?, id FROM queues WHERE slug = ?",
+            )
+            .bind(id)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    const USER_COLUMNS: &'static str =
+        "id, username, display_name, role, password_hash, chat_capacity, is_demo, disabled";
+
+    /// Every staff account, by username.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        Ok(sqlx::query_as::<_, User>(&format!(
+            "SELECT {} FROM users ORDER BY username",
+            Self::USER_COLUMNS
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The account with this username, if any.
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+        Ok(sqlx::query_as::<_, User>(&format!(
+            "SELECT {} FROM users WHERE username = ?",
+            Self::USER_COLUMNS
+        ))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The account with this id, if any.
+    pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
+        Ok(sqlx::query_as::<_, User>(&format!(
+            "SELECT {} FROM users WHERE id = ?",
+            Self::USER_COLUMNS
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Queue ids this user may take contacts from.
+    pub async fn user_skills(&self, user_id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT queue_id FROM user_skills WHERE user_id = ? ORDER BY queue_id")
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Starts a session for `user_id`; returns the cookie token (only its hash is kept).
+    pub async fn create_session(&self, user_id: i64) -> Result<String, StoreError> {
+        let token = random_token();
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(hash_token(&token).as_slice())
+        .bind(user_id)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(token)
+    }
+
+    /// The user behind a session token, if the session exists, the account is enabled and
+    /// the session was used within `idle_ms`. Refreshes the session's last use.
+    pub async fn session_user(&self, token: &str, idle_ms: i64) -> Result<Option<User>, StoreError> {
+        let now = now_ms();
+        let hash = hash_token(token);
+        let row = sqlx::query(
+            "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at > ?
+             RETURNING user_id",
+        )
+        .bind(now)
+        .bind(hash.as_slice())
+        .bind(now - idle_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let user = self.user(row.try_get("user_id")?).await?;
+        Ok(user.filter(|u| !u.disabled))
+    }
+
+    /// Ends one session (logout).
+    pub async fn delete_session(&self, token: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(hash_token(token).as_slice())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes sessions unused for longer than `idle_ms`.
+    pub async fn purge_sessions(&self, idle_ms: i64) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE last_seen_at <= ?")
+            .bind(now_ms() - idle_ms)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
+    // ----- conversations ---------------------------------------------------------------
+
+    /// Creates a waiting conversation with the resident's first message.
+    /// Returns the conversation and the capability token for the resident.
+    pub async fn create_conversation(
+        &self,
+        new: &NewConversation<'_>,
+    ) -> Result<(Conversation, String), StoreError> {
+        let token = random_token();
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let id = sqlx::query(
+            "INSERT INTO conversations (token_hash, queue_id, topic_id, resident_name, lang, origin, status, created_at, last_seq)
+             VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, 1)",
+        )
+        .bind(hash_token(&token).as_slice())
+        .bind(new.queue_id)
+        .bind(new.topic_id)
+        .bind(new.resident_name)
+        .bind(new.lang)
+        .bind(new.origin)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        sqlx::query(
+            "INSERT INTO messages (conversation_id, seq, sender, sender_name, body, created_at)
+             VALUES (?, 1, 'resident', ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(new.resident_name)
+        .bind(new.first_message)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let conv = self.conversation(id).await?.ok_or(StoreError::NotFound)?;
+        Ok((conv, token))
+    }
+
+    const CONV_COLUMNS: &'static str = "c.id, c.queue_id, c.topic_id, c.resident_name, c.lang, c.origin, c.status,
+         c.agent_id, c.created_at, c.assigned_at, c.ended_at, c.ended_by, c.wrapup_topic,
+         c.wrapup_note, c.wrapped_at, c.last_seq, q.slug AS queue_slug, q.channel AS channel,
+         q.priority AS priority, t.name_nl AS topic_nl, t.name_en AS topic_en,
+         u.display_name AS agent_name";
+
+    fn conv_select(filter: &str) -> String {
+        format!(
+            "SELECT {} FROM conversations c JOIN queues q ON q.id = c.queue_id
+             LEFT JOIN topics t ON t.id = c.topic_id LEFT JOIN users u ON u.id = c.agent_id
+             WHERE {filter}",
+            Self::CONV_COLUMNS
+        )
+    }
+
+    /// A conversation by id (staff side).
+    pub async fn conversation(&self, id: i64) -> Result<Option<Conversation>, StoreError> {
+        Ok(sqlx::query_as::<_, Conversation>(&Self::conv_select("c.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// A conversation by the resident's capability token.
+    pub async fn conversation_by_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<Conversation>, StoreError> {
+        Ok(
+            sqlx::query_as::<_, Conversation>(&Self::conv_select("c.token_hash = ?"))
+                .bind(hash_token(token).as_slice())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Conversations that were waiting or active (for restoring the broker on start).
+    pub async fn open_conversations(&self) -> Result<Vec<Conversation>, StoreError> {
+        Ok(sqlx::query_as::<_, Conversation>(&Self::conv_select(
+            "c.status IN ('waiting', 'active') ORDER BY c.id",
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Recently ended conversations of one agent that still need a wrap-up.
+    pub async fn awaiting_wrapup(&self, agent_id: i64) -> Result<Vec<Conversation>, StoreError> {
+        Ok(sqlx::query_as::<_, Conversation>(&Self::conv_select(
+            "c.agent_id = ? AND c.status = 'ended' AND c.wrapped_at IS NULL ORDER BY c.ended_at",
+        ))
+        .bind(agent_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Marks a conversation active with `agent_id`.
+    pub async fn set_active(&self, id: i64, agent_id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE conversations SET status = 'active', agent_id = ?, assigned_at = ? WHERE id = ?",
+        )
+        .bind(agent_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Puts a conversation back to waiting (agent lost, restart); the transcript stays.
+    pub async fn set_waiting(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE conversations SET status = 'waiting' WHERE id = ? AND status = 'active'")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends a conversation (`by`: resident, agent or system). Abandoned when it never
+    /// reached an agent. Returns false when it had already ended.
+    pub async fn finish(&self, id: i64, status: Status, by: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET status = ?, ended_at = ?, ended_by = ?
+             WHERE id = ? AND status IN ('waiting', 'active')",
+        )
+        .bind(status.as_str())
+        .bind(now_ms())
+        .bind(by)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records the agent's wrap-up.
+    pub async fn wrap_up(
+        &self,
+        id: i64,
+        agent_id: i64,
+        topic: &str,
+        note: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET wrapup_topic = ?, wrapup_note = ?, wrapped_at = ?
+             WHERE id = ? AND agent_id = ? AND status = 'ended'",
+        )
+        .bind(topic)
+        .bind(note)
+        .bind(now_ms())
+        .bind(id)
+        .bind(agent_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    // ----- messages --------------------------------------------------------------------
+
+    /// Stores a message and returns it with its sequence number. When `client_id` was
+    /// already stored for this conversation, the earlier message is returned instead and
+    /// nothing is written (`Appended::duplicate`).
+    pub async fn append_message(&self, new: &NewMessage<'_>) -> Result<Appended, StoreError> {
+        if let Some(client_id) = new.client_id {
+            if let Some(existing) = self.message_by_client_id(new.conversation_id, client_id).await? {
+                return Ok(Appended {
+                    message: existing,
+                    duplicate: true,
+                });
+            }
+        }
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let seq: Option<i64> = sqlx::query_scalar(
+            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+        )
+        .bind(new.conversation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(seq) = seq else {
+            return Err(StoreError::NotFound);
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO messages (conversation_id, seq, sender, sender_name, body, client_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(new.conversation_id)
+        .bind(seq)
+        .bind(new.sender.as_str())
+        .bind(new.sender_name)
+        .bind(new.body)
+        .bind(new.client_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                // The same client id raced in on another connection: keep the first.
+                drop(tx);
+                if let Some(client_id) = new.client_id {
+                    if let Some(existing) =
+                        self.message_by_client_id(new.conversation_id, client_id).await?
+                    {
+                        return Ok(Appended {
+                            message: existing,
+                            duplicate: true,
+                        });
+                    }
+                }
+                return Err(StoreError::Duplicate("message".into()));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        tx.commit().await?;
+        Ok(Appended {
+            message: Message {
+                seq,
+                sender: new.sender,
+                sender_name: new.sender_name.to_string(),
+                body: new.body.to_string(),
+                client_id: new.client_id.map(str::to_string),
+                created_at: now,
+            },
+            duplicate: false,
+        })
+    }
+
+    async fn message_by_client_id(
+        &self,
+        conversation_id: i64,
+        client_id: &str,
+    ) -> Result<Option<Message>, StoreError> {
+        Ok(sqlx::query_as::<_, Message>(
+            "SELECT seq, sender, sender_name, body, client_id, created_at FROM messages
+             WHERE conversation_id = ? AND client_id = ?",
+        )
+        .bind(conversation_id)
+        .bind(client_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Messages with `seq > after`, oldest first, at most `limit`.
+    pub async fn messages_after(
+        &self,
+        conversation_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Message>, StoreError> {
+        Ok(sqlx::query_as::<_, Message>(
+            "SELECT seq, sender, sender_name, body, client_id, created_at FROM messages
+             WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(conversation_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+use super::*;
+
+async fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = Store::open(&url).await.unwrap();
+    (dir, store)
+}
+
+async fn conversation(store: &Store) -> (Conversation, String) {
+    let queue = store.queues().await.unwrap()[0].id;
+    store
+        .create_conversation(&NewConversation {
+            queue_id: queue,
+            topic_id: None,
+            resident_name: "Jan",
+            lang: "nl",
+            origin: "web",
+            first_message: "Hallo",
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn default_queues_exist() {
+    let (_d, s) = store().await;
+    let slugs: Vec<_> = s.queues().await.unwrap().into_iter().map(|q| q.slug).collect();
+    assert_eq!(slugs, ["chat", "video", "ngt"]);
+}
+
+#[tokio::test]
+async fn messages_are_numbered_and_idempotent() {
+    let (_d, s) = store().await;
+    let (conv, token) = conversation(&s).await;
+    assert_eq!(s.conversation_by_token(&token).await.unwrap().unwrap().id, conv.id);
+    assert!(s.conversation_by_token("x").await.unwrap().is_none());
+    let m = |client_id| NewMessage {
+        conversation_id: conv.id,
+        sender: Sender::Resident,
+        sender_name: "Jan",
+        body: "tweede",
+        client_id,
+    };
+    let a = s.append_message(&m(Some("c1"))).await.unwrap();
+    assert_eq!((a.message.seq, a.duplicate), (2, false));
+    let again = s.append_message(&m(Some("c1"))).await.unwrap();
+    assert_eq!((again.message.seq, again.duplicate), (2, true));
+    let b = s.append_message(&m(None)).await.unwrap();
+    assert_eq!(b.message.seq, 3);
+    let all = s.messages_after(conv.id, 0, 100).await.unwrap();
+    assert_eq!(all.iter().map(|m| m.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(s.messages_after(conv.id, 2, 100).await.unwrap().len(), 1);
+    let missing = s
+        .append_message(&NewMessage {
+            conversation_id: 999,
+            ..m(None)
+        })
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)));
+}
+
+#[tokio::test]
+async fn concurrent_appends_never_share_a_number() {
+    let (_d, s) = store().await;
+    let (conv, _) = conversation(&s).await;
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let id = format!("c{}", i % 20); // half are resends
+            s.append_message(&NewMessage {
+                conversation_id: conv.id,
+                sender: Sender::Agent,
+                sender_name: "A",
+                body: "x",
+                client_id: Some(&id),
+            })
+            .await
+            .unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let all = s.messages_after(conv.id, 0, 1000).await.unwrap();
+    let seqs: Vec<i64> = all.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, (1..=21).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn sessions_expire_and_end() {
+    let (_d, s) = store().await;
+    let id = s
+        .add_user(&NewUser {
+            username: "anna",
+            display_name: "Anna",
+            role: Role::Agent,
+            password_hash: "x",
+            chat_capacity: 3,
+            skills: &["chat"],
+            is_demo: false,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.add_user(&NewUser {
+            username: "anna",
+            display_name: "Anna",
+            role: Role::Agent,
+            password_hash: "x",
+            chat_capacity: 3,
+            skills: &[],
+            is_demo: false,
+        })
+        .await,
+        Err(StoreError::Duplicate(_))
+    ));
+    assert_eq!(s.user_skills(id).await.unwrap().len(), 1);
+    let token = s.create_session(id).await.unwrap();
+    assert_eq!(s.session_user(&token, 60_000).await.unwrap().unwrap().id, id);
+    assert!(s.session_user(&token, -1).await.unwrap().is_none());
+    s.delete_session(&token).await.unwrap();
+    assert!(s.session_user(&token, 60_000).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn conversation_lifecycle() {
+    let (_d, s) = store().await;
+    let (conv, _) = conversation(&s).await;
+    assert_eq!(conv.status, Status::Waiting);
+    assert_eq!(s.open_conversations().await.unwrap().len(), 1);
+    assert!(s.finish(conv.id, Status::Abandoned, "resident").await.unwrap());
+    assert!(!s.finish(conv.id, Status::Ended, "resident").await.unwrap());
+    assert!(s.open_conversations().await.unwrap().is_empty());
+}

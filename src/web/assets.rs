@@ -1,0 +1,70 @@
+//! Static files (CSS, JavaScript), compiled into the binary so that Loket is one file to
+//! run. Only the files listed here are served; there is no file-system path to traverse.
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// `(path under /static/, content type, content)`.
+pub const FILES: &[(&str, &str, &str)] = &[
+    (
+        "css/loket.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/loket.css"),
+    ),
+    (
+        "js/live.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/live.js"),
+    ),
+    (
+        "js/chat.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/chat.js"),
+    ),
+    (
+        "js/console.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/console.js"),
+    ),
+];
+
+/// `GET /static/{*path}`.
+pub async fn serve(Path(path): Path<String>) -> Response {
+    match FILES.iter().find(|(p, _, _)| *p == path) {
+        Some((_, mime, body)) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=300"),
+                ),
+            ],
+            *body,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every file under static/ is served (a new file cannot be forgotten).
+    #[test]
+    fn every_static_file_is_listed() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
+        let mut found = Vec::new();
+        for dir in ["css", "js"] {
+            for e in std::fs::read_dir(root.join(dir)).unwrap() {
+                let name = e.unwrap().file_name().into_string().unwrap();
+                found.push(format!("{dir}/{name}"));
+            }
+        }
+        for f in &found {
+            assert!(
+                super::FILES.iter().any(|(p, _, _)| p == f),
+                "static/{f} is not served"
+            );
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Per-request context: language, CSRF, cookies and the signed-in staff member.
+
+use super::views::{Base, StaffNav};
+use super::{AppError, AppState};
+use crate::auth::random_token;
+use crate::i18n::{Lang, T};
+use crate::store::User;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Name of the CSRF seed cookie.
+pub const CSRF_COOKIE: &str = "loket_csrf";
+/// Name of the language cookie.
+pub const LANG_COOKIE: &str = "loket_lang";
+/// Name of the staff session cookie.
+pub const SESSION_COOKIE: &str = "loket_session";
+
+/// Reads one cookie from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite, Path=/, Secure when configured.
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age_secs: Option<u64>,
+    same_site: &str,
+    secure: bool,
+) -> HeaderValue {
+    let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
+    if let Some(age) = max_age_secs {
+        s.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        s.push_str("; Secure");
+    }
+    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The CSRF seed of this request (from the cookie, or newly made by the middleware).
+#[derive(Debug, Clone)]
+pub struct CsrfSeed(pub String);
+
+/// Makes sure every browser has a CSRF seed cookie; a new one is set on the response.
+pub async fn ensure_csrf_cookie(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let existing = cookie(req.headers(), CSRF_COOKIE)
+        .filter(|v| crate::auth::plausible_token(v))
+        .map(str::to_string);
+    let (seed, fresh) = match existing {
+        Some(s) => (s, false),
+        None => (random_token(), true),
+    };
+    req.extensions_mut().insert(CsrfSeed(seed.clone()));
+    let secure = state.config.secure_cookies;
+    let mut resp = next.run(req).await;
+    if fresh {
+        resp.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &seed, None, "Lax", secure),
+        );
+    }
+    resp
+}
+
+/// What every page handler needs: language, CSRF token, path.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub t: T,
+    pub csrf_seed: String,
+    pub csrf_token: String,
+    pub path: String,
+    pub org: String,
+    pub origin_ok: bool,
+}
+
+impl Ctx {
+    /// Language of this request.
+    pub fn lang(&self) -> Lang {
+        self.t.lang
+    }
+
+    /// The base of a page with `title`.
+    pub fn base(&self, title: impl Into<String>) -> Base {
+        Base {
+            t: self.t,
+            title: title.into(),
+            org: self.org.clone(),
+            csrf: self.csrf_token.clone(),
+            path: self.path.clone(),
+            staff: None,
+            has_error: false,
+        }
+    }
+
+    /// The base of a staff page.
+    pub fn staff_base(&self, title: impl Into<String>, user: &User) -> Base {
+        let mut base = self.base(title);
+        base.staff = Some(StaffNav {
+            name: user.display_name.clone(),
+            role_key: match user.role {
+                crate::store::Role::Agent => "role.agent",
+                crate::store::Role::Interpreter => "role.interpreter",
+                crate::store::Role::Supervisor => "role.supervisor",
+                crate::store::Role::Admin => "role.admin",
+            },
+        });
+        base
+    }
+
+    /// Checks a submitted form token; every POST handler calls this first.
+    pub fn check_csrf(&self, state: &AppState, submitted: &str) -> Result<(), AppError> {
+        if self.origin_ok && state.csrf.verify(&self.csrf_seed, submitted) {
+            Ok(())
+        } else {
+            Err(AppError::Csrf)
+        }
+    }
+}
+
+/// The language of a request: the cookie, else Dutch.
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .unwrap_or_default()
+}
+
+/// For unsafe methods, an `Origin` header (when the browser sends one) must be ours.
+fn origin_matches(parts: &Parts) -> bool {
+    if parts.method == Method::GET || parts.method == Method::HEAD {
+        return true;
+    }
+    let Some(origin) = parts.headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Some(host) = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .is_some_and(|(_, rest)| rest == host)
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let seed = parts
+            .extensions
+            .get::<CsrfSeed>()
+            .map(|s| s.0.clone())
+            .unwrap_or_default();
+        Ok(Ctx {
+            t: T::new(request_lang(&parts.headers)),
+            csrf_token: state.csrf.token_for(&seed),
+            csrf_seed: seed,
+            path: parts.uri.path().to_string(),
+            org: state.config.organisation.clone(),
+            origin_ok: origin_matches(parts),
+        })
+    }
+}
+
+/// A signed-in staff member; routes that take it send others to the login page.
+#[derive(Debug, Clone)]
+pub struct StaffUser(pub User);
+
+impl FromRequestParts<AppState> for StaffUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(AppError::LoginRequired);
+        };
+        if !crate::auth::plausible_token(token) {
+            return Err(AppError::LoginRequired);
+        }
+        let idle = i64::try_from(state.config.staff.session_idle_mins)
+            .unwrap_or(60)
+            .saturating_mul(60_000);
+        match state.store.session_user(token, idle).await? {
+            Some(user) => Ok(StaffUser(user)),
+            None => Err(AppError::LoginRequired),
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for StaffUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, AppError> {
+        match <StaffUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(u) => Ok(Some(u)),
+            Err(AppError::LoginRequired) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Is `next` a safe local path to redirect to (no scheme, no `//host`, no backslash)?
+pub fn safe_local_path(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control())
+        && next.len() <= 512
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_paths_only() {
+        assert!(safe_local_path("/chat/start"));
+        assert!(!safe_local_path("//evil.example"));
+        assert!(!safe_local_path("https://evil.example"));
+        assert!(!safe_local_path("/\\evil.example"));
+        assert!(!safe_local_path("/a\r\nSet-Cookie: x=1"));
+    }
+
+    #[test]
+    fn cookies_parse() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; loket_lang=en"));
+        assert_eq!(cookie(&h, "loket_lang"), Some("en"));
+        assert_eq!(request_lang(&h), Lang::En);
+        assert_eq!(cookie(&h, "b"), None);
+    }
+}

@@ -1,0 +1,190 @@
+//! HTTP: the router, shared state, middleware and the page/socket handlers.
+//!
+//! Handlers are thin: they validate input at the edge, call the [`Hub`] or the
+//! [`Store`], and render a template. One error type ([`AppError`]) becomes a proper page
+//! in the visitor's language (see [`error`]). Middleware adds the security headers (a
+//! strict Content-Security-Policy without inline script, no framing, no referrer), the
+//! CSRF cookie, request ids and tracing spans that name the route, never the raw URL
+//! (resident URLs carry capability tokens).
+//!
+//! - [`resident`]: home page, start a chat, the conversation, transcript.
+//! - [`staff`]: login/logout and the agent console.
+//! - [`ws`]: the WebSocket endpoints speaking [`crate::protocol`].
+
+pub mod assets;
+pub mod ctx;
+pub mod error;
+pub mod resident;
+pub mod staff;
+pub mod views;
+pub mod ws;
+
+pub use ctx::{Ctx, StaffUser};
+pub use error::AppError;
+
+use crate::auth::{Csrf, LoginThrottle};
+use crate::config::Config;
+use crate::hub::Hub;
+use crate::store::Store;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::{get, post};
+use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted (forms), in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The Content-Security-Policy of every response.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    connect-src 'self'; media-src 'self' blob:; font-src 'self'; form-action 'self'; \
+    frame-ancestors 'none'; base-uri 'none'";
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub hub: Hub,
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub csrf: Csrf,
+    pub throttle: Arc<LoginThrottle>,
+}
+
+/// Every page route a visitor can open with GET, as `(pattern, description)`. The browser
+/// accessibility suite reads this list (`loket routes`) and fails when a route has no visit.
+pub const PAGE_ROUTES: &[(&str, &str)] = &[
+    ("/", "home: channels, wait times, FAQ"),
+    ("/chat/start", "start a chat (form, with and without errors)"),
+    (
+        "/chat/{token}",
+        "conversation: waiting, active, closed, with error",
+    ),
+    ("/chat/{token}/transcript", "printable transcript"),
+    ("/staff/login", "staff login (with errors)"),
+    (
+        "/staff",
+        "agent console: idle, with offers, with several chats, wrap-up",
+    ),
+];
+
+/// Builds the application router.
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let static_files = Router::new().route("/static/{*path}", get(assets::serve));
+    let pages = Router::new()
+        .route("/", get(resident::home))
+        .route("/taal/{lang}", get(resident::switch_language))
+        .route(
+            "/chat/start",
+            get(resident::start_form).post(resident::start_submit),
+        )
+        .route("/chat/{token}", get(resident::conversation))
+        .route("/chat/{token}/send", post(resident::send))
+        .route("/chat/{token}/end", post(resident::end))
+        .route("/chat/{token}/transcript", get(resident::transcript))
+        .route(
+            "/chat/{token}/transcript.txt",
+            get(resident::transcript_text),
+        )
+        .route("/staff/login", get(staff::login_form).post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff", get(staff::console))
+        .route("/staff/presence", post(staff::presence))
+        .route("/staff/offers/{id}/accept", post(staff::accept))
+        .route("/staff/offers/{id}/decline", post(staff::decline))
+        .route("/staff/chats/{id}/send", post(staff::send))
+        .route("/staff/chats/{id}/end", post(staff::end))
+        .route("/staff/chats/{id}/wrapup", post(staff::wrapup))
+        .route("/staff/fragments/chat/{id}", get(staff::chat_fragment))
+        .route("/staff/fragments/offer/{id}", get(staff::offer_fragment))
+        .route("/staff/fragments/wrapup/{id}", get(staff::wrapup_fragment))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    Router::new()
+        .merge(pages)
+        .merge(static_files)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/ws/chat/{token}", get(ws::resident_socket))
+        .route("/ws/staff", get(ws::staff_socket))
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render_error_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::ensure_csrf_cookie,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(security_headers())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let route = req
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_else(|| "unmatched".into());
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-")
+                    .to_string();
+                tracing::info_span!("request", method = %req.method(), route, request_id = id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+fn security_headers() -> tower::layer::util::Stack<
+    SetResponseHeaderLayer<HeaderValue>,
+    tower::layer::util::Stack<
+        SetResponseHeaderLayer<HeaderValue>,
+        tower::layer::util::Stack<
+            SetResponseHeaderLayer<HeaderValue>,
+            tower::layer::util::Stack<
+                SetResponseHeaderLayer<HeaderValue>,
+                SetResponseHeaderLayer<HeaderValue>,
+            >,
+        >,
+    >,
+> {
+    use tower::layer::util::Stack;
+    Stack::new(
+        SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ),
+        Stack::new(
+            SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            Stack::new(
+                SetResponseHeaderLayer::if_not_present(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("no-referrer"),
+                ),
+                Stack::new(
+                    SetResponseHeaderLayer::if_not_present(
+                        header::X_FRAME_OPTIONS,
+                        HeaderValue::from_static("DENY"),
+                    ),
+                    SetResponseHeaderLayer::if_not_present(
+                        HeaderName::from_static("permissions-policy"),
+                        HeaderValue::from_static(
+                            "camera=(self), microphone=(self), geolocation=(), payment=()",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    )
+}

@@ -1,0 +1,520 @@
+//! Resident pages: home, start a chat, the conversation (works without JavaScript),
+//! transcript. A resident reaches their conversation only through its capability token.
+
+use super::ctx::{LANG_COOKIE, safe_local_path, set_cookie};
+use super::views::{
+    self, ChannelCard, ChatPage, ChatStartPage, FieldError, HomePage, StartForm, TranscriptPage,
+};
+use super::{AppError, AppState, Ctx};
+use crate::auth::{plausible_token, random_token};
+use crate::broker::QueueId;
+use crate::hub::StatusInfo;
+use crate::i18n::{Lang, T};
+use crate::protocol::{ErrorCode, clean_message};
+use crate::store::{Conversation, NewConversation, Sender, Status};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+/// Longest resident name accepted.
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// Sentence about the expected wait in a queue, from the broker's estimate.
+pub fn wait_sentence(t: T, estimate: Option<u64>, free_now: bool) -> String {
+    match estimate {
+        _ if free_now => t.s("wait.now").to_string(),
+        Some(ms) => {
+            let minutes = ms.div_ceil(60_000).max(1);
+            if minutes == 1 {
+                t.s("wait.one_minute").to_string()
+            } else {
+                t.f("wait.minutes", &[("minutes", &minutes)])
+            }
+        }
+        None => t.s("wait.unknown").to_string(),
+    }
+}
+
+async fn chat_queue(state: &AppState) -> Result<crate::store::Queue, AppError> {
+    state
+        .store
+        .queues()
+        .await?
+        .into_iter()
+        .find(|q| q.slug == "chat")
+        .ok_or_else(|| AppError::Internal("the chat queue is missing".into()))
+}
+
+/// Wait sentence for the chat queue, and whether someone is available.
+async fn chat_wait(state: &AppState, t: T) -> Result<(String, bool), AppError> {
+    let queue = chat_queue(state).await?;
+    let stats = state
+        .hub
+        .query(move |b, now| b.queue_stats(QueueId(queue.id), now))
+        .await?;
+    Ok(match stats {
+        Some(s) => (
+            wait_sentence(t, s.estimated_wait_ms, s.free_slots > s.waiting),
+            s.staff_available > 0,
+        ),
+        None => (t.s("wait.unknown").to_string(), false),
+    })
+}
+
+/// `GET /`
+pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
+    let t = ctx.t;
+    let (wait_text, available) = chat_wait(&state, t).await?;
+    let queue = chat_queue(&state).await?;
+    let channels = vec![ChannelCard {
+        name: match t.lang {
+            Lang::Nl => queue.name_nl,
+            Lang::En => queue.name_en,
+        },
+        wait_text,
+        // Residents may always join the chat queue; the text says when nobody is there.
+        available: true,
+        href: "/chat/start".into(),
+        action: t.s("home.chat_action").into(),
+        unavailable_text: if available {
+            String::new()
+        } else {
+            t.s("home.chat_unavailable").into()
+        },
+    }];
+    let faqs = state
+        .store
+        .faqs()
+        .await?
+        .into_iter()
+        .map(|f| match t.lang {
+            Lang::Nl => (f.question_nl, f.answer_nl),
+            Lang::En => (f.question_en, f.answer_en),
+        })
+        .collect();
+    let page = HomePage {
+        base: ctx.base(t.s("home.title")),
+        channels,
+        faqs,
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    #[serde(default)]
+    terug: String,
+}
+
+/// `GET /taal/{lang}?terug=/path`: sets the language cookie and returns to a local page.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Result<Response, AppError> {
+    let lang = Lang::parse(&lang).ok_or(AppError::NotFound)?;
+    let back = if safe_local_path(&q.terug) {
+        q.terug
+    } else {
+        "/".to_string()
+    };
+    let mut resp = Redirect::to(&back).into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            LANG_COOKIE,
+            lang.code(),
+            Some(365 * 24 * 3600),
+            "Lax",
+            state.config.secure_cookies,
+        ),
+    );
+    Ok(resp)
+}
+
+async fn topic_options(state: &AppState, t: T) -> Result<Vec<(String, String)>, AppError> {
+    Ok(state
+        .store
+        .topics()
+        .await?
+        .into_iter()
+        .map(|tp| {
+            let name = match t.lang {
+                Lang::Nl => tp.name_nl,
+                Lang::En => tp.name_en,
+            };
+            (tp.slug, name)
+        })
+        .collect())
+}
+
+fn limit_hint(t: T, max: usize) -> String {
+    t.f("form.limit", &[("max", &max)])
+}
+
+async fn render_start(
+    state: &AppState,
+    ctx: &Ctx,
+    form: StartForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let t = ctx.t;
+    let (wait_text, _) = chat_wait(state, t).await?;
+    let mut base = ctx.base(t.s("start.title"));
+    base.has_error = !errors.is_empty();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let page = ChatStartPage {
+        base,
+        errors,
+        form,
+        topics: topic_options(state, t).await?,
+        wait_text,
+        limit_hint: limit_hint(t, state.config.chat.max_message_chars),
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    #[serde(default)]
+    onderwerp: String,
+}
+
+/// `GET /chat/start[?onderwerp=slug]`
+pub async fn start_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<StartQuery>,
+) -> Result<Response, AppError> {
+    let form = StartForm {
+        topic: q.onderwerp,
+        ..StartForm::default()
+    };
+    render_start(&state, &ctx, form, Vec::new()).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartSubmit {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    question: String,
+}
+
+/// `POST /chat/start`: validates, creates the conversation, joins the queue.
+pub async fn start_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<StartSubmit>,
+) -> Result<Response, AppError> {
+    ctx.check_csrf(&state, &f.csrf)?;
+    let t = ctx.t;
+    let max = state.config.chat.max_message_chars;
+    let mut errors = Vec::new();
+    let name = f.name.trim().to_string();
+    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        errors.push(FieldError {
+            field: "name".into(),
+            message: t.s("start.error_name").into(),
+        });
+    }
+    let question = match clean_message(&f.question, max) {
+        Ok(q) => Some(q),
+        Err(ErrorCode::MessageTooLong) => {
+            errors.push(FieldError {
+                field: "question".into(),
+                message: t.f("chat.error_too_long", &[("max", &max)]),
+            });
+            None
+        }
+        Err(_) => {
+            errors.push(FieldError {
+                field: "question".into(),
+                message: t.s("start.error_question").into(),
+            });
+            None
+        }
+    };
+    let topics = state.store.topics().await?;
+    let topic = topics.iter().find(|tp| tp.slug == f.topic);
+    let (Some(question), true) = (question, errors.is_empty()) else {
+        let form = StartForm {
+            name,
+            topic: f.topic,
+            question: f.question,
+        };
+        return render_start(&state, &ctx, form, errors).await;
+    };
+    let queue = chat_queue(&state).await?;
+    let (conv, token) = state
+        .store
+        .create_conversation(&NewConversation {
+            queue_id: queue.id,
+            topic_id: topic.map(|tp| tp.id),
+            resident_name: &name,
+            lang: ctx.lang().code(),
+            origin: "web",
+            first_message: &question,
+        })
+        .await?;
+    tracing::info!(conversation = conv.id, "chat started");
+    state.hub.contact_created(&conv).await?;
+    Ok(Redirect::to(&format!("/chat/{token}")).into_response())
+}
+
+/// Finds the resident's conversation by token, or a 404 page.
+async fn by_token(state: &AppState, token: &str) -> Result<Conversation, AppError> {
+    if !plausible_token(token) {
+        return Err(AppError::ConversationNotFound);
+    }
+    state
+        .store
+        .conversation_by_token(token)
+        .await?
+        .ok_or(AppError::ConversationNotFound)
+}
+
+/// The sentence that describes a conversation's state to the resident.
+pub fn status_sentence(t: T, info: &StatusInfo) -> String {
+    match info.status {
+        Status::Waiting => {
+            let mut s = match info.position {
+                Some(p) => t.f("chat.position", &[("position", &p)]),
+                None => String::new(),
+            };
+            let wait = wait_sentence(t, info.wait_ms, false);
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&wait);
+            s
+        }
+        Status::Active => t.f(
+            "chat.active_status",
+            &[("name", &info.agent_name.clone().unwrap_or_default())],
+        ),
+        Status::Ended => t.s("chat.ended_status").into(),
+        Status::Abandoned => t.s("chat.abandoned_status").into(),
+    }
+}
+
+async fn render_chat(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    conv: &Conversation,
+    errors: Vec<FieldError>,
+    draft: String,
+) -> Result<Response, AppError> {
+    let t = ctx.t;
+    let info = if conv.status.is_closed() {
+        StatusInfo {
+            status: conv.status,
+            position: None,
+            wait_ms: None,
+            agent_name: conv.agent_name.clone(),
+        }
+    } else {
+        state.hub.status_of(conv).await?
+    };
+    let messages = state.store.messages_after(conv.id, 0, 10_000).await?;
+    let last_seq = messages.last().map(|m| m.seq).unwrap_or(0);
+    let (status, title) = match conv.status {
+        Status::Waiting => ("waiting", t.s("chat.title_waiting").to_string()),
+        Status::Active => ("active", t.s("chat.title_active").to_string()),
+        Status::Ended => ("ended", t.s("chat.title_closed").to_string()),
+        Status::Abandoned => ("abandoned", t.s("chat.title_closed").to_string()),
+    };
+    let max = state.config.chat.max_message_chars;
+    let mut base = ctx.base(title);
+    base.has_error = !errors.is_empty();
+    let code = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let page = ChatPage {
+        base,
+        errors,
+        token: token.to_string(),
+        status,
+        status_text: status_sentence(t, &info),
+        heading: t.f(
+            "chat.active_h1",
+            &[("name", &conv.agent_name.clone().unwrap_or_default())],
+        ),
+        messages: messages
+            .iter()
+            .map(|m| views::message_view(t, m, true))
+            .collect(),
+        last_seq,
+        max_chars: max,
+        limit_hint: limit_hint(t, max),
+        too_long_text: t.f("chat.error_too_long", &[("max", &max)]),
+        draft,
+        client_id: random_token(),
+    };
+    Ok((code, Html(page.render()?)).into_response())
+}
+
+/// `GET /chat/{token}`: waiting, active or closed.
+pub async fn conversation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let conv = by_token(&state, &token).await?;
+    state.hub.resident_seen(conv.id);
+    render_chat(&state, &ctx, &token, &conv, Vec::new(), String::new()).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SendForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    client_id: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// `POST /chat/{token}/send`: the form behind the message box (no JavaScript needed).
+pub async fn send(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<SendForm>,
+) -> Result<Response, AppError> {
+    ctx.check_csrf(&state, &f.csrf)?;
+    let conv = by_token(&state, &token).await?;
+    state.hub.resident_seen(conv.id);
+    let t = ctx.t;
+    let max = state.config.chat.max_message_chars;
+    let error = |msg: String| {
+        vec![FieldError {
+            field: "message".into(),
+            message: msg,
+        }]
+    };
+    let body = match clean_message(&f.message, max) {
+        Ok(b) => b,
+        Err(ErrorCode::MessageTooLong) => {
+            let errors = error(t.f("chat.error_too_long", &[("max", &max)]));
+            return render_chat(&state, &ctx, &token, &conv, errors, f.message).await;
+        }
+        Err(_) => {
+            let errors = error(t.s("chat.error_empty").into());
+            return render_chat(&state, &ctx, &token, &conv, errors, f.message).await;
+        }
+    };
+    let client_id = crate::protocol::valid_client_id(&f.client_id).then_some(f.client_id.as_str());
+    match state
+        .hub
+        .send_message(
+            conv.id,
+            Sender::Resident,
+            &conv.resident_name,
+            &body,
+            client_id,
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/chat/{token}#latest")).into_response()),
+        Err(crate::hub::HubError::Closed) => {
+            let errors = error(t.s("chat.error_closed").into());
+            render_chat(&state, &ctx, &token, &conv, errors, f.message).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /chat/{token}/end`: stop waiting, or end the conversation.
+pub async fn end(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, AppError> {
+    ctx.check_csrf(&state, &f.csrf)?;
+    let conv = by_token(&state, &token).await?;
+    match state.hub.resident_leave(conv.id).await {
+        Ok(()) | Err(crate::hub::HubError::Closed) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!("/chat/{token}")).into_response())
+}
+
+/// `GET /chat/{token}/transcript`: printable.
+pub async fn transcript(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let conv = by_token(&state, &token).await?;
+    let t = ctx.t;
+    let messages = state.store.messages_after(conv.id, 0, 100_000).await?;
+    let page = TranscriptPage {
+        base: ctx.base(t.s("transcript.title")),
+        token,
+        started: views::local_datetime(conv.created_at),
+        topic: match t.lang {
+            Lang::Nl => conv.topic_nl.clone(),
+            Lang::En => conv.topic_en.clone(),
+        },
+        status_text: t.s(&format!("status.{}", conv.status.as_str())).into(),
+        messages: messages
+            .iter()
+            .map(|m| views::message_view(t, m, true))
+            .collect(),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// `GET /chat/{token}/transcript.txt`: download.
+pub async fn transcript_text(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let conv = by_token(&state, &token).await?;
+    let messages = state.store.messages_after(conv.id, 0, 100_000).await?;
+    let text = views::transcript_text(
+        ctx.t,
+        &state.config.organisation,
+        conv.created_at,
+        &messages,
+    );
+    let disposition = format!("attachment; filename=\"gesprek-{}.txt\"", conv.id);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
