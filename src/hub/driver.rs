@@ -148,6 +148,7 @@ async fn sweep_residents(hub: &Hub, broker: &mut Broker, dirty: &mut HashSet<Que
 /// Carries out every pending output, in order.
 async fn drain(hub: &Hub, broker: &mut Broker, by: EndedBy, dirty: &mut HashSet<QueueId>) {
     while let Some(out) = broker.poll_output() {
+        tracing::debug!(output = ?out, "broker output");
         if let Err(e) = apply(hub, broker, &out, by, dirty).await {
             tracing::error!(error = %e, output = ?out, "could not carry out broker output");
         }

@@ -256,7 +256,12 @@ pub async fn start_submit(
         };
         return render_start(&state, &ctx, form, errors).await;
     };
-    let queue = chat_queue(&state).await?;
+    // A topic with a queue of its own (same slug) goes there; the rest to general chat.
+    let queues = state.store.queues().await?;
+    let queue = match topic.and_then(|tp| queues.iter().find(|q| q.slug == tp.slug)) {
+        Some(q) if q.channel == crate::store::Channel::Chat => q.clone(),
+        _ => chat_queue(&state).await?,
+    };
     let (conv, token) = state
         .store
         .create_conversation(&NewConversation {

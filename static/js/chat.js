@@ -1,0 +1,140 @@
+// The resident's conversation page, made live. Without JavaScript the page still works:
+// the message box is a form that posts, and a link fetches new messages.
+import { LiveSocket, clientId, addMessage, say, typingNotifier } from './live.js';
+
+const root = document.getElementById('chat');
+if (root) start(root);
+
+function start(root) {
+  const list = document.getElementById('messages');
+  const statusText = document.getElementById('queue-status-text');
+  const connection = document.getElementById('connection');
+  const typing = document.getElementById('typing');
+  const form = document.getElementById('message-form');
+  const textarea = document.getElementById('message');
+  const refresh = document.getElementById('latest');
+  const max = Number(root.dataset.max) || 2000;
+  let lastSeq = Number(root.dataset.lastSeq) || 0;
+  let status = root.dataset.status;
+  let lostShown = false;
+  let typingTimer = null;
+  // Messages sent but not yet acknowledged: resent with the same id after a reconnect.
+  const outbox = new Map();
+
+  if (refresh) refresh.hidden = true;
+
+  const socket = new LiveSocket(root.dataset.ws, {
+    onOpen() {
+      if (lostShown) { say(connection, root.dataset.back, 4000); lostShown = false; }
+      socket.send({ type: 'resume', after: lastSeq });
+      for (const [id, body] of outbox) socket.send({ type: 'send', client_id: id, body });
+    },
+    onDown() {
+      if (!lostShown) { say(connection, root.dataset.lost); lostShown = true; }
+    },
+    onFrame(f) {
+      switch (f.type) {
+        case 'message':
+          if (addMessage(list, f)) lastSeq = Math.max(lastSeq, f.seq);
+          if (f.sender === 'agent') typing.textContent = '';
+          break;
+        case 'ack':
+          outbox.delete(f.client_id);
+          if (outbox.size === 0) setFormState('');
+          break;
+        case 'status':
+          onStatus(f);
+          break;
+        case 'typing':
+          typing.textContent = f.active ? root.dataset.typing.replace('{name}', f.who) : '';
+          clearTimeout(typingTimer);
+          if (f.active) typingTimer = setTimeout(() => { typing.textContent = ''; }, 6000);
+          break;
+        case 'error':
+          if (f.client_id) outbox.delete(f.client_id);
+          if (f.code === 'conversation_closed') { location.reload(); return; }
+          showError(f.message);
+          break;
+        default:
+          break;
+      }
+    },
+  });
+
+  function onStatus(f) {
+    if (statusText && statusText.textContent !== f.text) statusText.textContent = f.text;
+    if (f.status === status) return;
+    const was = status;
+    status = f.status;
+    root.dataset.status = status;
+    if (status === 'ended' || status === 'abandoned') {
+      // The conversation is over: show the closed page with the transcript links.
+      setTimeout(() => location.reload(), 1500);
+    } else if (status === 'active' && was === 'waiting') {
+      const h1 = document.querySelector('h1');
+      if (h1 && f.agent_name) h1.textContent = f.text;
+    }
+  }
+
+  function errorBox() {
+    let box = document.getElementById('message-error-live');
+    if (!box) {
+      box = document.createElement('p');
+      box.id = 'message-error-live';
+      box.className = 'error-message';
+      box.setAttribute('role', 'alert');
+      textarea.before(box);
+    }
+    return box;
+  }
+
+  function showError(text) {
+    errorBox().textContent = text;
+    textarea.setAttribute('aria-invalid', 'true');
+    textarea.setAttribute('aria-describedby', 'message-hint message-error-live');
+    textarea.focus();
+  }
+
+  function clearError() {
+    const box = document.getElementById('message-error-live');
+    if (box) box.textContent = '';
+    textarea.removeAttribute('aria-invalid');
+    textarea.setAttribute('aria-describedby', 'message-hint');
+  }
+
+  let stateLine = null;
+  function setFormState(text) {
+    if (!stateLine) {
+      stateLine = document.createElement('p');
+      stateLine.className = 'hint';
+      stateLine.setAttribute('role', 'status');
+      form.append(stateLine);
+    }
+    stateLine.textContent = text;
+  }
+
+  if (!form || !textarea) return;
+  const notifier = typingNotifier((active) => socket.send({ type: 'typing', active }));
+  textarea.addEventListener('input', () => notifier.input());
+  textarea.addEventListener('keydown', (e) => {
+    // Enter sends, Shift+Enter makes a new line (as in most chat programs).
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener('submit', (e) => {
+    if (!socket.open) return; // no live connection: the form posts the normal way
+    e.preventDefault();
+    const body = textarea.value.trim();
+    if (!body) { showError(root.dataset.empty); return; }
+    if ([...body].length > max) { showError(root.dataset.tooLong); return; }
+    clearError();
+    const id = clientId();
+    outbox.set(id, body);
+    socket.send({ type: 'send', client_id: id, body });
+    notifier.stop();
+    textarea.value = '';
+    setTimeout(() => { if (outbox.has(id)) setFormState(root.dataset.failed); }, 5000);
+  });
+}

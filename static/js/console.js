@@ -1,0 +1,244 @@
+// The agent console, made live over /ws/staff. Offers, chat panels and wrap-up forms are
+// fetched as server-rendered fragments, so their markup lives in one place (templates/).
+// Without a live connection every button is a plain form that posts.
+import { LiveSocket, clientId, addMessage, say, typingNotifier } from './live.js';
+
+const root = document.getElementById('console');
+if (root) start(root);
+
+function start(root) {
+  const offers = document.getElementById('offers');
+  const chats = document.getElementById('chats');
+  const wrapups = document.getElementById('wrapups');
+  const status = document.getElementById('console-status');
+  const connection = document.getElementById('connection');
+  const pending = new Map(); // client_id -> { conversation, body }
+  let lostShown = false;
+
+  const socket = new LiveSocket(root.dataset.ws, {
+    onOpen() {
+      if (lostShown) { say(connection, root.dataset.back, 4000); lostShown = false; }
+      for (const panel of chats.querySelectorAll('.chat-panel')) resume(panel);
+      for (const [id, p] of pending) socket.send({ type: 'send', conversation: p.conversation, client_id: id, body: p.body });
+    },
+    onDown() {
+      if (!lostShown) { say(connection, root.dataset.lost); lostShown = true; }
+    },
+    onFrame,
+  });
+
+  function resume(panel) {
+    socket.send({ type: 'resume', conversation: Number(panel.dataset.conversation), after: Number(panel.dataset.lastSeq) || 0 });
+  }
+
+  async function fragment(url) {
+    const resp = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' } });
+    if (!resp.ok) return null;
+    const doc = new DOMParser().parseFromString(await resp.text(), 'text/html');
+    return doc.body.firstElementChild;
+  }
+
+  function updateEmpty() {
+    document.getElementById('no-offers').hidden = offers.children.length > 0;
+    const count = chats.querySelectorAll('.chat-panel').length;
+    document.getElementById('no-chats').hidden = count > 0;
+    const heading = document.getElementById('chats-title');
+    heading.textContent = heading.textContent.replace(/\d+/, String(count));
+    document.title = (offers.children.length ? `(${offers.children.length}) ` : '') + document.title.replace(/^\(\d+\) /, '');
+  }
+
+  // Removing an element that holds focus would drop focus to the page: move it first.
+  function removeKeepingFocus(el, fallback) {
+    if (!el) return;
+    if (el.contains(document.activeElement)) {
+      fallback.setAttribute('tabindex', '-1');
+      fallback.focus();
+    }
+    el.remove();
+  }
+
+  const typingTimers = new Map();
+
+  async function onFrame(f) {
+    switch (f.type) {
+      case 'offer': {
+        if (document.getElementById(`offer-${f.conversation}`)) break;
+        const card = await fragment(`/staff/fragments/offer/${f.conversation}`);
+        if (!card || document.getElementById(card.id)) break;
+        offers.append(card);
+        wire(card);
+        updateEmpty();
+        say(status, root.dataset.newOffer.replace('{name}', card.querySelector('h3').textContent));
+        break;
+      }
+      case 'offer_revoked': {
+        const card = document.getElementById(`offer-${f.conversation}`);
+        if (card) {
+          removeKeepingFocus(card, document.getElementById('offers-title'));
+          say(status, root.dataset.offerGone);
+          updateEmpty();
+        }
+        break;
+      }
+      case 'assigned': {
+        const card = document.getElementById(`offer-${f.conversation}`);
+        const hadFocus = card && card.contains(document.activeElement);
+        if (card) card.remove();
+        if (!document.getElementById(`conv-${f.conversation}`)) {
+          const panel = await fragment(`/staff/fragments/chat/${f.conversation}`);
+          if (panel && !document.getElementById(panel.id)) {
+            chats.append(panel);
+            wire(panel);
+            resume(panel);
+            if (hadFocus) panel.querySelector('textarea').focus();
+          }
+        }
+        updateEmpty();
+        break;
+      }
+      case 'message': {
+        const panel = document.getElementById(`conv-${f.conversation}`);
+        if (!panel) break;
+        if (addMessage(panel.querySelector('.messages'), f)) {
+          panel.dataset.lastSeq = String(Math.max(Number(panel.dataset.lastSeq) || 0, f.seq));
+        }
+        if (f.sender === 'resident') panel.querySelector('.typing').textContent = '';
+        break;
+      }
+      case 'typing': {
+        const panel = document.getElementById(`conv-${f.conversation}`);
+        if (!panel) break;
+        const line = panel.querySelector('.typing');
+        line.textContent = f.active ? root.dataset.typing.replace('{name}', f.who) : '';
+        clearTimeout(typingTimers.get(f.conversation));
+        if (f.active) typingTimers.set(f.conversation, setTimeout(() => { line.textContent = ''; }, 6000));
+        break;
+      }
+      case 'released': {
+        const panel = document.getElementById(`conv-${f.conversation}`);
+        if (f.reason === 'ended' && !document.getElementById(`wrapup-${f.conversation}`)) {
+          const form = await fragment(`/staff/fragments/wrapup/${f.conversation}`);
+          if (form) {
+            wrapups.append(form);
+            wire(form);
+            if (panel && panel.contains(document.activeElement)) form.querySelector('select').focus();
+            say(status, form.querySelector('h3').textContent);
+          }
+        }
+        removeKeepingFocus(panel, document.getElementById('chats-title'));
+        updateEmpty();
+        break;
+      }
+      case 'ack':
+        pending.delete(f.client_id);
+        break;
+      case 'presence': {
+        document.getElementById('presence-text').textContent = f.text;
+        for (const b of document.querySelectorAll('.presence button[name="presence"]')) {
+          b.setAttribute('aria-pressed', String(b.value === f.presence));
+        }
+        if (f.reason === 'missed_offer') say(status, f.text);
+        break;
+      }
+      case 'queues': {
+        for (const q of f.queues) {
+          const row = document.querySelector(`#queues tr[data-queue="${q.id}"]`);
+          if (!row) continue;
+          const cells = row.querySelectorAll('td');
+          const s = q.longest_wait_secs;
+          const longest = s >= 3600
+            ? `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
+            : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+          const values = [String(q.waiting), longest, String(q.staff_available)];
+          cells.forEach((c, i) => { if (c.textContent !== values[i]) c.textContent = values[i]; });
+        }
+        break;
+      }
+      case 'error': {
+        if (f.client_id) pending.delete(f.client_id);
+        if (f.code === 'offer_gone') {
+          const card = document.getElementById(`offer-${f.conversation}`);
+          if (card) { removeKeepingFocus(card, document.getElementById('offers-title')); updateEmpty(); }
+          say(status, f.message);
+          break;
+        }
+        const panel = f.conversation && document.getElementById(`conv-${f.conversation}`);
+        if (panel) {
+          let box = panel.querySelector('.error-message');
+          if (!box) {
+            box = document.createElement('p');
+            box.className = 'error-message';
+            box.setAttribute('role', 'alert');
+            panel.querySelector('textarea').before(box);
+          }
+          box.textContent = f.message;
+        } else {
+          say(status, f.message);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // Forms send frames while the live connection is open; otherwise they post.
+  function wire(scope) {
+    for (const form of scope.querySelectorAll('form')) {
+      const action = form.getAttribute('action') || '';
+      let m;
+      if ((m = action.match(/^\/staff\/offers\/(\d+)\/(accept|decline)$/))) {
+        const conversation = Number(m[1]);
+        const type = m[2];
+        form.addEventListener('submit', (e) => {
+          if (socket.send({ type, conversation })) e.preventDefault();
+        });
+      } else if ((m = action.match(/^\/staff\/chats\/(\d+)\/send$/))) {
+        const conversation = Number(m[1]);
+        const textarea = form.querySelector('textarea');
+        const notifier = typingNotifier((active) => socket.send({ type: 'typing', conversation, active }));
+        textarea.addEventListener('input', () => notifier.input());
+        textarea.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+        });
+        form.addEventListener('submit', (e) => {
+          if (!socket.open) return;
+          e.preventDefault();
+          const body = textarea.value.trim();
+          if (!body) return;
+          const id = clientId();
+          pending.set(id, { conversation, body });
+          socket.send({ type: 'send', conversation, client_id: id, body });
+          notifier.stop();
+          textarea.value = '';
+          const box = form.closest('.chat-panel').querySelector('.error-message');
+          if (box) box.textContent = '';
+        });
+      } else if ((m = action.match(/^\/staff\/chats\/(\d+)\/end$/))) {
+        const conversation = Number(m[1]);
+        form.addEventListener('submit', (e) => {
+          if (socket.send({ type: 'end', conversation })) e.preventDefault();
+        });
+      } else if (action === '/staff/presence') {
+        form.addEventListener('submit', (e) => {
+          const presence = e.submitter && e.submitter.value;
+          if (presence && socket.send({ type: 'presence', presence })) e.preventDefault();
+        });
+      } else if (/^\/staff\/chats\/\d+\/wrapup$/.test(action)) {
+        form.addEventListener('submit', async (e) => {
+          e.preventDefault();
+          const resp = await fetch(action, { method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin' });
+          if (resp.ok) {
+            const section = form.closest('.wrapup');
+            say(status, root.dataset.wrapped || '');
+            removeKeepingFocus(section, document.getElementById('chats-title'));
+          } else {
+            form.submit();
+          }
+        });
+      }
+    }
+  }
+
+  wire(document);
+}
