@@ -10,8 +10,8 @@
 //!   [`LoginThrottle::FREE_ATTEMPTS`] failures in a window, each further attempt must wait
 //!   twice as long as the one before (capped at 15 minutes).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};

@@ -264,8 +264,11 @@ mod tests {
     fn environment_wins_over_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("loket.toml");
-        std::fs::write(&path, "bind = \"127.0.0.1:9000\"\n[broker]\noffer_timeout_secs = 5\n")
-            .unwrap();
+        std::fs::write(
+            &path,
+            "bind = \"127.0.0.1:9000\"\n[broker]\noffer_timeout_secs = 5\n",
+        )
+        .unwrap();
         let c = Config::load(Some(&path), |k| {
             (k == "LOKET_BIND").then(|| "127.0.0.1:9100".to_string())
         })

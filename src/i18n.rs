@@ -132,15 +132,15 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "Het formulier was verlopen. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
             "The form had expired. Go back, reload the page and try again.",
         ),
-        "error.server_h1" => ("Er ging iets mis bij ons", "Something went wrong on our side"),
+        "error.server_h1" => (
+            "Er ging iets mis bij ons",
+            "Something went wrong on our side",
+        ),
         "error.server" => (
             "Het is niet gelukt. Uw gegevens zijn niet verloren. Probeer het over een paar minuten opnieuw.",
             "That did not work. Nothing you sent was lost. Please try again in a few minutes.",
         ),
-        "error.too_large" => (
-            "Wat u stuurde is te groot.",
-            "What you sent is too large.",
-        ),
+        "error.too_large" => ("Wat u stuurde is te groot.", "What you sent is too large."),
         "role.agent" => ("medewerker", "agent"),
         "role.interpreter" => ("tolk", "interpreter"),
         "role.supervisor" => ("teamleider", "supervisor"),
@@ -158,7 +158,10 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "Er is nu niemand beschikbaar voor de chat. U kunt wel een chat starten: u komt dan in de wachtrij.",
             "Nobody is available for chat right now. You can still start a chat: you will join the queue.",
         ),
-        "wait.now" => ("Er is nu een medewerker beschikbaar.", "An employee is available now."),
+        "wait.now" => (
+            "Er is nu een medewerker beschikbaar.",
+            "An employee is available now.",
+        ),
         "wait.minutes" => (
             "Verwachte wachttijd: ongeveer {minutes} minuten.",
             "Expected wait: about {minutes} minutes.",
@@ -192,11 +195,11 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "Your name must be 80 characters or fewer.",
         ),
         "form.optional" => ("niet verplicht", "optional"),
-        "form.limit" => (
-            "Maximaal {max} tekens.",
-            "At most {max} characters.",
+        "form.limit" => ("Maximaal {max} tekens.", "At most {max} characters."),
+        "chat.title_waiting" => (
+            "U wacht op een medewerker",
+            "You are waiting for an employee",
         ),
-        "chat.title_waiting" => ("U wacht op een medewerker", "You are waiting for an employee"),
         "chat.title_active" => ("Chat", "Chat"),
         "chat.title_closed" => ("Gesprek beëindigd", "Conversation ended"),
         "chat.you" => ("U", "You"),
@@ -220,7 +223,10 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "Uw bericht is nog niet verstuurd. We proberen het opnieuw zodra de verbinding terug is.",
             "Your message has not been sent yet. We will try again as soon as the connection is back.",
         ),
-        "chat.waiting_h1" => ("U wacht op een medewerker", "You are waiting for an employee"),
+        "chat.waiting_h1" => (
+            "U wacht op een medewerker",
+            "You are waiting for an employee",
+        ),
         "chat.waiting_help" => (
             "Houd deze pagina open. U kunt alvast meer informatie over uw vraag sturen.",
             "Keep this page open. You can already send more information about your question.",
@@ -240,8 +246,14 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "U bent gestopt met wachten. Uw vraag is bewaard in het overzicht hieronder.",
             "You stopped waiting. Your question is kept in the transcript below.",
         ),
-        "chat.transcript_view" => ("Gesprek bekijken en printen", "View and print the conversation"),
-        "chat.transcript_download" => ("Gesprek downloaden (tekstbestand)", "Download the conversation (text file)"),
+        "chat.transcript_view" => (
+            "Gesprek bekijken en printen",
+            "View and print the conversation",
+        ),
+        "chat.transcript_download" => (
+            "Gesprek downloaden (tekstbestand)",
+            "Download the conversation (text file)",
+        ),
         "chat.new_chat" => ("Nieuwe chat starten", "Start a new chat"),
         "chat.messages" => ("Berichten", "Messages"),
         "chat.check_new" => ("Nieuwe berichten ophalen", "Check for new messages"),
@@ -267,10 +279,7 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "{name} heeft het gesprek beëindigd.",
             "{name} ended the conversation.",
         ),
-        "sys.abandoned" => (
-            "Gestopt met wachten.",
-            "Stopped waiting.",
-        ),
+        "sys.abandoned" => ("Gestopt met wachten.", "Stopped waiting."),
         "sys.restarted" => (
             "Het systeem is opnieuw gestart. U staat weer in de wachtrij.",
             "The system restarted. You are back in the queue.",
@@ -323,9 +332,18 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
         "console.go_available" => ("Beschikbaar", "Available"),
         "console.go_away" => ("Afwezig", "Away"),
         "console.offers" => ("Aangeboden gesprekken", "Offered conversations"),
-        "console.no_offers" => ("Er zijn nu geen gesprekken voor u.", "No conversations are offered to you now."),
-        "console.new_offer" => ("Nieuw gesprek aangeboden: {name}", "New conversation offered: {name}"),
-        "console.offer_gone" => ("Het aanbod is vervallen.", "The offer is no longer available."),
+        "console.no_offers" => (
+            "Er zijn nu geen gesprekken voor u.",
+            "No conversations are offered to you now.",
+        ),
+        "console.new_offer" => (
+            "Nieuw gesprek aangeboden: {name}",
+            "New conversation offered: {name}",
+        ),
+        "console.offer_gone" => (
+            "Het aanbod is vervallen.",
+            "The offer is no longer available.",
+        ),
         "console.offer_title" => ("{name} via {queue}", "{name} via {queue}"),
         "console.offer_meta" => (
             "Onderwerp: {topic}. Aanbod vervalt om {time}.",
@@ -333,8 +351,14 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
         ),
         "console.accept" => ("Aannemen", "Accept"),
         "console.decline" => ("Weigeren", "Decline"),
-        "console.chats" => ("Mijn gesprekken ({count} van {max})", "My conversations ({count} of {max})"),
-        "console.no_chats" => ("U heeft nu geen gesprekken.", "You have no conversations now."),
+        "console.chats" => (
+            "Mijn gesprekken ({count} van {max})",
+            "My conversations ({count} of {max})",
+        ),
+        "console.no_chats" => (
+            "U heeft nu geen gesprekken.",
+            "You have no conversations now.",
+        ),
         "console.chat_title" => ("Gesprek met {name}", "Conversation with {name}"),
         "console.chat_meta" => (
             "Onderwerp: {topic}. Wachtrij: {queue}. Gestart om {time}.",
@@ -346,8 +370,14 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
         "console.wrapup_topic" => ("Onderwerp van het gesprek", "Topic of the conversation"),
         "console.wrapup_note" => ("Notitie", "Note"),
         "console.wrapup_submit" => ("Afronden", "Wrap up"),
-        "console.wrapup_done" => ("Het gesprek is afgerond.", "The conversation is wrapped up."),
-        "console.accepted" => ("U heeft het gesprek aangenomen.", "You accepted the conversation."),
+        "console.wrapup_done" => (
+            "Het gesprek is afgerond.",
+            "The conversation is wrapped up.",
+        ),
+        "console.accepted" => (
+            "U heeft het gesprek aangenomen.",
+            "You accepted the conversation.",
+        ),
         "console.offer_expired" => (
             "Dit aanbod is niet meer beschikbaar.",
             "This offer is no longer available.",
@@ -379,7 +409,10 @@ mod tests {
     fn templates_use_only_known_keys() {
         let mut missing = Vec::new();
         let mut checked = 0;
-        for entry in walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))) {
+        for entry in walk(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates"
+        ))) {
             let text = std::fs::read_to_string(&entry).unwrap();
             for part in text.split("t.s(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
@@ -389,7 +422,10 @@ mod tests {
                 }
             }
         }
-        assert!(checked > 50, "expected to check many keys, checked {checked}");
+        assert!(
+            checked > 50,
+            "expected to check many keys, checked {checked}"
+        );
         assert!(missing.is_empty(), "missing translations: {missing:?}");
     }
 
@@ -409,9 +445,15 @@ mod tests {
     #[test]
     fn placeholders_and_system_messages() {
         let t = T::new(Lang::En);
-        assert_eq!(t.f("chat.position", &[("position", &3)]), "You are number 3 in the queue.");
+        assert_eq!(
+            t.f("chat.position", &[("position", &3)]),
+            "You are number 3 in the queue."
+        );
         let stored = system_message("sys.agent_joined", "Anna");
-        assert_eq!(render_system(T::new(Lang::Nl), &stored), "Anna neemt deel aan het gesprek.");
+        assert_eq!(
+            render_system(T::new(Lang::Nl), &stored),
+            "Anna neemt deel aan het gesprek."
+        );
         assert_eq!(render_system(t, "plain text"), "plain text");
     }
 }

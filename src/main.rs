@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "loket", version, about = "Accessible contact portal and sign-language video gateway")]
+#[command(
+    name = "loket",
+    version,
+    about = "Accessible contact portal and sign-language video gateway"
+)]
 struct Cli {
     /// Configuration file (default: ./loket.toml when it exists).
     #[arg(long, env = "LOKET_CONFIG", global = true)]
@@ -156,7 +160,9 @@ async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
             capacity,
         } => {
             let role = Role::parse(&role).ok_or_else(|| {
-                anyhow::anyhow!("unknown role {role:?}: use agent, interpreter, supervisor or admin")
+                anyhow::anyhow!(
+                    "unknown role {role:?}: use agent, interpreter, supervisor or admin"
+                )
             })?;
             if !valid_username(&name) {
                 anyhow::bail!("a user name is 1-64 characters of letters, digits, '.', '_' or '-'");
@@ -180,7 +186,9 @@ async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                     display_name: &display,
                     role,
                     password_hash: &hash,
-                    chat_capacity: capacity.unwrap_or(config.broker.default_chat_capacity).max(1),
+                    chat_capacity: capacity
+                        .unwrap_or(config.broker.default_chat_capacity)
+                        .max(1),
                     skills: &skill_refs,
                     is_demo: false,
                 })
@@ -194,21 +202,32 @@ async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
             }
         }
         UserCommand::List => {
-            println!("{:<20} {:<12} {:<8} {}", "USERNAME", "ROLE", "CHATS", "NAME");
+            let queues = store.queues().await?;
+            println!(
+                "{:<20} {:<12} {:<6} {:<24} NAME",
+                "USERNAME", "ROLE", "CHATS", "QUEUES"
+            );
             for u in store.users().await? {
-                let skills = store.user_skills(u.id).await?;
+                let skills: Vec<&str> = store
+                    .user_skills(u.id)
+                    .await?
+                    .iter()
+                    .filter_map(|id| queues.iter().find(|q| q.id == *id))
+                    .map(|q| q.slug.as_str())
+                    .collect();
                 println!(
-                    "{:<20} {:<12} {:<8} {}{}{}",
+                    "{:<20} {:<12} {:<6} {:<24} {}{}{}",
                     u.username,
                     u.role.as_str(),
                     u.chat_capacity,
+                    if skills.is_empty() {
+                        "-".to_string()
+                    } else {
+                        skills.join(",")
+                    },
                     u.display_name,
                     if u.is_demo { " [demo]" } else { "" },
-                    if skills.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (queues {skills:?})")
-                    }
+                    if u.disabled { " [disabled]" } else { "" },
                 );
             }
         }

@@ -228,8 +228,12 @@ pub fn decode<T: for<'de> Deserialize<'de>>(
             format!("unknown frame type {:?}", truncate(&kind, 40)),
         ));
     }
-    serde_json::from_value(value)
-        .map_err(|e| (ErrorCode::InvalidFrame, format!("invalid {kind} frame: {e}")))
+    serde_json::from_value(value).map_err(|e| {
+        (
+            ErrorCode::InvalidFrame,
+            format!("invalid {kind} frame: {e}"),
+        )
+    })
 }
 
 /// Frame types a resident may send.
@@ -260,8 +264,11 @@ mod tests {
 
     #[test]
     fn decodes_known_frames() {
-        let f: ResidentFrame =
-            decode(r#"{"type":"send","client_id":"a1","body":"hoi"}"#, RESIDENT_TYPES).unwrap();
+        let f: ResidentFrame = decode(
+            r#"{"type":"send","client_id":"a1","body":"hoi"}"#,
+            RESIDENT_TYPES,
+        )
+        .unwrap();
         assert_eq!(
             f,
             ResidentFrame::Send {
@@ -340,7 +347,10 @@ mod clean_tests {
         assert_eq!(clean_message(" \n\t ", 10), Err(ErrorCode::EmptyMessage));
         assert_eq!(clean_message("\u{0}", 10), Err(ErrorCode::EmptyMessage));
         assert_eq!(clean_message(&"é".repeat(10), 10).map(|s| s.len()), Ok(20));
-        assert_eq!(clean_message(&"é".repeat(11), 10), Err(ErrorCode::MessageTooLong));
+        assert_eq!(
+            clean_message(&"é".repeat(11), 10),
+            Err(ErrorCode::MessageTooLong)
+        );
         assert_eq!(clean_message("<b>x</b>", 10), Ok("<b>x</b>".into()));
     }
 }

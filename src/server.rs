@@ -199,7 +199,12 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<Vec<String>> {
             Role::Agent,
             &["chat", "video", "belastingen"],
         ),
-        ("chris", "Chris Bakker", Role::Agent, &["chat", "belastingen"]),
+        (
+            "chris",
+            "Chris Bakker",
+            Role::Agent,
+            &["chat", "belastingen"],
+        ),
         ("tolk", "Tamara Tolk", Role::Interpreter, &["ngt"]),
         ("teamleider", "Sanne Visser", Role::Supervisor, &[]),
     ];

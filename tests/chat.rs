@@ -11,7 +11,9 @@ use std::time::Duration;
 async fn accept_next(agent: &mut Ws) -> i64 {
     let offer = agent.expect("offer", |_| true).await;
     let id = offer["conversation"].as_i64().unwrap();
-    agent.send(json!({"type": "accept", "conversation": id})).await;
+    agent
+        .send(json!({"type": "accept", "conversation": id}))
+        .await;
     agent.expect("assigned", |f| f["conversation"] == id).await;
     id
 }
@@ -23,7 +25,9 @@ async fn resident_and_agent_chat_end_to_end() {
     let (agent_http, mut agent) = available_agent(&server, "anna").await;
 
     let resident = server.browser();
-    let token = resident.start_chat("Jan", "Waar vind ik mijn aanslag?").await;
+    let token = resident
+        .start_chat("Jan", "Waar vind ik mijn aanslag?")
+        .await;
     let waiting = resident.get(&format!("/chat/{token}")).await;
     assert_eq!(waiting.status, 200);
     assert!(waiting.body.contains("Waar vind ik mijn aanslag?"));
@@ -37,7 +41,9 @@ async fn resident_and_agent_chat_end_to_end() {
     assert_eq!(offer["resident_name"], "Jan");
     assert_eq!(offer["preview"], "Waar vind ik mijn aanslag?");
     let id = offer["conversation"].as_i64().unwrap();
-    agent.send(json!({"type": "accept", "conversation": id})).await;
+    agent
+        .send(json!({"type": "accept", "conversation": id}))
+        .await;
     agent.expect("assigned", |f| f["conversation"] == id).await;
 
     let active = res.expect("status", |f| f["status"] == "active").await;
@@ -48,9 +54,7 @@ async fn resident_and_agent_chat_end_to_end() {
     res.send(msg("r1", "Mijn <b>naam</b> is Jan")).await;
     let ack = res.expect("ack", |_| true).await;
     assert_eq!(ack["client_id"], "r1");
-    let got = agent
-        .expect("message", |f| f["sender"] == "resident")
-        .await;
+    let got = agent.expect("message", |f| f["sender"] == "resident").await;
     assert_eq!(got["body"], "Mijn <b>naam</b> is Jan");
     assert_eq!(got["seq"], ack["seq"]);
 
@@ -73,22 +77,36 @@ async fn resident_and_agent_chat_end_to_end() {
 
     // HTML is shown as text on the page.
     let page = resident.get(&format!("/chat/{token}")).await;
-    assert!(page.body.contains("Mijn &#60;b&#62;naam&#60;/b&#62; is Jan") || page.body.contains("Mijn &lt;b&gt;naam&lt;/b&gt; is Jan"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Mijn &#60;b&#62;naam&#60;/b&#62; is Jan")
+            || page.body.contains("Mijn &lt;b&gt;naam&lt;/b&gt; is Jan"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("<b>naam</b>"));
 
     // Agent ends; resident is told; wrap-up via the form.
     agent.send(json!({"type": "end", "conversation": id})).await;
     agent
-        .expect("released", |f| f["conversation"] == id && f["reason"] == "ended")
+        .expect("released", |f| {
+            f["conversation"] == id && f["reason"] == "ended"
+        })
         .await;
     res.expect("status", |f| f["status"] == "ended").await;
     let csrf = agent_http.csrf("/staff").await;
     let console = agent_http.get("/staff").await;
-    assert!(console.body.contains(&format!("wrapup-{id}")), "wrap-up form shown");
+    assert!(
+        console.body.contains(&format!("wrapup-{id}")),
+        "wrap-up form shown"
+    );
     let done = agent_http
         .post(
             &format!("/staff/chats/{id}/wrapup"),
-            &[("topic", "other"), ("note", "Uitgelegd waar de aanslag staat")],
+            &[
+                ("topic", "other"),
+                ("note", "Uitgelegd waar de aanslag staat"),
+            ],
             &csrf,
         )
         .await;
@@ -100,7 +118,11 @@ async fn resident_and_agent_chat_end_to_end() {
 
     // Transcript to read, print and download.
     let closed = resident.get(&format!("/chat/{token}")).await;
-    assert!(closed.body.contains(&format!("/chat/{token}/transcript.txt")));
+    assert!(
+        closed
+            .body
+            .contains(&format!("/chat/{token}/transcript.txt"))
+    );
     let text = resident.get(&format!("/chat/{token}/transcript.txt")).await;
     assert_eq!(text.status, 200);
     assert!(text.body.contains("Waar vind ik mijn aanslag?"));
@@ -129,7 +151,8 @@ async fn reconnect_resumes_without_loss_or_duplicates() {
     res.send(json!({"type": "resume", "after": 0})).await;
     let mut last = 0;
     for i in 0..10 {
-        res.send(msg(&format!("m{i}"), &format!("bericht {i}"))).await;
+        res.send(msg(&format!("m{i}"), &format!("bericht {i}")))
+            .await;
         let ack = res.expect("ack", |_| true).await;
         last = ack["seq"].as_i64().unwrap();
     }
@@ -156,7 +179,11 @@ async fn reconnect_resumes_without_loss_or_duplicates() {
         .map(|f| f["seq"].as_i64().unwrap())
         .collect();
     assert_eq!(seqs, ((last + 1)..=(last + 5)).collect::<Vec<_>>());
-    assert_eq!(dup["seq"].as_i64().unwrap(), last + 1, "resend keeps its number");
+    assert_eq!(
+        dup["seq"].as_i64().unwrap(),
+        last + 1,
+        "resend keeps its number"
+    );
 
     // A resident resend of an acknowledged message is stored once.
     res.send(msg("m3", "bericht 3")).await;
@@ -203,11 +230,13 @@ async fn agent_connection_drop_requeues_at_front_and_informs_the_resident() {
     let (bram_http, mut bram) = available_agent(&server, "bram").await;
     let offer = bram.expect("offer", |_| true).await;
     assert_eq!(offer["conversation"], id);
-    bram.send(json!({"type": "accept", "conversation": id})).await;
+    bram.send(json!({"type": "accept", "conversation": id}))
+        .await;
     bram.expect("assigned", |_| true).await;
     bram.send(json!({"type": "resume", "conversation": id, "after": 0}))
         .await;
-    bram.expect("message", |f| f["body"] == "voor de storing").await;
+    bram.expect("message", |f| f["body"] == "voor de storing")
+        .await;
     let console = bram_http.get("/staff").await;
     assert!(console.body.contains("voor de storing"));
     server.stop().await;
@@ -232,7 +261,10 @@ async fn resident_leaving_while_waiting_is_abandoned() {
         .unwrap();
     assert_eq!(c.status, Status::Abandoned);
     let page = resident.get(&format!("/chat/{token}")).await;
-    assert!(page.body.contains("/transcript"), "transcript still available");
+    assert!(
+        page.body.contains("/transcript"),
+        "transcript still available"
+    );
 
     // Implicit: the page with the live connection is closed.
     let token = resident.start_chat("", "tweede vraag").await;
@@ -278,7 +310,9 @@ async fn missed_offer_goes_to_the_next_agent_and_sets_the_first_away() {
     let first = anna.expect("offer", |_| true).await;
     anna.expect("offer_revoked", |f| f["reason"] == "timed_out")
         .await;
-    let away = anna.expect("presence", |f| f["reason"] == "missed_offer").await;
+    let away = anna
+        .expect("presence", |f| f["reason"] == "missed_offer")
+        .await;
     assert_eq!(away["presence"], "away");
     assert_eq!(away["reason"], "missed_offer");
     let second = bram.expect("offer", |_| true).await;
@@ -321,8 +355,14 @@ async fn bad_frames_get_typed_errors_and_the_connection_stays() {
         ("{nope", "invalid_json"),
         (r#"{"type":"fly"}"#, "unknown_type"),
         (r#"{"type":"send"}"#, "invalid_frame"),
-        (r#"{"type":"send","client_id":"a","body":"   "}"#, "empty_message"),
-        (r#"{"type":"send","client_id":"bad id!","body":"x"}"#, "invalid_client_id"),
+        (
+            r#"{"type":"send","client_id":"a","body":"   "}"#,
+            "empty_message",
+        ),
+        (
+            r#"{"type":"send","client_id":"bad id!","body":"x"}"#,
+            "invalid_client_id",
+        ),
         (r#"{"type":"accept","conversation":1}"#, "unknown_type"),
     ];
     for (frame, code) in cases {
@@ -341,9 +381,12 @@ async fn bad_frames_get_typed_errors_and_the_connection_stays() {
     res.send(msg("max", &"é".repeat(2000))).await;
     res.expect("ack", |_| true).await;
     // Unknown and malformed tokens: 404, never a panic.
-    let bad = reqwest::get(format!("{}/chat/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", server.base))
-        .await
-        .unwrap();
+    let bad = reqwest::get(format!(
+        "{}/chat/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        server.base
+    ))
+    .await
+    .unwrap();
     assert_eq!(bad.status(), 404);
     assert!(bad.text().await.unwrap().contains("Fout:"));
     let bad = reqwest::get(format!("{}/chat/..%2F..%2Fetc", server.base))
@@ -366,7 +409,9 @@ async fn chat_works_without_javascript() {
     assert_eq!(p.status, 303);
 
     let resident = server.browser();
-    let token = resident.start_chat("Piet", "Hoe laat gaat het loket open?").await;
+    let token = resident
+        .start_chat("Piet", "Hoe laat gaat het loket open?")
+        .await;
     let console = agent.get("/staff").await;
     let id = extract(&console.body, "/staff/offers/", "/accept").expect("offer shown");
     let p = agent
@@ -379,14 +424,22 @@ async fn chat_works_without_javascript() {
     // Resident posts a message with the form; empty and too long are refused in the page.
     let rcsrf = resident.csrf(&format!("/chat/{token}")).await;
     let empty = resident
-        .post(&format!("/chat/{token}/send"), &[("message", "  "), ("client_id", "f0")], &rcsrf)
+        .post(
+            &format!("/chat/{token}/send"),
+            &[("message", "  "), ("client_id", "f0")],
+            &rcsrf,
+        )
         .await;
     assert_eq!(empty.status, 400);
     assert!(empty.body.contains("error-summary"));
     assert!(empty.body.contains("<title>Fout:"));
     let long = "x".repeat(2001);
     let too_long = resident
-        .post(&format!("/chat/{token}/send"), &[("message", &long), ("client_id", "f1")], &rcsrf)
+        .post(
+            &format!("/chat/{token}/send"),
+            &[("message", &long), ("client_id", "f1")],
+            &rcsrf,
+        )
         .await;
     assert_eq!(too_long.status, 400);
     assert!(too_long.body.contains("2000"));
@@ -394,12 +447,20 @@ async fn chat_works_without_javascript() {
     for _ in 0..2 {
         // Posted twice (double click): stored once.
         let sent = resident
-            .post(&format!("/chat/{token}/send"), &[("message", "Om 9 uur?"), ("client_id", "f2")], &rcsrf)
+            .post(
+                &format!("/chat/{token}/send"),
+                &[("message", "Om 9 uur?"), ("client_id", "f2")],
+                &rcsrf,
+            )
             .await;
         assert_eq!(sent.status, 303);
     }
     let p = agent
-        .post(&format!("/staff/chats/{id}/send"), &[("message", "Ja, om 9 uur."), ("client_id", "s1")], &csrf)
+        .post(
+            &format!("/staff/chats/{id}/send"),
+            &[("message", "Ja, om 9 uur."), ("client_id", "s1")],
+            &csrf,
+        )
         .await;
     assert_eq!(p.status, 303);
     let page = resident.get(&format!("/chat/{token}")).await;
@@ -407,7 +468,9 @@ async fn chat_works_without_javascript() {
     assert!(page.body.contains("Nieuwe berichten ophalen"));
     assert_eq!(page.body.matches("Om 9 uur?").count(), 1);
 
-    let p = agent.post(&format!("/staff/chats/{id}/end"), &[], &csrf).await;
+    let p = agent
+        .post(&format!("/staff/chats/{id}/end"), &[], &csrf)
+        .await;
     assert_eq!(p.status, 303);
     let page = resident.get(&format!("/chat/{token}")).await;
     assert!(page.body.contains("transcript.txt"));
@@ -448,12 +511,20 @@ async fn repeated_failed_logins_are_slowed_down() {
     let csrf = b.csrf("/staff/login").await;
     for _ in 0..5 {
         let p = b
-            .post("/staff/login", &[("username", "anna"), ("password", "wrong")], &csrf)
+            .post(
+                "/staff/login",
+                &[("username", "anna"), ("password", "wrong")],
+                &csrf,
+            )
             .await;
         assert!(p.body.contains("klopt niet"));
     }
     let p = b
-        .post("/staff/login", &[("username", "anna"), ("password", PASSWORD)], &csrf)
+        .post(
+            "/staff/login",
+            &[("username", "anna"), ("password", PASSWORD)],
+            &csrf,
+        )
         .await;
     assert_eq!(p.status, 400, "even the right password waits");
     assert!(p.body.contains("Te veel mislukte pogingen"));

@@ -117,7 +117,7 @@
 //! // 1. After every input, drain the outputs and act on them.
 //! while let Some(output) = broker.poll_output() {
 //!     match output {
-//!         Output::Offer { contact, staff, expires_at } => { /* ring the staff member */ }
+//!         Output::Offer { .. } => { /* ring the staff member */ }
 //!         Output::QueueChanged { queue } => { /* schedule a throttled positions(queue) push */ }
 //!         _ => { /* ... */ }
 //!     }
@@ -447,7 +447,10 @@ impl Broker {
 
     /// The contacts a staff member holds, in the order they were accepted.
     pub fn contacts_of(&self, s: StaffId) -> Vec<ContactId> {
-        self.staff.get(&s).map(|s| s.held.clone()).unwrap_or_default()
+        self.staff
+            .get(&s)
+            .map(|s| s.held.clone())
+            .unwrap_or_default()
     }
 
     // ----- input handlers (validate first, then mutate) ----------------
@@ -502,10 +505,11 @@ impl Broker {
             Some(s) => s.skills.clone(),
             None => Vec::new(),
         };
-        for q in &old_skills {
-            if skills.binary_search(q).is_err()
-                && let Some(queue) = self.queues.get_mut(q)
-            {
+        for q in old_skills
+            .iter()
+            .filter(|q| skills.binary_search(q).is_err())
+        {
+            if let Some(queue) = self.queues.get_mut(q) {
                 queue.members.remove(&id);
             }
         }
@@ -563,7 +567,10 @@ impl Broker {
             self.change_presence(now, id, Presence::Offline, PresenceReason::Disconnected);
         }
         for contact in offers {
-            if self.revoke_offer(now, contact, RevokeReason::StaffLeft).is_some() {
+            if self
+                .revoke_offer(now, contact, RevokeReason::StaffLeft)
+                .is_some()
+            {
                 self.enqueue(now, contact);
             }
         }
@@ -572,7 +579,8 @@ impl Broker {
                 if let Some(c) = self.contacts.get_mut(&contact) {
                     c.requeued = true;
                 }
-                self.outputs.push_back(Output::Requeued { contact, staff: id });
+                self.outputs
+                    .push_back(Output::Requeued { contact, staff: id });
                 self.enqueue(now, contact);
             }
         }
@@ -787,6 +795,7 @@ impl Broker {
         for q in &s.skills {
             if let Some(queue) = queues.get_mut(q) {
                 remove_contribution(queue, id, s);
+                marks.touch(*q, queue);
             }
         }
         let result = f(s);
@@ -936,9 +945,8 @@ impl Broker {
             return;
         };
         let window = self.config.handle_time_window;
-        if let Some(queue_id) = self.contacts.get(&contact).map(|c| c.queue)
-            && let Some(queue) = self.queues.get_mut(&queue_id)
-        {
+        let queue_id = self.contacts.get(&contact).map(|c| c.queue);
+        if let Some(queue) = queue_id.and_then(|q| self.queues.get_mut(&q)) {
             queue.record_handle_time(now.saturating_sub(since), window);
         }
         self.forget(contact);

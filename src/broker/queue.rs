@@ -22,7 +22,12 @@ pub(super) struct WaitKey {
 }
 
 impl WaitKey {
-    pub(super) fn new(contact: ContactId, priority: u8, requeued: bool, arrived_at: Millis) -> Self {
+    pub(super) fn new(
+        contact: ContactId,
+        priority: u8,
+        requeued: bool,
+        arrived_at: Millis,
+    ) -> Self {
         Self {
             priority: Reverse(priority),
             fresh: !requeued,

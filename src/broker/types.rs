@@ -358,10 +358,9 @@ impl fmt::Display for BrokerError {
             BrokerError::UnknownStaff(s) => write!(f, "unknown {s}"),
             BrokerError::UnknownQueue(q) => write!(f, "unknown {q}"),
             BrokerError::DuplicateContact(c) => write!(f, "{c} already exists"),
-            BrokerError::QueueNotEmpty { queue, channel } => write!(
-                f,
-                "{queue} holds contacts; its channel stays {channel:?}"
-            ),
+            BrokerError::QueueNotEmpty { queue, channel } => {
+                write!(f, "{queue} holds contacts; its channel stays {channel:?}")
+            }
             BrokerError::InvalidState {
                 contact,
                 expected,

@@ -130,7 +130,10 @@ async fn sweep_residents(hub: &Hub, broker: &mut Broker, dirty: &mut HashSet<Que
         if !waiting {
             continue;
         }
-        tracing::info!(conversation = conv, "resident left while waiting; abandoned");
+        tracing::info!(
+            conversation = conv,
+            "resident left while waiting; abandoned"
+        );
         if broker
             .handle_input(
                 now_millis(),
@@ -195,7 +198,7 @@ async fn apply(
                 preview: truncate_chars(&preview, 280),
                 expires_in_ms: expires_at.saturating_sub(now_millis()),
             });
-            hub.live(|l| l.to_staff(staff.0, &event));
+            hub.live(|l| l.send_staff(staff.0, &event));
         }
         Output::OfferRevoked {
             contact,
@@ -212,7 +215,7 @@ async fn apply(
                 conversation: contact.0,
                 reason,
             });
-            hub.live(|l| l.to_staff(staff.0, &event));
+            hub.live(|l| l.send_staff(staff.0, &event));
         }
         Output::Assigned { contact, staff } => {
             tracing::info!(conversation = contact.0, staff = staff.0, "assigned");
@@ -246,8 +249,8 @@ async fn apply(
                     last_seq: joined.message.seq,
                 });
                 hub.live(|l| {
-                    l.to_residents(contact.0, &status);
-                    l.to_staff(staff.0, &assigned);
+                    l.send_residents(contact.0, &status);
+                    l.send_staff(staff.0, &assigned);
                 });
             }
         }
@@ -259,7 +262,7 @@ async fn apply(
                 reason: "requeued",
             });
             hub.live(|l| {
-                l.to_staff(staff.0, &released);
+                l.send_staff(staff.0, &released);
                 l.set_agent(contact.0, None);
             });
             hub.append_and_broadcast(
@@ -282,7 +285,7 @@ async fn apply(
                     agent_name: None,
                 },
             });
-            hub.live(|l| l.to_residents(contact.0, &status));
+            hub.live(|l| l.send_residents(contact.0, &status));
         }
         Output::Abandoned { contact } => {
             tracing::info!(conversation = contact.0, "abandoned");
@@ -330,7 +333,7 @@ async fn apply(
                     _ => None,
                 },
             });
-            hub.live(|l| l.to_staff(staff.0, &event));
+            hub.live(|l| l.send_staff(staff.0, &event));
         }
     }
     Ok(())
@@ -356,9 +359,9 @@ fn close(hub: &Hub, conv: i64, status: Status, staff: Option<StaffId>) {
         },
     });
     hub.live(|l| {
-        l.to_residents(conv, &event);
+        l.send_residents(conv, &event);
         if let Some(s) = staff.or(l.agent_of(conv).map(StaffId)) {
-            l.to_staff(s.0, &released);
+            l.send_staff(s.0, &released);
         }
         l.close_conversation(conv);
     });
@@ -397,13 +400,13 @@ fn push_positions(
                     agent_name: None,
                 },
             });
-            hub.live(|l| l.to_residents(contact.0, &event));
+            hub.live(|l| l.send_residents(contact.0, &event));
         }
     }
     if hub.live(|l| l.any_staff_connected()) {
         let figures = queue_figures(hub, broker);
         let event = Arc::new(Event::Queues(figures));
-        hub.live(|l| l.to_all_staff(&event));
+        hub.live(|l| l.send_all_staff(&event));
     }
 }
 

@@ -244,7 +244,7 @@ impl Live {
     }
 
     /// Sends to the residents and (when `agent`) the agent of a conversation.
-    pub fn to_conversation(&mut self, conv: i64, event: &Arc<Event>, agent: bool) {
+    pub fn send_conversation(&mut self, conv: i64, event: &Arc<Event>, agent: bool) {
         let agent_id = match self.convs.get_mut(&conv) {
             Some(c) => {
                 send_all(&mut c.residents, event);
@@ -254,34 +254,34 @@ impl Live {
         };
         if agent {
             if let Some(a) = agent_id {
-                self.to_staff(a, event);
+                self.send_staff(a, event);
             }
         }
     }
 
     /// Sends to the residents of a conversation.
-    pub fn to_residents(&mut self, conv: i64, event: &Arc<Event>) {
+    pub fn send_residents(&mut self, conv: i64, event: &Arc<Event>) {
         if let Some(c) = self.convs.get_mut(&conv) {
             send_all(&mut c.residents, event);
         }
     }
 
     /// Sends to the agent holding a conversation.
-    pub fn to_agent_of(&mut self, conv: i64, event: &Arc<Event>) {
+    pub fn send_agent_of(&mut self, conv: i64, event: &Arc<Event>) {
         if let Some(a) = self.agent_of(conv) {
-            self.to_staff(a, event);
+            self.send_staff(a, event);
         }
     }
 
     /// Sends to every console connection of one staff member.
-    pub fn to_staff(&mut self, staff: i64, event: &Arc<Event>) {
+    pub fn send_staff(&mut self, staff: i64, event: &Arc<Event>) {
         if let Some(s) = self.staff.get_mut(&staff) {
             send_all(&mut s.conns, event);
         }
     }
 
     /// Sends to every console connection.
-    pub fn to_all_staff(&mut self, event: &Arc<Event>) {
+    pub fn send_all_staff(&mut self, event: &Arc<Event>) {
         for s in self.staff.values_mut() {
             send_all(&mut s.conns, event);
         }

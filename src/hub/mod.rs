@@ -270,7 +270,10 @@ impl Hub {
     pub async fn status_of(&self, conv: &Conversation) -> Result<StatusInfo, HubError> {
         let id = conv.id;
         let pos = self
-            .query(move |b, _| b.position(ContactId(id)).map(|p| (p.position, p.estimated_wait_ms)))
+            .query(move |b, _| {
+                b.position(ContactId(id))
+                    .map(|p| (p.position, p.estimated_wait_ms))
+            })
             .await?;
         Ok(StatusInfo {
             status: conv.status,
@@ -414,7 +417,7 @@ impl Hub {
                 conversation: conv,
                 message: appended.message.clone(),
             });
-            self.live(|l| l.to_conversation(conv, &event, true));
+            self.live(|l| l.send_conversation(conv, &event, true));
         }
         Ok(appended)
     }
@@ -428,9 +431,9 @@ impl Hub {
         });
         self.live(|l| {
             if from_resident {
-                l.to_agent_of(conv, &event);
+                l.send_agent_of(conv, &event);
             } else {
-                l.to_residents(conv, &event);
+                l.send_residents(conv, &event);
             }
         });
     }

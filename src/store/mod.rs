@@ -289,12 +289,12 @@ impl Store {
 
     /// Queue ids this user may take contacts from.
     pub async fn user_skills(&self, user_id: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT queue_id FROM user_skills WHERE user_id = ? ORDER BY queue_id")
-                .bind(user_id)
-                .fetch_all(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar(
+            "SELECT queue_id FROM user_skills WHERE user_id = ? ORDER BY queue_id",
         )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// Starts a session for `user_id`; returns the cookie token (only its hash is kept).
@@ -315,7 +315,11 @@ impl Store {
 
     /// The user behind a session token, if the session exists, the account is enabled and
     /// the session was used within `idle_ms`. Refreshes the session's last use.
-    pub async fn session_user(&self, token: &str, idle_ms: i64) -> Result<Option<User>, StoreError> {
+    pub async fn session_user(
+        &self,
+        token: &str,
+        idle_ms: i64,
+    ) -> Result<Option<User>, StoreError> {
         let now = now_ms();
         let hash = hash_token(token);
         let row = sqlx::query(
@@ -392,7 +396,8 @@ impl Store {
         Ok((conv, token))
     }
 
-    const CONV_COLUMNS: &'static str = "c.id, c.queue_id, c.topic_id, c.resident_name, c.lang, c.origin, c.status,
+    const CONV_COLUMNS: &'static str =
+        "c.id, c.queue_id, c.topic_id, c.resident_name, c.lang, c.origin, c.status,
          c.agent_id, c.created_at, c.assigned_at, c.ended_at, c.ended_by, c.wrapup_topic,
          c.wrapup_note, c.wrapped_at, c.last_seq, q.slug AS queue_slug, q.channel AS channel,
          q.priority AS priority, t.name_nl AS topic_nl, t.name_en AS topic_en,
@@ -409,10 +414,12 @@ impl Store {
 
     /// A conversation by id (staff side).
     pub async fn conversation(&self, id: i64) -> Result<Option<Conversation>, StoreError> {
-        Ok(sqlx::query_as::<_, Conversation>(&Self::conv_select("c.id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as::<_, Conversation>(&Self::conv_select("c.id = ?"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// A conversation by the resident's capability token.
@@ -462,10 +469,12 @@ impl Store {
 
     /// Puts a conversation back to waiting (agent lost, restart); the transcript stays.
     pub async fn set_waiting(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE conversations SET status = 'waiting' WHERE id = ? AND status = 'active'")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE conversations SET status = 'waiting' WHERE id = ? AND status = 'active'",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -514,7 +523,10 @@ impl Store {
     /// nothing is written (`Appended::duplicate`).
     pub async fn append_message(&self, new: &NewMessage<'_>) -> Result<Appended, StoreError> {
         if let Some(client_id) = new.client_id {
-            if let Some(existing) = self.message_by_client_id(new.conversation_id, client_id).await? {
+            if let Some(existing) = self
+                .message_by_client_id(new.conversation_id, client_id)
+                .await?
+            {
                 return Ok(Appended {
                     message: existing,
                     duplicate: true,
@@ -551,8 +563,9 @@ impl Store {
                 // The same client id raced in on another connection: keep the first.
                 drop(tx);
                 if let Some(client_id) = new.client_id {
-                    if let Some(existing) =
-                        self.message_by_client_id(new.conversation_id, client_id).await?
+                    if let Some(existing) = self
+                        .message_by_client_id(new.conversation_id, client_id)
+                        .await?
                     {
                         return Ok(Appended {
                             message: existing,

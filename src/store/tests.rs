@@ -25,7 +25,13 @@ async fn conversation(store: &Store) -> (Conversation, String) {
 #[tokio::test]
 async fn default_queues_exist() {
     let (_d, s) = store().await;
-    let slugs: Vec<_> = s.queues().await.unwrap().into_iter().map(|q| q.slug).collect();
+    let slugs: Vec<_> = s
+        .queues()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|q| q.slug)
+        .collect();
     assert_eq!(slugs, ["chat", "video", "ngt"]);
 }
 
@@ -33,7 +39,10 @@ async fn default_queues_exist() {
 async fn messages_are_numbered_and_idempotent() {
     let (_d, s) = store().await;
     let (conv, token) = conversation(&s).await;
-    assert_eq!(s.conversation_by_token(&token).await.unwrap().unwrap().id, conv.id);
+    assert_eq!(
+        s.conversation_by_token(&token).await.unwrap().unwrap().id,
+        conv.id
+    );
     assert!(s.conversation_by_token("x").await.unwrap().is_none());
     let m = |client_id| NewMessage {
         conversation_id: conv.id,
@@ -118,7 +127,10 @@ async fn sessions_expire_and_end() {
     ));
     assert_eq!(s.user_skills(id).await.unwrap().len(), 1);
     let token = s.create_session(id).await.unwrap();
-    assert_eq!(s.session_user(&token, 60_000).await.unwrap().unwrap().id, id);
+    assert_eq!(
+        s.session_user(&token, 60_000).await.unwrap().unwrap().id,
+        id
+    );
     assert!(s.session_user(&token, -1).await.unwrap().is_none());
     s.delete_session(&token).await.unwrap();
     assert!(s.session_user(&token, 60_000).await.unwrap().is_none());
@@ -130,7 +142,11 @@ async fn conversation_lifecycle() {
     let (conv, _) = conversation(&s).await;
     assert_eq!(conv.status, Status::Waiting);
     assert_eq!(s.open_conversations().await.unwrap().len(), 1);
-    assert!(s.finish(conv.id, Status::Abandoned, "resident").await.unwrap());
+    assert!(
+        s.finish(conv.id, Status::Abandoned, "resident")
+            .await
+            .unwrap()
+    );
     assert!(!s.finish(conv.id, Status::Ended, "resident").await.unwrap());
     assert!(s.open_conversations().await.unwrap().is_empty());
 }

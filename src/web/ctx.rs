@@ -147,7 +147,11 @@ fn origin_matches(parts: &Parts) -> bool {
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
         return true;
     };
-    let Some(host) = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+    let Some(host) = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+    else {
         return false;
     };
     origin
@@ -241,7 +245,10 @@ mod tests {
     #[test]
     fn cookies_parse() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; loket_lang=en"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; loket_lang=en"),
+        );
         assert_eq!(cookie(&h, "loket_lang"), Some("en"));
         assert_eq!(request_lang(&h), Lang::En);
         assert_eq!(cookie(&h, "b"), None);

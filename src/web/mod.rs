@@ -57,7 +57,10 @@ pub struct AppState {
 /// accessibility suite reads this list (`loket routes`) and fails when a route has no visit.
 pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("/", "home: channels, wait times, FAQ"),
-    ("/chat/start", "start a chat (form, with and without errors)"),
+    (
+        "/chat/start",
+        "start a chat (form, with and without errors)",
+    ),
     (
         "/chat/{token}",
         "conversation: waiting, active, closed, with error",
@@ -121,70 +124,34 @@ pub fn router(state: AppState) -> Router {
             ctx::ensure_csrf_cookie,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(security_headers())
+        .layer(header_if_missing(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_if_missing(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header_if_missing(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_if_missing(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(self), microphone=(self), geolocation=(), payment=()",
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                let route = req
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map(|p| p.as_str().to_string())
-                    .unwrap_or_else(|| "unmatched".into());
-                let id = req
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-")
-                    .to_string();
-                tracing::info_span!("request", method = %req.method(), route, request_id = id)
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "unmatched".into());
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-")
+                .to_string();
+            tracing::info_span!("request", method = %req.method(), route, request_id = id)
+        }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
 }
 
-fn security_headers() -> tower::layer::util::Stack<
-    SetResponseHeaderLayer<HeaderValue>,
-    tower::layer::util::Stack<
-        SetResponseHeaderLayer<HeaderValue>,
-        tower::layer::util::Stack<
-            SetResponseHeaderLayer<HeaderValue>,
-            tower::layer::util::Stack<
-                SetResponseHeaderLayer<HeaderValue>,
-                SetResponseHeaderLayer<HeaderValue>,
-            >,
-        >,
-    >,
-> {
-    use tower::layer::util::Stack;
-    Stack::new(
-        SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        ),
-        Stack::new(
-            SetResponseHeaderLayer::if_not_present(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            Stack::new(
-                SetResponseHeaderLayer::if_not_present(
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("no-referrer"),
-                ),
-                Stack::new(
-                    SetResponseHeaderLayer::if_not_present(
-                        header::X_FRAME_OPTIONS,
-                        HeaderValue::from_static("DENY"),
-                    ),
-                    SetResponseHeaderLayer::if_not_present(
-                        HeaderName::from_static("permissions-policy"),
-                        HeaderValue::from_static(
-                            "camera=(self), microphone=(self), geolocation=(), payment=()",
-                        ),
-                    ),
-                ),
-            ),
-        ),
-    )
+/// A layer that sets a security header unless the handler set it already.
+fn header_if_missing(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }

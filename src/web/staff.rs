@@ -30,7 +30,11 @@ use std::time::Instant;
 /// Longest wrap-up note accepted.
 pub const MAX_NOTE_CHARS: usize = 1000;
 
-fn render_login(ctx: &Ctx, username: String, errors: Vec<FieldError>) -> Result<Response, AppError> {
+fn render_login(
+    ctx: &Ctx,
+    username: String,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
     let mut base = ctx.base(ctx.t.s("login.title"));
     base.has_error = !errors.is_empty();
     let status = if errors.is_empty() {
@@ -253,11 +257,7 @@ async fn offer_view(
     })
 }
 
-async fn chat_view(
-    state: &AppState,
-    t: T,
-    conv: &Conversation,
-) -> Result<ChatPanelView, AppError> {
+async fn chat_view(state: &AppState, t: T, conv: &Conversation) -> Result<ChatPanelView, AppError> {
     let messages = state.store.messages_after(conv.id, 0, 10_000).await?;
     let name = resident_name(t, conv);
     let topic =
@@ -284,11 +284,7 @@ async fn chat_view(
     })
 }
 
-async fn wrapup_view(
-    state: &AppState,
-    t: T,
-    conv: &Conversation,
-) -> Result<WrapupView, AppError> {
+async fn wrapup_view(state: &AppState, t: T, conv: &Conversation) -> Result<WrapupView, AppError> {
     let mut topics: Vec<(String, String)> = state
         .store
         .topics()

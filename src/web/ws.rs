@@ -46,7 +46,9 @@ fn same_origin(headers: &HeaderMap) -> bool {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest == host)
 }
 
 /// `GET /ws/chat/{token}`
@@ -533,7 +535,10 @@ async fn send_message(
             client_id: client_id.to_string(),
             seq: appended.message.seq,
         },
-        Err(HubError::Closed) => refuse(ErrorCode::ConversationClosed, t.s("chat.error_closed").into()),
+        Err(HubError::Closed) => refuse(
+            ErrorCode::ConversationClosed,
+            t.s("chat.error_closed").into(),
+        ),
         Err(e) => {
             tracing::error!(conversation, error = %e, "message not stored");
             refuse(ErrorCode::Unavailable, t.s("error.server").into())
@@ -782,15 +787,16 @@ async fn staff_frame(
                 }
             }
         }
-        StaffFrame::End { conversation } => match state.hub.agent_end(conversation, user.id).await
-        {
-            Ok(()) => true,
-            Err(HubError::NotAllowed) => send(socket, &not_yours(conversation)).await,
-            Err(e) => {
-                tracing::error!(error = %e, "end failed");
-                send(socket, &error_frame(ErrorCode::Unavailable, "try again")).await
+        StaffFrame::End { conversation } => {
+            match state.hub.agent_end(conversation, user.id).await {
+                Ok(()) => true,
+                Err(HubError::NotAllowed) => send(socket, &not_yours(conversation)).await,
+                Err(e) => {
+                    tracing::error!(error = %e, "end failed");
+                    send(socket, &error_frame(ErrorCode::Unavailable, "try again")).await
+                }
             }
-        },
+        }
     };
     if ok { Next::Continue } else { Next::Close }
 }

@@ -43,9 +43,11 @@ impl Server {
                     .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
             )
             .try_init();
-        let mut config = Config::default();
-        config.bind = "127.0.0.1:0".parse().unwrap();
-        config.database_url = format!("sqlite://{}", dir.path().join("loket.db").display());
+        let mut config = Config {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            database_url: format!("sqlite://{}", dir.path().join("loket.db").display()),
+            ..Config::default()
+        };
         config.broker.offer_timeout_secs = 5;
         config.broker.retry_cooldown_secs = 30;
         config.staff.disconnect_grace_secs = 1;
@@ -318,9 +320,7 @@ impl Ws {
     pub async fn drain(&mut self, ms: u64) -> Vec<Value> {
         let mut out: Vec<Value> = self.buffer.drain(..).collect();
         let deadline = tokio::time::Instant::now() + Duration::from_millis(ms);
-        while let Ok(Some(Ok(msg))) =
-            tokio::time::timeout_at(deadline, self.stream.next()).await
-        {
+        while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(deadline, self.stream.next()).await {
             if let WsMessage::Text(t) = msg {
                 out.push(serde_json::from_str(&t).unwrap());
             }
@@ -340,7 +340,8 @@ pub async fn available_agent(server: &Server, username: &str) -> (Browser, Ws) {
     let mut ws = Ws::connect(&server.ws_url("/ws/staff"), Some(&b.cookie_header())).await;
     ws.send(json!({"type": "presence", "presence": "available"}))
         .await;
-    ws.expect("presence", |f| f["presence"] == "available").await;
+    ws.expect("presence", |f| f["presence"] == "available")
+        .await;
     (b, ws)
 }
 
