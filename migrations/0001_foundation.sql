@@ -89,15 +89,17 @@ CREATE TABLE conversations (
     ended_by      TEXT,
     wrapup_topic  TEXT,
     wrapup_note   TEXT,
-    wrapped_at    INTEGER,
-    last_seq      INTEGER NOT NULL DEFAULT 0
+    wrapped_at    INTEGER
 );
 CREATE INDEX conversations_status ON conversations (status);
 CREATE INDEX conversations_created ON conversations (created_at);
 
 -- Messages, numbered per conversation from 1 with no gaps.
 -- client_id makes a resent message idempotent (no duplicates after a reconnect).
+-- A rowid table: new rows append to the end (few dirty pages per commit); the small
+-- (conversation_id, seq) index serves reads and resumes.
 CREATE TABLE messages (
+    id              INTEGER PRIMARY KEY,
     conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     seq             INTEGER NOT NULL,
     sender          TEXT NOT NULL CHECK (sender IN ('resident', 'agent', 'system')),
@@ -105,8 +107,8 @@ CREATE TABLE messages (
     body            TEXT NOT NULL,
     client_id       TEXT,
     created_at      INTEGER NOT NULL,
-    PRIMARY KEY (conversation_id, seq)
-) WITHOUT ROWID;
+    UNIQUE (conversation_id, seq)
+);
 CREATE UNIQUE INDEX messages_client_id ON messages (conversation_id, client_id)
     WHERE client_id IS NOT NULL;
 CREATE INDEX messages_created ON messages (created_at);

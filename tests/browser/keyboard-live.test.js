@@ -1,0 +1,166 @@
+// Keyboard only, live over WebSockets in a real browser: a resident and an agent hold a
+// whole conversation with Tab, Shift+Tab, Enter and Space; the live region behaves.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
+import { launch, newContext } from './lib/browser.js';
+import { Report } from './lib/report.js';
+import { tabTo, describeFocus, watchSockets, waitLive } from './lib/keys.js';
+
+const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): this flow posts and is skipped' : false;
+const TIME = /\b\d{1,2}[:.]\d{2}\b/;
+
+describe('keyboard-only conversation, live', { skip }, () => {
+  let server, browser, rctx, sctx, rp, sp, rSockets, sSockets, report;
+  const navs = { r: 0 };
+
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+    report = new Report('keyboard');
+    rctx = await newContext(browser);
+    sctx = await newContext(browser);
+    rp = await rctx.newPage();
+    sp = await sctx.newPage();
+    rSockets = watchSockets(rp);
+    sSockets = watchSockets(sp);
+    rp.on('framenavigated', (f) => { if (f === rp.mainFrame()) navs.r += 1; });
+  });
+
+  after(async () => {
+    report?.write();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  function ok(check, details) { report.check({ state: 'keyboard/live', check, ok: true, details }); }
+
+  it('resident starts a chat with the keyboard', async () => {
+    await rp.goto(server.url('/'));
+    await tabTo(rp, (f) => f.href === '/chat/start', { label: 'start-chat link' });
+    await Promise.all([rp.waitForURL('**/chat/start'), rp.keyboard.press('Enter')]);
+    await tabTo(rp, (f) => f.id === 'name', { label: 'name field' });
+    await rp.keyboard.type('Sanne');
+    await tabTo(rp, (f) => f.id === 'question', { label: 'question field' });
+    await rp.keyboard.type('Waar kan ik een parkeervergunning aanvragen?');
+    await tabTo(rp, (f) => f.tag === 'button' && f.type === 'submit' && f.form === '/chat/start', { label: 'start button' });
+    await Promise.all([rp.waitForURL(/\/chat\/[^/]+$/), rp.keyboard.press('Enter')]);
+    assert.equal(await rp.getAttribute('#chat', 'data-status'), 'waiting');
+    // The log exists (empty of agent messages) before the first live message arrives.
+    assert.equal(await rp.locator('[role=log]').count(), 1, 'one role=log on the page');
+    await waitLive(rSockets);
+    ok('resident started a chat by keyboard');
+  });
+
+  it('agent logs in, goes available with Space and accepts with Enter', async () => {
+    await sp.goto(server.url('/staff/login'));
+    await tabTo(sp, (f) => f.id === 'username', { label: 'username' });
+    await sp.keyboard.type('bram');
+    await sp.keyboard.press('Tab');
+    assert.equal((await describeFocus(sp)).id, 'password');
+    await sp.keyboard.type(DEMO_PASSWORD);
+    await Promise.all([sp.waitForURL('**/staff'), sp.keyboard.press('Enter')]);
+    await waitLive(sSockets);
+    await tabTo(sp, (f) => f.name === 'presence' && f.value === 'available', { label: 'available button' });
+    await sp.keyboard.press('Space');
+    await sp.locator('button[name=presence][value=available][aria-pressed=true]').waitFor();
+    await sp.locator('#offers li.offer').waitFor();
+    await tabTo(sp, (f) => f.action === 'accept', { label: 'accept button' });
+    await sp.keyboard.press('Enter');
+    await sp.locator('#chats .chat-panel').waitFor();
+    const f = await describeFocus(sp);
+    assert.ok(f && f.tag === 'textarea' && f.id.startsWith('reply-'), `focus moves to the reply box after accepting (got ${f && f.path})`);
+    assert.equal(new URL(sp.url()).pathname, '/staff', 'accepting did not reload the page (live)');
+    await rp.locator('#chat[data-status=active]').waitFor();
+    ok('agent accepted by keyboard; focus moved to the reply box');
+  });
+
+  it('a reply lands in the resident log exactly once, with sender and time', async () => {
+    await rp.evaluate(() => {
+      window.__added = [];
+      const list = document.querySelector('[role=log] ol');
+      new MutationObserver((muts) => {
+        for (const m of muts) for (const n of m.addedNodes) if (n.nodeName === 'LI') window.__added.push(n.textContent.replace(/\s+/g, ' ').trim());
+      }).observe(list, { childList: true, subtree: true });
+    });
+    const navBefore = navs.r;
+    await sp.keyboard.type('Goedemiddag Sanne, dat kan online.');
+    await sp.keyboard.press('Enter');
+    await rp.waitForFunction(() => window.__added.length >= 1);
+    // A second, later message proves nothing else (a duplicate) was queued in between.
+    await sp.keyboard.type('Zal ik de link sturen?');
+    await sp.keyboard.press('Enter');
+    await rp.waitForFunction(() => window.__added.some((t) => t.includes('Zal ik de link sturen?')));
+    const added = await rp.evaluate(() => window.__added);
+    assert.equal(added.length, 2, `two items added, once each: ${JSON.stringify(added)}`);
+    assert.match(added[0], /Bram/i, 'sender name in the text');
+    assert.match(added[0], TIME, 'time in the text');
+    assert.match(added[0], /Goedemiddag Sanne/);
+    assert.equal(navs.r, navBefore, 'no page reload on the resident side');
+    ok('live message added once, with sender and time', added);
+  });
+
+  it('resident replies with the keyboard (Enter sends, over the socket)', async () => {
+    const navBefore = navs.r;
+    await tabTo(rp, (f) => f.id === 'message', { label: 'message box' });
+    await rp.keyboard.type('Ja graag.');
+    await rp.keyboard.press('Enter');
+    await sp.locator('.chat-panel .messages li', { hasText: 'Ja graag.' }).waitFor();
+    await rp.locator('#messages li', { hasText: 'Ja graag.' }).waitFor();
+    assert.equal(await rp.locator('#messages li', { hasText: 'Ja graag.' }).count(), 1);
+    assert.equal(navs.r, navBefore, 'sent live, without a page load');
+    ok('resident sent by keyboard');
+  });
+
+  it('connection loss is announced in role=alert, and the chat resumes without duplicates', async () => {
+    const before = await rp.locator('#messages li').count();
+    await server.restart();
+    const alert = rp.locator('#connection[role=alert]');
+    // While the server restarts the socket drops: the alert says so.
+    await rp.waitForFunction(() => document.querySelector('#connection').textContent.trim().length > 0, null, { timeout: 15000 });
+    const lost = (await alert.textContent()).trim();
+    assert.ok(lost.length > 0);
+    // The socket comes back by itself; the alert then says the connection is back.
+    await rp.waitForFunction((t) => { const x = document.querySelector('#connection').textContent.trim(); return x && x !== t; }, lost, { timeout: 20000 });
+    const back = (await alert.textContent()).trim();
+    await waitLive(rSockets.filter((s) => s.open));
+    await waitLive(sSockets.filter((s) => s.open), 20000);
+    const cur = await describeFocus(sp);
+    if (!(cur && cur.tag === 'textarea')) await tabTo(sp, (x) => x.tag === 'textarea' && x.id.startsWith('reply-'), { label: 'reply box' });
+    await sp.keyboard.type('Hier is de link: /parkeren');
+    await sp.keyboard.press('Enter');
+    await rp.locator('#messages li', { hasText: 'Hier is de link' }).waitFor({ timeout: 15000 });
+    const seqs = await rp.$$eval('#messages li', (lis) => lis.map((li) => li.dataset.seq));
+    assert.equal(new Set(seqs).size, seqs.length, `no duplicate messages after resume: ${seqs}`);
+    assert.equal(seqs.length, before + 1);
+    ok('connection loss announced and resumed', [lost, back]);
+  });
+
+  it('agent ends the chat, fills in the wrap-up and logs out, by keyboard', async () => {
+    await tabTo(sp, (f) => f.form.endsWith('/end'), { label: 'end chat button' });
+    await sp.keyboard.press('Enter');
+    await sp.locator('#wrapups .wrapup').waitFor();
+    const f = await describeFocus(sp);
+    assert.ok(f && f.tag === 'select' && f.id.startsWith('wrapup-topic-'), `focus moves to the wrap-up form (got ${f && f.path})`);
+    await sp.keyboard.press('Tab');
+    assert.ok((await describeFocus(sp)).id.startsWith('wrapup-note-'));
+    await sp.keyboard.type('Link naar parkeervergunning gestuurd.');
+    await tabTo(sp, (x) => x.tag === 'button' && x.form.endsWith('/wrapup'), { label: 'wrap-up submit' });
+    await sp.keyboard.press('Enter');
+    await sp.locator('#wrapups .wrapup').waitFor({ state: 'detached' });
+    const after = await describeFocus(sp);
+    assert.ok(after && after.id === 'chats-title', `focus lands on the chats heading after the wrap-up (got ${after && after.path})`);
+    await tabTo(sp, (x) => x.form === '/staff/logout', { back: true, label: 'log out button' });
+    await Promise.all([sp.waitForURL((u) => !u.pathname.startsWith('/staff') || u.pathname === '/staff/login'), sp.keyboard.press('Enter')]);
+    ok('agent wrap-up and logout by keyboard');
+  });
+
+  it('resident sees the ended conversation and opens the transcript by keyboard', async () => {
+    await rp.locator('#chat[data-status=ended] .actions').waitFor({ timeout: 15000 });
+    await tabTo(rp, (f) => f.href.endsWith('/transcript'), { label: 'transcript link' });
+    await Promise.all([rp.waitForURL('**/transcript'), rp.keyboard.press('Enter')]);
+    const text = await rp.textContent('ol.transcript');
+    for (const t of ['parkeervergunning', 'Goedemiddag Sanne', 'Ja graag.', 'Hier is de link']) assert.ok(text.includes(t), `transcript has "${t}"`);
+    ok('transcript opened by keyboard');
+  });
+});
