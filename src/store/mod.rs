@@ -224,7 +224,7 @@ impl Store {
 
     /// Creates a staff account with its skills (queue slugs). Fails on a taken username.
     pub async fn add_user(&self, new: &NewUser<'_>) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
             .bind(new.username)
             .fetch_optional(&mut *tx)

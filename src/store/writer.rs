@@ -138,7 +138,9 @@ async fn write_batch(
     jobs: &[Job],
     careful: bool,
 ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
-    let mut tx = pool.begin().await?;
+    // IMMEDIATE: take the write lock at the start (waiting up to the busy timeout),
+    // instead of failing with SQLITE_BUSY when a read transaction upgrades later.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
 
     // Last numbers (and existence) of conversations not cached yet.
     let unknown: Vec<i64> = jobs

@@ -73,6 +73,12 @@ function start(root) {
     } else if (status === 'active' && was === 'waiting') {
       const h1 = document.querySelector('h1');
       if (h1 && f.agent_name) h1.textContent = f.text;
+      // The page title follows the state (WCAG 2.4.2), as after a reload: the "waiting"
+      // title would be wrong once an agent has joined.
+      if (root.dataset.titleActive) {
+        const error = document.title.match(/^[^:]+: /) && document.getElementById('error-summary') ? document.title.match(/^[^:]+: /)[0] : '';
+        document.title = `${error}${root.dataset.titleActive} - ${root.dataset.org}`;
+      }
     }
   }
 

@@ -12,6 +12,14 @@ const writeIt = { skip: RO ? 'auditor mode (LOKET_URL): read-only checks only' :
 describe('accessibility of every page state', () => {
   let server, browser, resident, staff, report, auditor, rp, sp;
   const state = {};
+  const pageErrors = [];
+  // Script errors and CSP violations (script-src 'self'; style-src 'self') on any page.
+  function watchErrors(page, who) {
+    page.on('pageerror', (e) => pageErrors.push(`${who} ${page.url()}: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(`${who} ${page.url()}: ${m.text()}`);
+    });
+  }
 
   before(async () => {
     server = await startServer();
@@ -22,6 +30,7 @@ describe('accessibility of every page state', () => {
     staff = await newContext(browser);
     rp = await resident.newPage();
     sp = await staff.newPage();
+    for (const [who, page] of [['resident', rp], ['staff', sp]]) watchErrors(page, who);
     if (RO) report.note(`Auditor mode against ${AUDITOR_URL}: only read-only pages were checked.`);
   });
 
@@ -42,6 +51,32 @@ describe('accessibility of every page state', () => {
     await button.click();
     return nav;
   }
+
+  it('canary: the checks detect known failures', async () => {
+    // A deliberately broken page proves the checks can fail (no silent passes).
+    const ctx = await newContext(browser);
+    try {
+      const p = await ctx.newPage();
+      await p.setContent(`<!DOCTYPE html><html><head><title>x</title></head><body>
+        <style>button:focus { outline: none; } .box { height: 1.2em; width: 6em; overflow: hidden; }</style>
+        <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+        <button id="tiny" style="width:10px;height:10px;padding:0"></button>
+        <p class="box">Een tekst die niet in het vak past</p>
+        <div style="width:600px">breed</div></body></html>`);
+      const { runAxe, smallTargets, textSpacingClipping, pageOverflow, focusState } = await import('./lib/checks.js');
+      const axe = await runAxe(p);
+      const ids = axe.violations.map((v) => v.id);
+      for (const id of ['image-alt', 'html-has-lang', 'button-name']) assert.ok(ids.includes(id), `axe finds ${id}: ${ids}`);
+      assert.ok((await smallTargets(p)).some((t) => t.includes('#tiny')), 'target-size check finds the 10x10 button');
+      assert.ok((await textSpacingClipping(p)).length > 0, 'text-spacing check finds the clipped box');
+      await p.setViewportSize({ width: 320, height: 640 });
+      assert.ok((await pageOverflow(p)).scrollWidth > 320, 'reflow check finds the 600 px box');
+      await p.keyboard.press('Tab');
+      assert.equal((await focusState(p)).visible, false, 'focus check sees the removed outline');
+    } finally {
+      await ctx.close();
+    }
+  });
 
   it('home (nl)', async () => {
     const resp = await rp.goto(server.url('/'));
@@ -88,7 +123,7 @@ describe('accessibility of every page state', () => {
     await rp.locator('#error-summary').waitFor();
     assert.match(await rp.title(), /^Fout:/);
     assert.equal(await rp.getAttribute('#question', 'aria-invalid'), 'true');
-    await check(rp, 'chat start with errors', { key: '/chat/start (error)' });
+    await check(rp, 'chat start with errors', { key: '/chat/start' });
   });
 
   it('conversation waiting, with a position', writeIt, async () => {
@@ -100,7 +135,7 @@ describe('accessibility of every page state', () => {
     state.token1 = m[1];
     assert.equal(await rp.getAttribute('#chat', 'data-status'), 'waiting');
     assert.match(await rp.textContent('#queue-status[role=status]'), /\d/, 'the waiting status names a position');
-    await check(rp, 'conversation waiting');
+    await check(rp, 'conversation waiting', { key: '/chat/{token}' });
   });
 
   it('staff login (empty)', async () => {
@@ -113,7 +148,7 @@ describe('accessibility of every page state', () => {
     await submitAndWait(sp, sp.locator('main form button[type=submit]'));
     await sp.locator('#error-summary').waitFor();
     assert.match(await sp.title(), /^Fout:/);
-    await check(sp, 'staff login with errors', { key: '/staff/login (error)' });
+    await check(sp, 'staff login with errors', { key: '/staff/login' });
   });
 
   it('console idle (away)', writeIt, async () => {
@@ -145,7 +180,8 @@ describe('accessibility of every page state', () => {
       await rp.locator('#messages li', { hasText: text }).waitFor();
       await panel.locator('.messages li', { hasText: text }).waitFor();
     }
-    await check(rp, 'conversation active with several messages', { key: '/chat/{token} (active)' });
+    assert.doesNotMatch(await rp.title(), /wacht/i, 'the title follows the state once an agent joined');
+    await check(rp, 'conversation active with several messages', { key: '/chat/{token}' });
   });
 
   it('conversation with a form error (live, JavaScript)', writeIt, async () => {
@@ -153,27 +189,27 @@ describe('accessibility of every page state', () => {
     await rp.click('#message-form button[type=submit]');
     await rp.locator('#message-error-live').waitFor();
     assert.equal(await rp.getAttribute('#message', 'aria-invalid'), 'true');
-    await check(rp, 'conversation with a form error (live)', { key: '/chat/{token} (active)' });
+    await check(rp, 'conversation with a form error (live)', { key: '/chat/{token}' });
   });
 
-  it('conversation with a form error (server-rendered, no JavaScript)', writeIt, async () => {
-    const nojs = await newContext(browser, { javaScriptEnabled: false });
-    try {
-      const p = await nojs.newPage();
-      await p.goto(server.url(`/chat/${state.token1}`));
-      await submitAndWait(p, p.locator('#message-form button[type=submit]'));
-      await p.locator('#error-summary').waitFor();
-      assert.match(await p.title(), /^Fout:/);
-      await check(p, 'conversation with a form error (no JS)', { key: '/chat/{token} (error)' });
-    } finally {
-      await nojs.close();
-    }
+  it('conversation with a form error (server-rendered, as without JavaScript)', writeIt, async () => {
+    // form.submit() skips chat.js's submit handler: the empty message is posted the
+    // no-JavaScript way and the server renders the error summary.
+    await rp.fill('#message', '');
+    const nav = rp.waitForNavigation({ waitUntil: 'load' });
+    await rp.evaluate(() => document.getElementById('message-form').submit());
+    await nav;
+    await rp.locator('#error-summary').waitFor();
+    assert.match(await rp.title(), /^Fout:/);
+    assert.equal(await rp.getAttribute('#message', 'aria-invalid'), 'true');
+    await check(rp, 'conversation with a form error (server-rendered)', { key: '/chat/{token}' });
   });
 
   it('console with two chats', writeIt, async () => {
     const r2ctx = await newContext(browser);
     state.r2ctx = r2ctx;
     const r2 = await r2ctx.newPage();
+    watchErrors(r2, 'resident 2');
     await r2.goto(server.url('/chat/start'));
     await r2.fill('#question', 'Wanneer wordt het grofvuil opgehaald?');
     await submitAndWait(r2, r2.locator('main form button[type=submit]'));
@@ -202,25 +238,26 @@ describe('accessibility of every page state', () => {
 
   it('conversation ended, with transcript links', writeIt, async () => {
     await rp.locator('#chat[data-status=ended] .actions a[href$="/transcript"]').waitFor();
-    await check(rp, 'conversation ended', { key: '/chat/{token} (ended)' });
+    await check(rp, 'conversation ended', { key: '/chat/{token}' });
   });
 
   it('transcript', writeIt, async () => {
     await submitAndWait(rp, rp.locator('.actions a[href$="/transcript"]'));
     assert.ok(await rp.locator('ol.transcript li').count() >= 4);
-    await check(rp, 'transcript');
+    await check(rp, 'transcript', { key: '/chat/{token}/transcript' });
   });
 
   it('conversation abandoned (resident stopped waiting)', writeIt, async () => {
     const ctx = await newContext(browser);
     try {
       const p = await ctx.newPage();
+      watchErrors(p, 'resident 3');
       await p.goto(server.url('/chat/start'));
       await p.fill('#question', 'Mag ik een vraag stellen?');
       await submitAndWait(p, p.locator('main form button[type=submit]'));
       await submitAndWait(p, p.locator('.end-form button'));
       assert.match(await p.getAttribute('#chat', 'data-status'), /abandoned|ended/);
-      await check(p, 'conversation abandoned', { key: '/chat/{token} (ended)' });
+      await check(p, 'conversation abandoned', { key: '/chat/{token}' });
     } finally {
       await ctx.close();
       await state.r2ctx?.close();
@@ -248,6 +285,11 @@ describe('accessibility of every page state', () => {
     await submitAndWait(rp, rp.locator('main form button[type=submit]'));
     assert.equal((await respP).status(), 403);
     await check(rp, '403 CSRF page', { key: '403' });
+  });
+
+  it('no script errors or CSP violations on any page', () => {
+    report.check({ state: 'all', check: 'no script errors / CSP violations', ok: pageErrors.length === 0, details: pageErrors });
+    assert.deepEqual(pageErrors, []);
   });
 
   it('every page has a unique title', () => {

@@ -57,6 +57,10 @@ export async function textSpacingClipping(page) {
   }, TEXT_SPACING_CSS);
   try {
     return await page.evaluate(() => {
+      // The overrides must really apply (a CSP could block them and make this check pass silently).
+      if (getComputedStyle(document.body).wordSpacing === '0px' || getComputedStyle(document.body).letterSpacing === 'normal') {
+        throw new Error('text-spacing overrides did not apply');
+      }
       const clipped = [];
       for (const el of document.body.querySelectorAll('*')) {
         if (el.closest('.visually-hidden, [hidden], script, style, option')) continue;
