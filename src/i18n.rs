@@ -388,6 +388,18 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
         "console.waiting" => ("Wachtend", "Waiting"),
         "console.longest_wait" => ("Langste wachttijd", "Longest wait"),
         "console.staff_available" => ("Beschikbare medewerkers", "Available staff"),
+        "console.waiting_contacts" => (
+            "Wachtende inwoners in uw wachtrijen",
+            "Residents waiting in your queues",
+        ),
+        "console.none_waiting" => (
+            "Er wacht nu niemand in uw wachtrijen.",
+            "Nobody is waiting in your queues now.",
+        ),
+        "console.position" => ("Plaats", "Position"),
+        "console.resident" => ("Inwoner", "Resident"),
+        "console.topic" => ("Onderwerp", "Topic"),
+        "console.waited" => ("Wacht al", "Waiting for"),
         "console.refresh" => ("Console verversen", "Refresh the console"),
         "console.anonymous" => ("Inwoner", "Resident"),
         "console.no_topic" => ("geen", "none"),

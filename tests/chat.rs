@@ -329,14 +329,23 @@ async fn missed_offer_goes_to_the_next_agent_and_sets_the_first_away() {
 async fn capacity_limits_concurrent_chats() {
     let server = Server::start().await;
     server.add_staff("anna", Role::Agent, &["chat"], 2).await;
-    let (_a, mut anna) = available_agent(&server, "anna").await;
+    let (anna_http, mut anna) = available_agent(&server, "anna").await;
     let resident = server.browser();
     for i in 0..3 {
-        resident.start_chat("", &format!("vraag {i}")).await;
+        resident
+            .start_chat(&format!("Bewoner {i}"), &format!("vraag {i}"))
+            .await;
     }
     let a = accept_next(&mut anna).await;
     let b = accept_next(&mut anna).await;
     assert_ne!(a, b);
+    // The agent sees who is still waiting in their queues.
+    let console = anna_http.get("/staff").await;
+    assert!(
+        console.body.contains("Bewoner 2"),
+        "waiting list shows the third"
+    );
+    assert!(console.body.contains("Mijn gesprekken (2 van 2)"));
     // The third waits: no offer while both slots are taken.
     let frames = anna.drain(800).await;
     assert!(frames.iter().all(|f| f["type"] != "offer"), "{frames:?}");

@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/fragments/chat/{id}", get(staff::chat_fragment))
         .route("/staff/fragments/offer/{id}", get(staff::offer_fragment))
         .route("/staff/fragments/wrapup/{id}", get(staff::wrapup_fragment))
+        .route("/staff/fragments/waiting", get(staff::waiting_fragment))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -9,7 +9,7 @@
 use super::ctx::{SESSION_COOKIE, cookie, set_cookie};
 use super::views::{
     self, ChatFragment, ChatPanelView, ConsolePage, FieldError, LoginPage, OfferFragment,
-    OfferView, QueueRow, WrapupFragment, WrapupView,
+    OfferView, QueueRow, WaitingFragment, WaitingRow, WrapupFragment, WrapupView,
 };
 use super::{AppError, AppState, Ctx, StaffUser};
 use crate::auth::{dummy_hash, random_token, verify_password};
@@ -383,6 +383,7 @@ async fn render_console(
             staff: q.staff_available,
         })
         .collect();
+    let waiting = waiting_rows(state, t, user).await?;
     let mut base = ctx.staff_base(t.s("console.title"), user);
     base.has_error = !errors.is_empty();
     let status = if errors.is_empty() {
@@ -392,6 +393,7 @@ async fn render_console(
     };
     let page = ConsolePage {
         base,
+        waiting,
         errors,
         notice,
         available,
@@ -412,6 +414,59 @@ async fn render_console(
         queues,
     };
     Ok((status, Html(page.render()?)).into_response())
+}
+
+/// Most waiting residents listed per queue in the console.
+const WAITING_SHOWN: usize = 20;
+
+/// Residents waiting in the queues this staff member serves, in queue order.
+async fn waiting_rows(state: &AppState, t: T, user: &User) -> Result<Vec<WaitingRow>, AppError> {
+    let skills = state.store.user_skills(user.id).await?;
+    let queues = state.store.queues().await?;
+    let mut rows = Vec::new();
+    for q in queues.iter().filter(|q| skills.contains(&q.id)) {
+        let id = crate::broker::QueueId(q.id);
+        let positions = state
+            .hub
+            .query(move |b, _| {
+                b.positions(id)
+                    .into_iter()
+                    .take(WAITING_SHOWN)
+                    .map(|(c, p)| (c.0, p.position))
+                    .collect::<Vec<_>>()
+            })
+            .await?;
+        let now = crate::store::now_ms();
+        for (conv_id, position) in positions {
+            if let Some(conv) = state.store.conversation(conv_id).await? {
+                rows.push(WaitingRow {
+                    position,
+                    name: resident_name(t, &conv),
+                    topic: pick(t, &conv.topic_nl, &conv.topic_en)
+                        .unwrap_or_else(|| t.s("console.no_topic").into()),
+                    queue: match t.lang {
+                        Lang::Nl => q.name_nl.clone(),
+                        Lang::En => q.name_en.clone(),
+                    },
+                    waited: views::duration_text(u64::try_from(now - conv.created_at).unwrap_or(0)),
+                });
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// `GET /staff/fragments/waiting`: the waiting list, for the live console.
+pub async fn waiting_fragment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    StaffUser(user): StaffUser,
+) -> Result<Html<String>, AppError> {
+    let page = WaitingFragment {
+        base: ctx.staff_base("", &user),
+        waiting: waiting_rows(&state, ctx.t, &user).await?,
+    };
+    Ok(Html(page.render()?))
 }
 
 /// `GET /staff`: the console.

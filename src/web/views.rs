@@ -278,10 +278,28 @@ pub struct QueueRow {
     pub staff: usize,
 }
 
+/// A waiting resident in the console.
+#[derive(Debug, Clone)]
+pub struct WaitingRow {
+    pub position: usize,
+    pub name: String,
+    pub topic: String,
+    pub queue: String,
+    pub waited: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/fragment_waiting.html")]
+pub struct WaitingFragment {
+    pub base: Base,
+    pub waiting: Vec<WaitingRow>,
+}
+
 #[derive(Template)]
 #[template(path = "staff/console.html")]
 pub struct ConsolePage {
     pub base: Base,
+    pub waiting: Vec<WaitingRow>,
     pub errors: Vec<FieldError>,
     pub notice: Option<String>,
     pub available: bool,

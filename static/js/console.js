@@ -59,6 +59,21 @@ function start(root) {
 
   const typingTimers = new Map();
 
+  // The waiting list follows the queue figures (pushed at most once a second).
+  let waitingBusy = false;
+  async function refreshWaiting() {
+    const current = document.getElementById('waiting-list');
+    if (!current || waitingBusy) return;
+    if (current.contains(document.activeElement)) return; // never move focus away
+    waitingBusy = true;
+    try {
+      const fresh = await fragment('/staff/fragments/waiting');
+      if (fresh && fresh.innerHTML !== current.innerHTML) current.replaceWith(fresh);
+    } finally {
+      waitingBusy = false;
+    }
+  }
+
   async function onFrame(f) {
     switch (f.type) {
       case 'offer': {
@@ -152,6 +167,7 @@ function start(root) {
           const values = [String(q.waiting), longest, String(q.staff_available)];
           cells.forEach((c, i) => { if (c.textContent !== values[i]) c.textContent = values[i]; });
         }
+        refreshWaiting();
         break;
       }
       case 'error': {
