@@ -71,14 +71,16 @@ function start(root) {
       // The conversation is over: show the closed page with the transcript links.
       setTimeout(() => location.reload(), 1500);
     } else if (status === 'active' && was === 'waiting') {
+      // Make the page what a reload would show for an active chat: heading, page title
+      // (WCAG 2.4.2), the end button's label, and no more waiting help.
       const h1 = document.querySelector('h1');
-      if (h1 && f.agent_name) h1.textContent = f.text;
-      // The page title follows the state (WCAG 2.4.2), as after a reload: the "waiting"
-      // title would be wrong once an agent has joined.
-      if (root.dataset.titleActive) {
-        const error = document.title.match(/^[^:]+: /) && document.getElementById('error-summary') ? document.title.match(/^[^:]+: /)[0] : '';
-        document.title = `${error}${root.dataset.titleActive} - ${root.dataset.org}`;
-      }
+      if (h1 && f.agent_name) h1.textContent = root.dataset.activeH1.replace('{name}', f.agent_name);
+      const errorPrefix = document.getElementById('error-summary') ? (document.title.match(/^[^:]+: /) || [''])[0] : '';
+      document.title = `${errorPrefix}${root.dataset.titleActive} - ${root.dataset.org}`;
+      const endButton = document.querySelector('.end-form button');
+      if (endButton) endButton.textContent = root.dataset.end;
+      const help = document.getElementById('waiting-help');
+      if (help) help.remove();
     }
   }
 

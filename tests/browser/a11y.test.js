@@ -181,6 +181,17 @@ describe('accessibility of every page state', () => {
       await panel.locator('.messages li', { hasText: text }).waitFor();
     }
     assert.doesNotMatch(await rp.title(), /wacht/i, 'the title follows the state once an agent joined');
+    // The page made active live must say what the server renders for an active chat.
+    const snapshot = () => rp.evaluate(() => ({
+      title: document.title,
+      h1: document.querySelector('h1').textContent.trim(),
+      end: document.querySelector('.end-form button').textContent.trim(),
+      paragraphs: [...document.querySelectorAll('main > #chat > p')].filter((p) => !p.hidden && p.id !== 'typing').map((p) => p.textContent.trim()).filter(Boolean),
+    }));
+    const live = await snapshot();
+    await rp.reload();
+    await rp.locator('#messages li').last().waitFor();
+    assert.deepEqual(live, await snapshot(), 'live-updated page equals the server-rendered active page');
     await check(rp, 'conversation active with several messages', { key: '/chat/{token}' });
   });
 
