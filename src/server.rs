@@ -22,12 +22,14 @@ pub struct Running {
     pub store: Store,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    housekeeping: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
     /// Stops the server and waits until it has shut down.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(());
+        self.housekeeping.abort();
         self.task.await??;
         Ok(())
     }
@@ -73,6 +75,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         HubSettings::from_config(&config),
     )
     .await?;
+    let housekeeping = spawn_housekeeping(store.clone(), &config);
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let state = AppState {
@@ -98,6 +101,26 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         store,
         shutdown: tx,
         task,
+        housekeeping,
+    })
+}
+
+/// Removes expired staff sessions every few minutes (a session also expires on use, so
+/// this only keeps the table small).
+fn spawn_housekeeping(store: Store, config: &Config) -> tokio::task::JoinHandle<()> {
+    let idle_ms = i64::try_from(config.staff.session_idle_mins)
+        .unwrap_or(60)
+        .saturating_mul(60_000);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            every.tick().await;
+            match store.purge_sessions(idle_ms).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "expired staff sessions removed"),
+                Err(e) => tracing::warn!(error = %e, "session clean-up failed"),
+            }
+        }
     })
 }
 
