@@ -90,16 +90,16 @@ pub async fn staff_socket(
     let Some(StaffUser(user)) = user else {
         return Ok(StatusCode::UNAUTHORIZED.into_response());
     };
-    if cookie(&headers, SESSION_COOKIE).is_none() {
+    let Some(session) = cookie(&headers, SESSION_COOKIE).map(str::to_string) else {
         return Ok(StatusCode::UNAUTHORIZED.into_response());
-    }
+    };
     let lang = request_lang(&headers);
     Ok(ws
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .on_upgrade(move |socket| {
             let span = tracing::info_span!("staff_ws", staff = user.id);
-            staff_conn(state, user, lang, socket).instrument(span)
+            staff_conn(state, user, session, lang, socket).instrument(span)
         }))
 }
 
@@ -546,8 +546,17 @@ async fn send_message(
     }
 }
 
-async fn staff_conn(state: AppState, user: User, lang: Lang, mut socket: WebSocket) {
+async fn staff_conn(
+    state: AppState,
+    user: User,
+    session: String,
+    lang: Lang,
+    mut socket: WebSocket,
+) {
     let t = T::new(lang);
+    let idle_ms = i64::try_from(state.config.staff.session_idle_mins)
+        .unwrap_or(60)
+        .saturating_mul(60_000);
     if let Err(e) = state.hub.staff_online(&user).await {
         tracing::error!(error = %e, "staff registration failed");
         return;
@@ -605,6 +614,19 @@ async fn staff_conn(state: AppState, user: User, lang: Lang, mut socket: WebSock
                     if last_heard.elapsed() > SILENT_LIMIT {
                         tracing::info!(staff = user.id, "console connection silent; closing");
                         break;
+                    }
+                    // An open console keeps the session alive; a session that ended
+                    // elsewhere (logout, disabled account) closes the console.
+                    match state.store.session_user(&session, idle_ms).await {
+                        Ok(Some(_)) => {}
+                        Ok(None) => {
+                            let _ = socket.send(WsMessage::Close(Some(CloseFrame {
+                                code: 4401,
+                                reason: "session ended".into(),
+                            }))).await;
+                            break;
+                        }
+                        Err(e) => tracing::warn!(error = %e, "session refresh failed"),
                     }
                     if socket.send(WsMessage::Ping(Vec::new().into())).await.is_err() { break }
                 }
