@@ -30,7 +30,9 @@ async fn setup() -> Setup {
         database_url: format!("sqlite://{}", dir.path().join("bench.db").display()),
         ..Config::default()
     };
-    let store = Store::open(&config.database_url).await.expect("store");
+    let store = Store::open_with(&config.database_url, config.durable_commits)
+        .await
+        .expect("store");
     let hub = Hub::start(
         store.clone(),
         broker_config(&config),

@@ -14,6 +14,7 @@
 //! | `LOKET_OFFER_TIMEOUT_SECS` | `broker.offer_timeout_secs` |
 //! | `LOKET_CHAT_CAPACITY` | `broker.default_chat_capacity` |
 //! | `LOKET_SECURE_COOKIES` | `secure_cookies` |
+//! | `LOKET_DURABLE_COMMITS` | `durable_commits` |
 //!
 //! Validation happens here, once, so the rest of the program can trust the values.
 
@@ -33,6 +34,10 @@ pub struct Config {
     pub organisation: String,
     /// Mark cookies `Secure` (set this when Loket is served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// Flush every commit to disk (SQLite `synchronous=FULL`): an acknowledged message
+    /// survives a power cut. `false` trades that for speed (it still survives a crash
+    /// of Loket itself).
+    pub durable_commits: bool,
     /// Routing and capacity.
     pub broker: BrokerSettings,
     /// Chat limits.
@@ -86,6 +91,7 @@ impl Default for Config {
             database_url: "sqlite://data/loket.db".to_string(),
             organisation: "Gemeente Voorbeeld".to_string(),
             secure_cookies: false,
+            durable_commits: true,
             broker: BrokerSettings::default(),
             chat: ChatSettings::default(),
             staff: StaffSettings::default(),
@@ -206,6 +212,9 @@ impl Config {
         }
         if let Some(v) = env("LOKET_CHAT_CAPACITY") {
             self.broker.default_chat_capacity = parse("LOKET_CHAT_CAPACITY", v)?;
+        }
+        if let Some(v) = env("LOKET_DURABLE_COMMITS") {
+            self.durable_commits = parse("LOKET_DURABLE_COMMITS", v)?;
         }
         if let Some(v) = env("LOKET_SECURE_COOKIES") {
             self.secure_cookies = parse("LOKET_SECURE_COOKIES", v)?;

@@ -118,6 +118,7 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "Deze pagina bestaat niet (meer). Controleer het adres, of ga terug naar de startpagina.",
             "This page does not exist. Check the address, or go back to the home page.",
         ),
+        "error.conversation_not_found_h1" => ("Gesprek niet gevonden", "Conversation not found"),
         "error.conversation_not_found" => (
             "Dit gesprek bestaat niet. Misschien is de link niet volledig gekopieerd, of is het gesprek al verwijderd.",
             "This conversation does not exist. Perhaps the link was not copied in full, or the conversation has been deleted.",

@@ -114,7 +114,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn demo_seed(config: &Config) -> anyhow::Result<()> {
-    let store = Store::open(&config.database_url).await?;
+    let store = Store::open_with(&config.database_url, config.durable_commits).await?;
     loket::server::ensure_admin(&store).await?;
     let created = loket::server::seed_demo(&store).await?;
     store.close().await;
@@ -150,7 +150,7 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
-    let store = Store::open(&config.database_url).await?;
+    let store = Store::open_with(&config.database_url, config.durable_commits).await?;
     match command {
         UserCommand::Add {
             name,

@@ -64,7 +64,7 @@ pub async fn ensure_admin(store: &Store) -> anyhow::Result<()> {
 
 /// Opens the store and starts the server on the configured address (port 0 for tests).
 pub async fn start(config: Config) -> anyhow::Result<Running> {
-    let store = Store::open(&config.database_url).await?;
+    let store = Store::open_with(&config.database_url, config.durable_commits).await?;
     ensure_admin(&store).await?;
     let secret = store
         .setting_or_insert("csrf_secret", crate::auth::random_token)

@@ -506,6 +506,31 @@ async fn forms_need_csrf_and_staff_pages_need_login() {
     let their = other.csrf("/chat/start").await;
     let p = b.post("/chat/start", &[("question", "hoi")], &their).await;
     assert_eq!(p.status, 403);
+    // A form posted from another site (its Origin) is refused even with a valid token;
+    // from our own origin it is accepted. Pages ask browsers for a same-origin referrer
+    // policy, so they send a real Origin instead of `null`.
+    let csrf = b.csrf("/chat/start").await;
+    let page = b.get("/").await;
+    assert!(page.status == 200);
+    let post = |origin: String| {
+        let b = &b;
+        let csrf = csrf.clone();
+        async move {
+            b.client
+                .post(format!("{}/chat/start", b.base))
+                .header("origin", origin)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("question=hoi&csrf={}", urlencode(&csrf)))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(post("http://evil.example".into()).await.status(), 403);
+    assert_eq!(post("null".into()).await.status(), 403);
+    assert_eq!(post(b.base.clone()).await.status(), 303);
+    let headers = reqwest::get(format!("{}/", server.base)).await.unwrap();
+    assert_eq!(headers.headers()["referrer-policy"], "same-origin");
     // Staff WebSocket needs a session.
     let r = tokio_tungstenite::connect_async(server.ws_url("/ws/staff")).await;
     assert!(r.is_err());

@@ -1,7 +1,8 @@
 //! The store: everything Loket keeps on disk, behind one type.
 //!
-//! [`Store`] wraps an sqlx SQLite pool (WAL journal, `synchronous=NORMAL`: a committed
-//! transaction survives a crash of the process; see `docs/operations.md` for power loss).
+//! [`Store`] wraps an sqlx SQLite pool (WAL journal; `synchronous=FULL` by default, so a
+//! committed transaction survives a crash of the process and of the machine; see
+//! [`Store::open_with`]).
 //! Nothing outside this module writes SQL, so moving a larger site to PostgreSQL is a
 //! change to this module and `migrations/` only.
 //!
@@ -56,12 +57,26 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating when missing) and migrates the database at `url`.
+    /// Opens (creating when missing) and migrates the database at `url`, with durable
+    /// commits (see [`Store::open_with`]).
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Self::open_with(url, true).await
+    }
+
+    /// Opens the database. `durable`: every commit is flushed to disk before it returns
+    /// (`synchronous=FULL`), so an acknowledged message survives even a power cut; with
+    /// `false` (`synchronous=NORMAL`) it survives a crash of Loket but the last commits
+    /// may be lost when the machine itself goes down. Messages are committed in batches
+    /// (see [`writer`]), so durable commits cost one flush per batch, not per message.
+    pub async fn open_with(url: &str, durable: bool) -> Result<Store, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(if durable {
+                SqliteSynchronous::Full
+            } else {
+                SqliteSynchronous::Normal
+            })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             // 16 MiB page cache per connection and memory-mapped reads: the hot part of

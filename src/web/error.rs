@@ -135,7 +135,10 @@ pub async fn render_error_pages(
     let t = T::new(lang);
     let (heading, message) = match kind {
         ErrorKind::NotFound => ("error.not_found_h1", "error.not_found"),
-        ErrorKind::ConversationNotFound => ("error.not_found_h1", "error.conversation_not_found"),
+        ErrorKind::ConversationNotFound => (
+            "error.conversation_not_found_h1",
+            "error.conversation_not_found",
+        ),
         ErrorKind::Forbidden => ("error.forbidden_h1", "error.forbidden"),
         ErrorKind::Csrf => ("error.bad_request_h1", "error.csrf"),
         ErrorKind::BadRequest => ("error.bad_request_h1", "error.server"),

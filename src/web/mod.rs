@@ -3,7 +3,9 @@
 //! Handlers are thin: they validate input at the edge, call the [`Hub`] or the
 //! [`Store`], and render a template. One error type ([`AppError`]) becomes a proper page
 //! in the visitor's language (see [`error`]). Middleware adds the security headers (a
-//! strict Content-Security-Policy without inline script, no framing, no referrer), the
+//! strict Content-Security-Policy without inline script, no framing, no referrer to other
+//! sites: `same-origin`, because `no-referrer` makes browsers send `Origin: null` on form
+//! posts, which the CSRF origin check must refuse), the
 //! CSRF cookie, request ids and tracing spans that name the route, never the raw URL
 //! (resident URLs carry capability tokens).
 //!
@@ -127,7 +129,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(header_if_missing(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header_if_missing(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header_if_missing(header::REFERRER_POLICY, "same-origin"))
         .layer(header_if_missing(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_if_missing(
             HeaderName::from_static("permissions-policy"),
