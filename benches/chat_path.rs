@@ -26,10 +26,13 @@ struct Setup {
 
 async fn setup() -> Setup {
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = Config {
-        database_url: format!("sqlite://{}", dir.path().join("bench.db").display()),
-        ..Config::default()
-    };
+    // LOKET_DURABLE_COMMITS=false measures the faster, less durable setting.
+    let config = Config::load(None, |k| std::env::var(k).ok())
+        .map(|c| Config {
+            database_url: format!("sqlite://{}", dir.path().join("bench.db").display()),
+            ..c
+        })
+        .expect("config");
     let store = Store::open_with(&config.database_url, config.durable_commits)
         .await
         .expect("store");
