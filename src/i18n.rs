@@ -103,6 +103,66 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
         "nav.logout" => ("Uitloggen", "Log out"),
         "nav.other_language" => ("English", "Nederlands"),
         "nav.back_home" => ("Terug naar de startpagina", "Back to the home page"),
+        "demo.banner" => (
+            "Demonstratie: de vragen, onderwerpen en medewerkers op deze site zijn voorbeelden.",
+            "Demonstration: the questions, topics and staff on this site are examples.",
+        ),
+        "footer.accessibility" => ("Toegankelijkheid", "Accessibility"),
+        "statement.title" => ("Toegankelijkheidsverklaring", "Accessibility statement"),
+        "statement.h1" => ("Toegankelijkheidsverklaring", "Accessibility statement"),
+        "statement.intro" => (
+            "{org} wil dat iedereen contact met ons kan opnemen, ook mensen met een beperking. Op deze pagina leest u hoe toegankelijk dit contactportaal is, wat nog niet goed gaat en hoe u een probleem meldt.",
+            "{org} wants everyone to be able to contact us, including people with a disability. This page tells you how accessible this contact portal is, what does not work well yet, and how to report a problem.",
+        ),
+        "statement.scope_h2" => (
+            "Voor welke website geldt deze verklaring?",
+            "Which website does this statement cover?",
+        ),
+        "statement.scope" => (
+            "Deze verklaring geldt voor het contactportaal Loket: de startpagina, de chat met een medewerker, het verslag van een gesprek en de pagina's voor medewerkers.",
+            "This statement covers the Loket contact portal: the home page, the chat with an employee, the conversation transcript and the staff pages.",
+        ),
+        "statement.status_h2" => ("Nalevingsstatus", "Compliance status"),
+        "statement.status" => (
+            "Dit portaal voldoet gedeeltelijk aan de eisen van WCAG 2.2 niveau AA (EN 301 549). Automatische tests vinden geen fouten; een volledige handmatige toets door een onafhankelijke deskundige is nog niet gedaan.",
+            "This portal partially conforms to WCAG 2.2 level AA (EN 301 549). Automated tests find no failures; a full manual evaluation by an independent expert has not been done yet.",
+        ),
+        "statement.evaluation_h2" => ("Laatste onderzoek", "Last evaluation"),
+        "statement.evaluated_on" => ("Datum", "Date"),
+        "statement.method" => ("Methode", "Method"),
+        "statement.method_text" => (
+            "Automatische toets met axe-core in Chromium op elke pagina in elke toestand, bij 1280 en 320 pixels breed; geautomatiseerde toetsenbordtests; controles op focus, herschikking, tekstafstand en doelgrootte.",
+            "Automated testing with axe-core in Chromium on every page in every state, at 1280 and 320 pixels wide; automated keyboard-only tests; checks of focus, reflow, text spacing and target size.",
+        ),
+        "statement.standard" => ("Norm", "Standard"),
+        "statement.standard_text" => ("WCAG 2.2 niveau A en AA", "WCAG 2.2 levels A and AA"),
+        "statement.limitations_h2" => ("Wat nog niet goed gaat", "Known limitations"),
+        "statement.limit_video" => (
+            "Videobellen met een medewerker of een gebarentolk is nog niet beschikbaar. Plan: beschikbaar in een volgende versie.",
+            "Video calls with an employee or a sign language interpreter are not available yet. Plan: available in a next version.",
+        ),
+        "statement.limit_manual" => (
+            "Hoe schermlezers de berichten voorlezen is nog niet met alle schermlezers getest. Plan: handmatige test met NVDA, JAWS en VoiceOver.",
+            "How screen readers read out messages has not been tested with every screen reader yet. Plan: manual testing with NVDA, JAWS and VoiceOver.",
+        ),
+        "statement.limit_offer" => (
+            "Medewerkers hebben 20 seconden om een aangeboden gesprek aan te nemen; dat is een deel van de realtime dienst. Een medewerker kan de tijd laten instellen door de beheerder.",
+            "Staff have 20 seconds to accept an offered conversation; this is part of the real-time service. An administrator can change this time.",
+        ),
+        "statement.report_h2" => ("Een probleem melden", "Report a problem"),
+        "statement.report_intro" => (
+            "Loopt u tegen een probleem aan? Beschrijf het hieronder. Uw melding komt bij een medewerker terecht en u kunt het antwoord op de volgende pagina volgen.",
+            "Did you run into a problem? Describe it below. Your report goes to an employee, and you can follow the answer on the next page.",
+        ),
+        "statement.problem" => ("Wat ging er mis?", "What went wrong?"),
+        "statement.page" => ("Op welke pagina?", "On which page?"),
+        "statement.submit" => ("Melding versturen", "Send report"),
+        "statement.error_problem" => ("Beschrijf het probleem.", "Describe the problem."),
+        "statement.error_page" => (
+            "Het paginaadres mag niet langer zijn dan 300 tekens.",
+            "The page address must be 300 characters or fewer.",
+        ),
+        "statement.report_prefix" => ("Melding over toegankelijkheid", "Accessibility report"),
         "footer.help_title" => ("Hulp nodig?", "Need help?"),
         "footer.help_text" => (
             "Lukt het niet via deze website? Bel ons op werkdagen van 9.00 tot 17.00 uur, of kom langs bij een van onze loketten.",

@@ -84,6 +84,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config: Arc::new(config),
         csrf: Csrf::new(&secret),
         throttle: Arc::new(LoginThrottle::default()),
+        demo: store.has_demo_data().await?,
     };
     let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

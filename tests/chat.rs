@@ -603,3 +603,90 @@ async fn waiting_residents_are_restored_after_a_restart() {
     assert_eq!(offer["conversation"], c.id);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn demo_data_is_clearly_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("loket.db").display());
+    let store = loket::store::Store::open(&url).await.unwrap();
+    loket::server::seed_demo(&store).await.unwrap();
+    store.close().await;
+    let server = Server::start_in(dir, |_| {}).await;
+    let home = server.browser().get("/").await;
+    assert!(home.body.contains("demo-banner"));
+    assert!(
+        home.body.contains("Wat zijn de openingstijden?"),
+        "demo FAQ shown"
+    );
+    let start = server.browser().get("/chat/start").await;
+    assert!(
+        start.body.contains("Paspoort en ID-kaart"),
+        "demo topics offered"
+    );
+    let dir = server.stop().await;
+    drop(dir);
+
+    let plain = Server::start().await;
+    let home = plain.browser().get("/").await;
+    assert!(!home.body.contains("demo-banner"));
+    plain.stop().await;
+}
+
+#[tokio::test]
+async fn accessibility_statement_and_problem_report_reach_the_inbox() {
+    let server = Server::start().await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    let (_a, mut anna) = available_agent(&server, "anna").await;
+    let b = server.browser();
+    let page = b.get("/toegankelijkheid").await;
+    assert_eq!(page.status, 200);
+    for part in [
+        "Nalevingsstatus",
+        "Laatste onderzoek",
+        "Wat nog niet goed gaat",
+        "Een probleem melden",
+    ] {
+        assert!(page.body.contains(part), "statement has {part}");
+    }
+    let home = b.get("/").await;
+    assert!(
+        home.body.contains("href=\"/toegankelijkheid\""),
+        "linked from every page"
+    );
+    let csrf = b.csrf("/toegankelijkheid").await;
+    let empty = b
+        .post(
+            "/toegankelijkheid/melding",
+            &[("problem", " "), ("page", ""), ("name", "")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(empty.status, 400);
+    assert!(empty.body.contains("Beschrijf het probleem."));
+    let sent = b
+        .post(
+            "/toegankelijkheid/melding",
+            &[
+                ("problem", "De knop is te klein"),
+                ("page", "/chat/start"),
+                ("name", "Els"),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    let offer = anna.expect("offer", |_| true).await;
+    assert!(
+        offer["preview"]
+            .as_str()
+            .unwrap()
+            .contains("De knop is te klein")
+    );
+    assert_eq!(offer["topic"], "Toegankelijkheid van deze website");
+    let en = server.browser();
+    en.get("/taal/en?terug=/").await;
+    let page = en.get("/accessibility").await;
+    assert!(page.body.contains("Accessibility statement"));
+    assert!(page.body.contains("href=\"/accessibility\""));
+    server.stop().await;
+}

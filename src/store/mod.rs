@@ -230,6 +230,17 @@ impl Store {
         Ok(())
     }
 
+    /// Does the database hold demo data (from `loket demo`)?
+    pub async fn has_demo_data(&self) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE is_demo = 1)
+                 OR EXISTS (SELECT 1 FROM faqs WHERE is_demo = 1)
+                 OR EXISTS (SELECT 1 FROM topics WHERE is_demo = 1)",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     // ----- users and sessions -----------------------------------------------------------
 
     /// Number of staff accounts.

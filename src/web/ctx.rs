@@ -86,6 +86,7 @@ pub struct Ctx {
     pub path: String,
     pub org: String,
     pub origin_ok: bool,
+    pub demo: bool,
 }
 
 impl Ctx {
@@ -104,6 +105,7 @@ impl Ctx {
             path: self.path.clone(),
             staff: None,
             has_error: false,
+            demo: self.demo,
         }
     }
 
@@ -177,6 +179,7 @@ impl FromRequestParts<AppState> for Ctx {
             path: parts.uri.path().to_string(),
             org: state.config.organisation.clone(),
             origin_ok: origin_matches(parts),
+            demo: state.demo,
         })
     }
 }

@@ -154,6 +154,7 @@ pub async fn render_error_pages(
             path,
             staff: None,
             has_error: true,
+            demo: state.demo,
         },
         heading: t.s(heading).to_string(),
         message: t.s(message).to_string(),

@@ -11,6 +11,7 @@
 //!
 //! - [`resident`]: home page, start a chat, the conversation, transcript.
 //! - [`staff`]: login/logout and the agent console.
+//! - [`statement`]: the accessibility statement and its problem-report form.
 //! - [`ws`]: the WebSocket endpoints speaking [`crate::protocol`].
 
 pub mod assets;
@@ -18,6 +19,7 @@ pub mod ctx;
 pub mod error;
 pub mod resident;
 pub mod staff;
+pub mod statement;
 pub mod views;
 pub mod ws;
 
@@ -53,6 +55,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub csrf: Csrf,
     pub throttle: Arc<LoginThrottle>,
+    /// The database holds demo data: every page says so.
+    pub demo: bool,
 }
 
 /// Every page route a visitor can open with GET, as `(pattern, description)`. The browser
@@ -68,6 +72,11 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
         "conversation: waiting, active, closed, with error",
     ),
     ("/chat/{token}/transcript", "printable transcript"),
+    (
+        "/toegankelijkheid",
+        "accessibility statement (Dutch), report form with and without errors",
+    ),
+    ("/accessibility", "accessibility statement (English)"),
     ("/staff/login", "staff login (with errors)"),
     (
         "/staff",
@@ -94,6 +103,9 @@ pub fn router(state: AppState) -> Router {
             "/chat/{token}/transcript.txt",
             get(resident::transcript_text),
         )
+        .route("/toegankelijkheid", get(statement::page))
+        .route("/accessibility", get(statement::page))
+        .route("/toegankelijkheid/melding", post(statement::report))
         .route("/staff/login", get(staff::login_form).post(staff::login))
         .route("/staff/logout", post(staff::logout))
         .route("/staff", get(staff::console))

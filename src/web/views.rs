@@ -20,6 +20,8 @@ pub struct Base {
     pub path: String,
     pub staff: Option<StaffNav>,
     pub has_error: bool,
+    /// Show the "this is demo data" banner.
+    pub demo: bool,
 }
 
 /// The signed-in staff member, for the header.
@@ -213,6 +215,26 @@ pub struct TranscriptPage {
     pub topic: Option<String>,
     pub status_text: String,
     pub messages: Vec<MessageView>,
+}
+
+#[derive(Template)]
+#[template(path = "statement.html")]
+pub struct StatementPage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub intro: String,
+    pub evaluated: String,
+    pub evaluated_iso: String,
+    pub limit_hint: String,
+    pub problem: String,
+    pub page: String,
+    pub name: String,
+}
+
+impl StatementPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
 }
 
 #[derive(Template)]

@@ -1,0 +1,145 @@
+//! The accessibility statement (`/toegankelijkheid`, `/accessibility`), in the structure
+//! of the Dutch model statement: scope, compliance status, last evaluation (date and
+//! method), known limitations with their plan, and how to report a problem. The report
+//! form creates a contact in the agents' inbox (a chat on the `toegankelijkheid` topic),
+//! so the reporter can follow the answer like any chat.
+
+use super::resident::MAX_NAME_CHARS;
+use super::views::{FieldError, StatementPage};
+use super::{AppError, AppState, Ctx};
+use crate::protocol::{ErrorCode, clean_message};
+use crate::store::NewConversation;
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+/// Date of the last evaluation described on the page (update with each evaluation).
+pub const EVALUATED: (&str, &str) = ("23-11-2026", "2026-11-23");
+/// Longest page address accepted in a report.
+const MAX_PAGE_CHARS: usize = 300;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    problem: String,
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    name: String,
+}
+
+fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    form: ReportForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let t = ctx.t;
+    let mut base = ctx.base(t.s("statement.title"));
+    base.has_error = !errors.is_empty();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let page = StatementPage {
+        base,
+        errors,
+        intro: t.f("statement.intro", &[("org", &state.config.organisation)]),
+        evaluated: EVALUATED.0.to_string(),
+        evaluated_iso: EVALUATED.1.to_string(),
+        limit_hint: t.f(
+            "form.limit",
+            &[("max", &state.config.chat.max_message_chars)],
+        ),
+        problem: form.problem,
+        page: form.page,
+        name: form.name,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /toegankelijkheid` and `GET /accessibility`.
+pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    render(&state, &ctx, ReportForm::default(), Vec::new())
+}
+
+/// `POST /toegankelijkheid/melding`: validates, creates a contact, shows the conversation.
+pub async fn report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<ReportForm>,
+) -> Result<Response, AppError> {
+    ctx.check_csrf(&state, &f.csrf)?;
+    let t = ctx.t;
+    let max = state.config.chat.max_message_chars;
+    let mut errors = Vec::new();
+    let problem = match clean_message(&f.problem, max) {
+        Ok(p) => Some(p),
+        Err(ErrorCode::MessageTooLong) => {
+            errors.push(FieldError {
+                field: "problem".into(),
+                message: t.f("chat.error_too_long", &[("max", &max)]),
+            });
+            None
+        }
+        Err(_) => {
+            errors.push(FieldError {
+                field: "problem".into(),
+                message: t.s("statement.error_problem").into(),
+            });
+            None
+        }
+    };
+    let page = f.page.trim().to_string();
+    if page.chars().count() > MAX_PAGE_CHARS || page.chars().any(char::is_control) {
+        errors.push(FieldError {
+            field: "page".into(),
+            message: t.s("statement.error_page").into(),
+        });
+    }
+    let name = f.name.trim().to_string();
+    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        errors.push(FieldError {
+            field: "name".into(),
+            message: t.s("start.error_name").into(),
+        });
+    }
+    let (Some(problem), true) = (problem, errors.is_empty()) else {
+        return render(&state, &ctx, f, errors);
+    };
+    let queues = state.store.queues().await?;
+    let queue = queues
+        .iter()
+        .find(|q| q.slug == "chat")
+        .ok_or_else(|| AppError::Internal("the chat queue is missing".into()))?;
+    let topic = state
+        .store
+        .topics()
+        .await?
+        .into_iter()
+        .find(|tp| tp.slug == "toegankelijkheid");
+    let mut message = format!("{}: {problem}", t.s("statement.report_prefix"));
+    if !page.is_empty() {
+        message.push_str(&format!("\n{} {page}", t.s("statement.page")));
+    }
+    let (conv, token) = state
+        .store
+        .create_conversation(&NewConversation {
+            queue_id: queue.id,
+            topic_id: topic.map(|tp| tp.id),
+            resident_name: &name,
+            lang: ctx.lang().code(),
+            origin: "accessibility-report",
+            first_message: &message,
+        })
+        .await?;
+    tracing::info!(conversation = conv.id, "accessibility report");
+    state.hub.contact_created(&conv).await?;
+    Ok(Redirect::to(&format!("/chat/{token}")).into_response())
+}
