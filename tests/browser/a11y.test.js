@@ -94,6 +94,31 @@ describe('accessibility of every page state', () => {
     assert.equal(new URL(rp.url()).pathname, '/');
   });
 
+  it('accessibility statement (nl) from the footer, and (en)', async () => {
+    await rp.goto(server.url('/'));
+    await submitAndWait(rp, rp.locator('footer a[href="/toegankelijkheid"]'));
+    assert.equal(new URL(rp.url()).pathname, '/toegankelijkheid');
+    await check(rp, 'accessibility statement (nl)');
+    await submitAndWait(rp, rp.locator('header nav a[hreflang="en"]'));
+    await submitAndWait(rp, rp.locator('footer a[href="/accessibility"]'));
+    assert.equal(await rp.getAttribute('html', 'lang'), 'en');
+    await check(rp, 'accessibility statement (en)', { key: '/toegankelijkheid' });
+    await submitAndWait(rp, rp.locator('header nav a[hreflang="nl"]'));
+  });
+
+  it('accessibility report form with errors, then sent', writeIt, async () => {
+    await rp.goto(server.url('/toegankelijkheid'));
+    await submitAndWait(rp, rp.getByRole('button', { name: 'Melding versturen' }));
+    assert.match(await rp.title(), /^Fout:/);
+    await check(rp, 'accessibility report (errors)', { key: '/toegankelijkheid' });
+    await rp.fill('#problem', 'De knop is moeilijk te vinden');
+    await submitAndWait(rp, rp.getByRole('button', { name: 'Melding versturen' }));
+    assert.match(new URL(rp.url()).pathname, /^\/chat\//);
+    assert.match(await rp.locator('#messages').innerText(), /De knop is moeilijk te vinden/);
+    // Leave the queue again, so the report is not offered to the agents of later tests.
+    await submitAndWait(rp, rp.getByRole('button', { name: 'Stoppen met wachten' }));
+  });
+
   it('home: visible focus at every Tab stop (1280 and 320 px)', async () => {
     for (const w of [1280, 320]) {
       await rp.goto(server.url('/'));
