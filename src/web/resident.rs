@@ -223,12 +223,7 @@ pub async fn start_submit(
     let max = state.config.chat.max_message_chars;
     let mut errors = Vec::new();
     let name = f.name.trim().to_string();
-    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        errors.push(FieldError {
-            field: "name".into(),
-            message: t.s("start.error_name").into(),
-        });
-    }
+    errors.extend(name_error(t, &name));
     let question = match clean_message(&f.question, max) {
         Ok(q) => Some(q),
         Err(ErrorCode::MessageTooLong) => {
@@ -256,26 +251,49 @@ pub async fn start_submit(
         };
         return render_start(&state, &ctx, form, errors).await;
     };
-    // A topic with a queue of its own (same slug) goes there; the rest to general chat.
+    open_contact(&state, &ctx, topic, &name, "web", &question).await
+}
+
+/// Creates a conversation with the resident's first message, puts it in its queue and
+/// sends the resident to it. A topic with a chat queue of its own (same slug) goes
+/// there; everything else to the general chat queue.
+pub async fn open_contact(
+    state: &AppState,
+    ctx: &Ctx,
+    topic: Option<&crate::store::Topic>,
+    name: &str,
+    origin: &str,
+    first_message: &str,
+) -> Result<Response, AppError> {
     let queues = state.store.queues().await?;
     let queue = match topic.and_then(|tp| queues.iter().find(|q| q.slug == tp.slug)) {
         Some(q) if q.channel == crate::store::Channel::Chat => q.clone(),
-        _ => chat_queue(&state).await?,
+        _ => chat_queue(state).await?,
     };
     let (conv, token) = state
         .store
         .create_conversation(&NewConversation {
             queue_id: queue.id,
             topic_id: topic.map(|tp| tp.id),
-            resident_name: &name,
+            resident_name: name,
             lang: ctx.lang().code(),
-            origin: "web",
-            first_message: &question,
+            origin,
+            first_message,
         })
         .await?;
-    tracing::info!(conversation = conv.id, "chat started");
+    tracing::info!(conversation = conv.id, origin, "contact opened");
     state.hub.contact_created(&conv).await?;
     Ok(Redirect::to(&format!("/chat/{token}")).into_response())
+}
+
+/// Checks an optional resident name: at most [`MAX_NAME_CHARS`], no control characters.
+pub fn name_error(t: T, name: &str) -> Option<FieldError> {
+    (name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control)).then(|| {
+        FieldError {
+            field: "name".into(),
+            message: t.s("start.error_name").into(),
+        }
+    })
 }
 
 /// Finds the resident's conversation by token, or a 404 page.

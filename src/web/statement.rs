@@ -4,16 +4,15 @@
 //! form creates a contact in the agents' inbox (a chat on the `toegankelijkheid` topic),
 //! so the reporter can follow the answer like any chat.
 
-use super::resident::MAX_NAME_CHARS;
+use super::resident::{name_error, open_contact};
 use super::views::{FieldError, StatementPage};
 use super::{AppError, AppState, Ctx};
 use crate::protocol::{ErrorCode, clean_message};
-use crate::store::NewConversation;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 /// Date of the last evaluation described on the page (update with each evaluation).
@@ -104,20 +103,10 @@ pub async fn report(
         });
     }
     let name = f.name.trim().to_string();
-    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        errors.push(FieldError {
-            field: "name".into(),
-            message: t.s("start.error_name").into(),
-        });
-    }
+    errors.extend(name_error(t, &name));
     let (Some(problem), true) = (problem, errors.is_empty()) else {
         return render(&state, &ctx, f, errors);
     };
-    let queues = state.store.queues().await?;
-    let queue = queues
-        .iter()
-        .find(|q| q.slug == "chat")
-        .ok_or_else(|| AppError::Internal("the chat queue is missing".into()))?;
     let topic = state
         .store
         .topics()
@@ -128,18 +117,13 @@ pub async fn report(
     if !page.is_empty() {
         message.push_str(&format!("\n{} {page}", t.s("statement.page")));
     }
-    let (conv, token) = state
-        .store
-        .create_conversation(&NewConversation {
-            queue_id: queue.id,
-            topic_id: topic.map(|tp| tp.id),
-            resident_name: &name,
-            lang: ctx.lang().code(),
-            origin: "accessibility-report",
-            first_message: &message,
-        })
-        .await?;
-    tracing::info!(conversation = conv.id, "accessibility report");
-    state.hub.contact_created(&conv).await?;
-    Ok(Redirect::to(&format!("/chat/{token}")).into_response())
+    open_contact(
+        &state,
+        &ctx,
+        topic.as_ref(),
+        &name,
+        "accessibility-report",
+        &message,
+    )
+    .await
 }
