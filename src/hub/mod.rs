@@ -271,8 +271,12 @@ impl Hub {
         let id = conv.id;
         let pos = self
             .query(move |b, _| {
-                b.position(ContactId(id))
-                    .map(|p| (p.position, p.estimated_wait_ms))
+                let c = ContactId(id);
+                match b.contact(c).map(|v| v.state) {
+                    // Being offered to an agent right now: first in line, no wait.
+                    Some(broker::ContactState::Offered { .. }) => Some((1, Some(0))),
+                    _ => b.position(c).map(|p| (p.position, p.estimated_wait_ms)),
+                }
             })
             .await?;
         Ok(StatusInfo {

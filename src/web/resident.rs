@@ -26,6 +26,7 @@ pub const MAX_NAME_CHARS: usize = 80;
 pub fn wait_sentence(t: T, estimate: Option<u64>, free_now: bool) -> String {
     match estimate {
         _ if free_now => t.s("wait.now").to_string(),
+        Some(0) => t.s("wait.now").to_string(),
         Some(ms) => {
             let minutes = ms.div_ceil(60_000).max(1);
             if minutes == 1 {
@@ -540,4 +541,37 @@ pub async fn transcript_text(
         text,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wait_sentences_are_honest() {
+        let t = T::new(Lang::En);
+        assert_eq!(
+            wait_sentence(t, Some(0), false),
+            "An employee is available now."
+        );
+        assert_eq!(
+            wait_sentence(t, Some(30_000), false),
+            "Expected wait: about 1 minute."
+        );
+        assert_eq!(
+            wait_sentence(t, Some(90_000), false),
+            "Expected wait: about 2 minutes."
+        );
+        assert!(wait_sentence(t, None, false).starts_with("No employee is available"));
+        let waiting = StatusInfo {
+            status: Status::Waiting,
+            position: Some(3),
+            wait_ms: Some(600_000),
+            agent_name: None,
+        };
+        assert_eq!(
+            status_sentence(t, &waiting),
+            "You are number 3 in the queue. Expected wait: about 10 minutes."
+        );
+    }
 }
