@@ -22,6 +22,9 @@ function start(root) {
   const outbox = new Map();
 
   if (refresh) refresh.hidden = true;
+  // Show the newest messages first: the log scrolls, so start at its end.
+  const log = list.closest('.log');
+  if (log) log.scrollTop = log.scrollHeight;
 
   const socket = new LiveSocket(root.dataset.ws, {
     onOpen() {

@@ -104,6 +104,8 @@ function start(root) {
           if (panel && !document.getElementById(panel.id)) {
             chats.append(panel);
             wire(panel);
+            const log = panel.querySelector('.log');
+            if (log) log.scrollTop = log.scrollHeight;
             resume(panel);
             if (hadFocus) panel.querySelector('textarea').focus();
           }
@@ -257,4 +259,5 @@ function start(root) {
   }
 
   wire(document);
+  for (const log of chats.querySelectorAll('.log')) log.scrollTop = log.scrollHeight;
 }
