@@ -284,6 +284,10 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "Uw bericht is nog niet verstuurd. We proberen het opnieuw zodra de verbinding terug is.",
             "Your message has not been sent yet. We will try again as soon as the connection is back.",
         ),
+        "chat.noscript_idle" => (
+            "Werkt JavaScript niet in uw browser? Kies dan minstens elke {minutes} minuten \"Nieuwe berichten ophalen\". Anders vervalt uw plaats in de wachtrij. Uw vraag blijft bewaard.",
+            "Is JavaScript off in your browser? Then choose \"Check for new messages\" at least every {minutes} minutes, or your place in the queue lapses. Your question is kept.",
+        ),
         "chat.waiting_h1" => (
             "U wacht op een medewerker",
             "You are waiting for an employee",

@@ -421,6 +421,11 @@ async fn chat_works_without_javascript() {
     let token = resident
         .start_chat("Piet", "Hoe laat gaat het loket open?")
         .await;
+    let waiting = resident.get(&format!("/chat/{token}")).await;
+    assert!(
+        waiting.body.contains("minstens elke 15 minuten"),
+        "the no-JavaScript time limit is stated on the waiting page"
+    );
     let console = agent.get("/staff").await;
     let id = extract(&console.body, "/staff/offers/", "/accept").expect("offer shown");
     let p = agent

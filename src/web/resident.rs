@@ -388,6 +388,13 @@ async fn render_chat(
         too_long_text: t.f("chat.error_too_long", &[("max", &max)]),
         draft,
         client_id: random_token(),
+        noscript_idle: t.f(
+            "chat.noscript_idle",
+            &[(
+                "minutes",
+                &state.config.chat.resident_idle_secs.div_ceil(60).max(1),
+            )],
+        ),
     };
     Ok((code, Html(page.render()?)).into_response())
 }

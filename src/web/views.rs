@@ -198,6 +198,8 @@ pub struct ChatPage {
     pub too_long_text: String,
     pub draft: String,
     pub client_id: String,
+    /// Without JavaScript a waiting resident must load the page now and then.
+    pub noscript_idle: String,
 }
 
 impl ChatPage {
