@@ -501,6 +501,15 @@ async fn forms_need_csrf_and_staff_pages_need_login() {
         .post("/chat/start", &[("question", "hoi")], "forged")
         .await;
     assert_eq!(p.status, 403);
+    let csrf = b.csrf("/chat/start").await;
+    let empty = b.post("/chat/start", &[("question", "  ")], &csrf).await;
+    assert_eq!(empty.status, 400);
+    assert!(empty.body.contains("Vul uw vraag in."));
+    let long = "x".repeat(2001);
+    let too_long = b.post("/chat/start", &[("question", &long)], &csrf).await;
+    assert_eq!(too_long.status, 400);
+    assert!(too_long.body.contains("maximaal 2000 tekens"));
+    assert!(too_long.body.contains(&long), "the text is kept");
     let p = b.get("/staff").await;
     assert_eq!(p.status, 303);
     assert_eq!(p.location.as_deref(), Some("/staff/login"));

@@ -225,23 +225,9 @@ pub async fn start_submit(
     let mut errors = Vec::new();
     let name = f.name.trim().to_string();
     errors.extend(name_error(t, &name));
-    let question = match clean_message(&f.question, max) {
-        Ok(q) => Some(q),
-        Err(ErrorCode::MessageTooLong) => {
-            errors.push(FieldError {
-                field: "question".into(),
-                message: t.f("chat.error_too_long", &[("max", &max)]),
-            });
-            None
-        }
-        Err(_) => {
-            errors.push(FieldError {
-                field: "question".into(),
-                message: t.s("start.error_question").into(),
-            });
-            None
-        }
-    };
+    let question = checked_text(t, &f.question, max, "question", "start.error_question")
+        .map_err(|e| errors.push(e))
+        .ok();
     let topics = state.store.topics().await?;
     let topic = topics.iter().find(|tp| tp.slug == f.topic);
     let (Some(question), true) = (question, errors.is_empty()) else {
@@ -285,6 +271,25 @@ pub async fn open_contact(
     tracing::info!(conversation = conv.id, origin, "contact opened");
     state.hub.contact_created(&conv).await?;
     Ok(Redirect::to(&format!("/chat/{token}")).into_response())
+}
+
+/// Checks a required free text (a question, a problem report) with the message rules:
+/// the cleaned text, or the form error for `field` (`empty_key` when it is empty).
+pub fn checked_text(
+    t: T,
+    text: &str,
+    max: usize,
+    field: &str,
+    empty_key: &str,
+) -> Result<String, FieldError> {
+    clean_message(text, max).map_err(|code| FieldError {
+        field: field.into(),
+        message: if code == ErrorCode::MessageTooLong {
+            t.f("chat.error_too_long", &[("max", &max)])
+        } else {
+            t.s(empty_key).into()
+        },
+    })
 }
 
 /// Checks an optional resident name: at most [`MAX_NAME_CHARS`], no control characters.

@@ -4,10 +4,9 @@
 //! form creates a contact in the agents' inbox (a chat on the `toegankelijkheid` topic),
 //! so the reporter can follow the answer like any chat.
 
-use super::resident::{name_error, open_contact};
+use super::resident::{checked_text, name_error, open_contact};
 use super::views::{FieldError, StatementPage};
 use super::{AppError, AppState, Ctx};
-use crate::protocol::{ErrorCode, clean_message};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -78,23 +77,9 @@ pub async fn report(
     let t = ctx.t;
     let max = state.config.chat.max_message_chars;
     let mut errors = Vec::new();
-    let problem = match clean_message(&f.problem, max) {
-        Ok(p) => Some(p),
-        Err(ErrorCode::MessageTooLong) => {
-            errors.push(FieldError {
-                field: "problem".into(),
-                message: t.f("chat.error_too_long", &[("max", &max)]),
-            });
-            None
-        }
-        Err(_) => {
-            errors.push(FieldError {
-                field: "problem".into(),
-                message: t.s("statement.error_problem").into(),
-            });
-            None
-        }
-    };
+    let problem = checked_text(t, &f.problem, max, "problem", "statement.error_problem")
+        .map_err(|e| errors.push(e))
+        .ok();
     let page = f.page.trim().to_string();
     if page.chars().count() > MAX_PAGE_CHARS || page.chars().any(char::is_control) {
         errors.push(FieldError {
