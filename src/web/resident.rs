@@ -15,7 +15,7 @@ use crate::store::{Conversation, NewConversation, Sender, Status};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -166,11 +166,7 @@ async fn render_start(
     let (wait_text, _) = chat_wait(state, t).await?;
     let mut base = ctx.base(t.s("start.title"));
     base.has_error = !errors.is_empty();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+    let status = views::form_status(&errors);
     let page = ChatStartPage {
         base,
         errors,
@@ -368,11 +364,7 @@ async fn render_chat(
     let max = state.config.chat.max_message_chars;
     let mut base = ctx.base(title);
     base.has_error = !errors.is_empty();
-    let code = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+    let code = views::form_status(&errors);
     let page = ChatPage {
         base,
         errors,

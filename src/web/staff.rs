@@ -21,7 +21,7 @@ use crate::store::{Conversation, Sender, User};
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -37,11 +37,7 @@ fn render_login(
 ) -> Result<Response, AppError> {
     let mut base = ctx.base(ctx.t.s("login.title"));
     base.has_error = !errors.is_empty();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+    let status = views::form_status(&errors);
     let page = LoginPage {
         base,
         errors,
@@ -386,11 +382,7 @@ async fn render_console(
     let waiting = waiting_rows(state, t, user).await?;
     let mut base = ctx.staff_base(t.s("console.title"), user);
     base.has_error = !errors.is_empty();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+    let status = views::form_status(&errors);
     let page = ConsolePage {
         base,
         waiting,

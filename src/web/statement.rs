@@ -5,12 +5,11 @@
 //! so the reporter can follow the answer like any chat.
 
 use super::resident::{checked_text, name_error, open_contact};
-use super::views::{FieldError, StatementPage};
+use super::views::{self, FieldError, StatementPage};
 use super::{AppError, AppState, Ctx};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
@@ -40,11 +39,7 @@ fn render(
     let t = ctx.t;
     let mut base = ctx.base(t.s("statement.title"));
     base.has_error = !errors.is_empty();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+    let status = views::form_status(&errors);
     let page = StatementPage {
         base,
         errors,

@@ -38,6 +38,15 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// 400 when a form is shown again with errors, else 200.
+pub fn form_status(errors: &[FieldError]) -> axum::http::StatusCode {
+    if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::BAD_REQUEST
+    }
+}
+
 /// Looks up the error for `field`.
 fn find_error<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
     errors
