@@ -38,6 +38,7 @@ async fn setup() -> Setup {
         .expect("store");
     let hub = Hub::start(
         store.clone(),
+        loket::sfu::Sfu::new(loket::server::media_config(&config)),
         broker_config(&config),
         HubSettings::from_config(&config),
     )

@@ -15,11 +15,14 @@
 //! | `LOKET_CHAT_CAPACITY` | `broker.default_chat_capacity` |
 //! | `LOKET_SECURE_COOKIES` | `secure_cookies` |
 //! | `LOKET_DURABLE_COMMITS` | `durable_commits` |
+//! | `LOKET_MEDIA_BIND_IP` | `media.bind_ip` |
+//! | `LOKET_MEDIA_PORTS` | `media.udp_port_min`-`media.udp_port_max` (e.g. `40000-40999`) |
+//! | `LOKET_MEDIA_PUBLIC_IPS` | `media.public_ips` (comma-separated) |
 //!
 //! Validation happens here, once, so the rest of the program can trust the values.
 
-use serde::Deserialize;
-use std::net::SocketAddr;
+use serde::{Deserialize, Serialize};
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 /// Everything Loket can be told at start-up.
@@ -44,6 +47,57 @@ pub struct Config {
     pub chat: ChatSettings,
     /// Staff sessions and login throttling.
     pub staff: StaffSettings,
+    /// Video calls: where the media forwarder listens and what browsers are told.
+    pub media: MediaSettings,
+}
+
+/// Media (WebRTC) settings. Each participant of a call has one peer connection with the
+/// server, on its own UDP port from `udp_port_min..=udp_port_max`: open that range (UDP)
+/// in the firewall, one port per connected participant.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaSettings {
+    /// Address the media sockets bind to (`127.0.0.1` keeps calls on this machine;
+    /// a server's own LAN or public address for real sites).
+    pub bind_ip: IpAddr,
+    /// First UDP port for media.
+    pub udp_port_min: u16,
+    /// Last UDP port for media.
+    pub udp_port_max: u16,
+    /// Public addresses to announce instead of `bind_ip` when the server is behind a
+    /// 1:1 NAT (for example a cloud VM's public IP).
+    pub public_ips: Vec<String>,
+    /// Offer loopback candidates (needed when browser and server share one machine, as
+    /// in tests and demos).
+    pub include_loopback: bool,
+    /// STUN/TURN servers handed to browsers (e.g. a coturn server for residents behind
+    /// strict firewalls). The server itself needs none.
+    pub ice_servers: Vec<IceServer>,
+}
+
+/// One STUN or TURN server for browsers, as in `RTCIceServer`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IceServer {
+    /// `stun:host:port`, `turn:host:port?transport=udp`, `turns:host:443`.
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        MediaSettings {
+            bind_ip: IpAddr::from([127, 0, 0, 1]),
+            udp_port_min: 40000,
+            udp_port_max: 40999,
+            public_ips: Vec::new(),
+            include_loopback: true,
+            ice_servers: Vec::new(),
+        }
+    }
 }
 
 /// Settings handed to the session broker.
@@ -95,6 +149,7 @@ impl Default for Config {
             broker: BrokerSettings::default(),
             chat: ChatSettings::default(),
             staff: StaffSettings::default(),
+            media: MediaSettings::default(),
         }
     }
 }
@@ -219,6 +274,27 @@ impl Config {
         if let Some(v) = env("LOKET_SECURE_COOKIES") {
             self.secure_cookies = parse("LOKET_SECURE_COOKIES", v)?;
         }
+        if let Some(v) = env("LOKET_MEDIA_BIND_IP") {
+            self.media.bind_ip = parse("LOKET_MEDIA_BIND_IP", v)?;
+        }
+        if let Some(v) = env("LOKET_MEDIA_PORTS") {
+            let Some((lo, hi)) = v.split_once('-') else {
+                return Err(ConfigError::Env {
+                    name: "LOKET_MEDIA_PORTS",
+                    reason: "expected a range such as 40000-40999".into(),
+                    value: v,
+                });
+            };
+            self.media.udp_port_min = parse("LOKET_MEDIA_PORTS", lo.to_string())?;
+            self.media.udp_port_max = parse("LOKET_MEDIA_PORTS", hi.to_string())?;
+        }
+        if let Some(v) = env("LOKET_MEDIA_PUBLIC_IPS") {
+            self.media.public_ips = v
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
         Ok(())
     }
 
@@ -246,6 +322,36 @@ impl Config {
                 field: "chat.max_message_chars",
                 reason: "must be between 1 and 100000".into(),
             });
+        }
+        if self.media.udp_port_min == 0 || self.media.udp_port_min > self.media.udp_port_max {
+            return Err(ConfigError::Invalid {
+                field: "media.udp_port_min",
+                reason: "the media ports must be a range such as 40000-40999".into(),
+            });
+        }
+        for ip in &self.media.public_ips {
+            if ip.parse::<IpAddr>().is_err() {
+                return Err(ConfigError::Invalid {
+                    field: "media.public_ips",
+                    reason: format!("{ip:?} is not an IP address"),
+                });
+            }
+        }
+        for server in &self.media.ice_servers {
+            let ok = !server.urls.is_empty()
+                && server.urls.iter().all(|u| {
+                    ["stun:", "stuns:", "turn:", "turns:"]
+                        .iter()
+                        .any(|p| u.starts_with(p))
+                });
+            if !ok {
+                return Err(ConfigError::Invalid {
+                    field: "media.ice_servers",
+                    reason:
+                        "every ICE server needs urls starting with stun:, stuns:, turn: or turns:"
+                            .into(),
+                });
+            }
         }
         if self.organisation.trim().is_empty() {
             return Err(ConfigError::Invalid {
@@ -294,5 +400,30 @@ mod tests {
         assert!(err.contains("LOKET_BIND"), "{err}");
         let err = Config::from_toml("bnid = 1").unwrap_err().to_string();
         assert!(err.contains("bnid"), "{err}");
+        let err = Config::load(None, |k| {
+            (k == "LOKET_MEDIA_PORTS").then(|| "50000-40000".into())
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("media"), "{err}");
+    }
+
+    #[test]
+    fn media_settings() {
+        let c = Config::from_toml(
+            "[media]\nbind_ip = \"10.0.0.5\"\npublic_ips = [\"203.0.113.7\"]\n\
+             [[media.ice_servers]]\nurls = [\"turn:turn.example.org:3478\"]\nusername = \"u\"\ncredential = \"p\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.media.public_ips, vec!["203.0.113.7".to_string()]);
+        assert_eq!(c.media.ice_servers.len(), 1);
+        let c = Config::load(None, |k| match k {
+            "LOKET_MEDIA_PORTS" => Some("41000-41010".into()),
+            "LOKET_MEDIA_PUBLIC_IPS" => Some("198.51.100.1, 198.51.100.2".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!((c.media.udp_port_min, c.media.udp_port_max), (41000, 41010));
+        assert_eq!(c.media.public_ips.len(), 2);
     }
 }

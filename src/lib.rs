@@ -11,6 +11,8 @@
 //! - [`auth`]: passwords, tokens, CSRF, login throttling.
 //! - [`i18n`]: Dutch and English text.
 //! - [`config`]: `loket.toml` and environment variables.
+//! - [`sfu`]: the media forwarder of video calls (WebRTC, webrtc-rs): receives each
+//!   participant's audio, video and real-time text and forwards them to the others.
 //! - [`server`]: start-up, first-run admin account, demo data, clean shutdown.
 
 pub mod auth;
@@ -20,5 +22,6 @@ pub mod hub;
 pub mod i18n;
 pub mod protocol;
 pub mod server;
+pub mod sfu;
 pub mod store;
 pub mod web;

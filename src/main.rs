@@ -65,11 +65,15 @@ enum UserCommand {
     List,
 }
 
+/// Log filter unless `LOKET_LOG` says otherwise: Loket at info; the WebRTC stack only
+/// when something is wrong (its DTLS layer warns on every Chrome handshake).
+const DEFAULT_LOG: &str = "info,webrtc=warn,rtc=warn,rtc_dtls=error";
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("LOKET_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG)),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -31,6 +31,26 @@ pub enum ResidentFrame {
     Leave,
     /// Heartbeat; answered with `pong`.
     Ping,
+    /// Connect this page to the conversation's video call (when an agent or interpreter
+    /// is there). The server answers with `call_offer`.
+    CallJoin,
+    /// The browser's SDP answer to the server's `call_offer`.
+    CallAnswer { sdp: String },
+    /// A trickled ICE candidate of the browser (empty `candidate`: end of candidates).
+    CallCandidate(CandidateIn),
+    /// Disconnect this page's media (the conversation goes on).
+    CallLeave,
+}
+
+/// An ICE candidate as the browser's `RTCIceCandidate` gives it.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct CandidateIn {
+    /// The `candidate:` line (at most 1 KiB); empty for end-of-candidates.
+    pub candidate: String,
+    #[serde(default)]
+    pub sdp_mid: Option<String>,
+    #[serde(default)]
+    pub sdp_mline_index: Option<u16>,
 }
 
 /// Frames the agent console sends.
@@ -57,6 +77,21 @@ pub enum StaffFrame {
     End { conversation: i64 },
     /// Heartbeat; answered with `pong`.
     Ping,
+    /// Connect this page to the video call of a conversation one is in.
+    CallJoin { conversation: i64 },
+    /// SDP answer to the server's `call_offer`.
+    CallAnswer { conversation: i64, sdp: String },
+    /// A trickled ICE candidate.
+    CallCandidate {
+        conversation: i64,
+        candidate: String,
+        #[serde(default)]
+        sdp_mid: Option<String>,
+        #[serde(default)]
+        sdp_mline_index: Option<u16>,
+    },
+    /// Disconnect this page's media (one stays in the conversation).
+    CallLeave { conversation: i64 },
 }
 
 /// What a staff member may choose for their own presence.
@@ -93,6 +128,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The server could not store the message; it was NOT accepted. Send it again later.
     Unavailable,
+    /// A call frame was refused: not a call, nobody to talk to yet, or bad SDP/ICE.
+    CallRefused,
 }
 
 /// One message as delivered to a client.
@@ -171,6 +208,13 @@ pub enum ServerFrame {
         topic: String,
         preview: String,
         expires_in_ms: u64,
+        /// A video call: accepting opens the call page.
+        #[serde(default)]
+        call: bool,
+        /// For a request to join a call in progress: who asks. Its `conversation` is
+        /// then the request's id (a negative number), to be used in accept/decline.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        join_by: Option<String>,
     },
     /// An offer was withdrawn (`timed_out`, `declined`, `contact_left`, `staff_left`).
     OfferRevoked { conversation: i64, reason: String },
@@ -180,8 +224,12 @@ pub enum ServerFrame {
         resident_name: String,
         topic: String,
         last_seq: i64,
+        /// A video call: the console links to (and opens) `/staff/gesprek/{conversation}`.
+        #[serde(default)]
+        call: bool,
     },
-    /// The agent no longer holds this conversation (`requeued`, `ended`, `resident_left`).
+    /// The agent no longer holds this conversation (`requeued`, `ended`, `resident_left`,
+    /// or `left_call` for a staff member who left a call they had joined).
     Released { conversation: i64, reason: String },
     /// The agent's presence changed (also when the server changed it, e.g. a missed offer).
     Presence {
@@ -203,6 +251,40 @@ pub enum ServerFrame {
     },
     /// Answer to `ping`.
     Pong,
+    /// The server's SDP offer (first, and again whenever someone joins or leaves).
+    CallOffer { conversation: i64, sdp: String },
+    /// A trickled ICE candidate of the server.
+    CallCandidate {
+        conversation: i64,
+        candidate: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sdp_mid: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sdp_mline_index: Option<u16>,
+    },
+    /// Media state of this page's call connection: `connected` or `failed`.
+    CallState {
+        conversation: i64,
+        state: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Who is in the call now. `id` is the stream id of their forwarded tracks and the
+    /// label suffix of their `t140:` data channel.
+    Participants {
+        conversation: i64,
+        participants: Vec<ParticipantOut>,
+    },
+}
+
+/// One person in a call.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ParticipantOut {
+    /// `resident` or `staff-{id}`.
+    pub id: String,
+    pub name: String,
+    /// `resident`, `agent` or `interpreter`.
+    pub role: String,
 }
 
 /// Decodes a client frame, classifying failures into the right error code.
@@ -237,10 +319,31 @@ pub fn decode<T: for<'de> Deserialize<'de>>(
 }
 
 /// Frame types a resident may send.
-pub const RESIDENT_TYPES: &[&str] = &["resume", "send", "typing", "leave", "ping"];
+pub const RESIDENT_TYPES: &[&str] = &[
+    "resume",
+    "send",
+    "typing",
+    "leave",
+    "ping",
+    "call_join",
+    "call_answer",
+    "call_candidate",
+    "call_leave",
+];
 /// Frame types the console may send.
 pub const STAFF_TYPES: &[&str] = &[
-    "resume", "send", "typing", "presence", "accept", "decline", "end", "ping",
+    "resume",
+    "send",
+    "typing",
+    "presence",
+    "accept",
+    "decline",
+    "end",
+    "ping",
+    "call_join",
+    "call_answer",
+    "call_candidate",
+    "call_leave",
 ];
 
 /// Is `id` an acceptable client message id?

@@ -62,6 +62,17 @@ pub async fn ensure_admin(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The media forwarder's settings from Loket's configuration.
+pub fn media_config(c: &Config) -> crate::sfu::MediaConfig {
+    crate::sfu::MediaConfig {
+        udp_port_min: c.media.udp_port_min,
+        udp_port_max: c.media.udp_port_max,
+        bind_ip: c.media.bind_ip,
+        public_ips: c.media.public_ips.clone(),
+        include_loopback: c.media.include_loopback,
+    }
+}
+
 /// Opens the store and starts the server on the configured address (port 0 for tests).
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let store = Store::open_with(&config.database_url, config.durable_commits).await?;
@@ -69,8 +80,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let secret = store
         .setting_or_insert("csrf_secret", crate::auth::random_token)
         .await?;
+    let sfu = crate::sfu::Sfu::new(media_config(&config));
     let hub = Hub::start(
         store.clone(),
+        sfu,
         broker_config(&config),
         HubSettings::from_config(&config),
     )

@@ -1,5 +1,6 @@
 //! The broker task: feeds inputs to the broker and carries out its outputs.
 
+use super::calls::{self, Work};
 use super::live::{Event, QueueFigures, StatusInfo};
 use super::{Cmd, EndedBy, Hub, HubError, now_millis};
 use crate::broker::{
@@ -22,6 +23,11 @@ const SWEEP_INTERVAL: Duration = Duration::from_secs(5);
 /// Waiting ones keep their place; active ones go to the front (their agent must
 /// reconnect and accept again), with a system message.
 pub(super) async fn restore(hub: &Hub, broker: &mut Broker, now: u64) -> Result<usize, HubError> {
+    // No call survives a restart: requests to join one are closed.
+    let closed = hub.inner.store.close_open_call_requests().await?;
+    if closed > 0 {
+        tracing::info!(closed, "closed call requests of the previous run");
+    }
     let open = hub.inner.store.open_conversations().await?;
     let count = open.len();
     for conv in open {
@@ -148,13 +154,33 @@ async fn sweep_residents(hub: &Hub, broker: &mut Broker, dirty: &mut HashSet<Que
     }
 }
 
-/// Carries out every pending output, in order.
+/// Carries out every pending output, in order. Closing a conversation also closes the
+/// call requests it still had; those inputs are fed back in and their outputs follow.
 async fn drain(hub: &Hub, broker: &mut Broker, by: EndedBy, dirty: &mut HashSet<QueueId>) {
     while let Some(out) = broker.poll_output() {
         tracing::debug!(output = ?out, "broker output");
-        if let Err(e) = apply(hub, broker, &out, by, dirty).await {
+        let mut follow_up = Vec::new();
+        if let Err(e) = apply(hub, broker, &out, by, dirty, &mut follow_up).await {
             tracing::error!(error = %e, output = ?out, "could not carry out broker output");
         }
+        for input in follow_up {
+            if let Err(e) = broker.handle_input(now_millis(), input) {
+                tracing::warn!(error = %e, "follow-up input refused");
+            }
+        }
+    }
+}
+
+/// The contact of a broker output, if it has one.
+fn output_contact(out: &Output) -> Option<ContactId> {
+    match *out {
+        Output::Offer { contact, .. }
+        | Output::OfferRevoked { contact, .. }
+        | Output::Assigned { contact, .. }
+        | Output::Requeued { contact, .. }
+        | Output::Abandoned { contact }
+        | Output::Ended { contact, .. } => Some(contact),
+        Output::PresenceChanged { .. } | Output::QueueChanged { .. } => None,
     }
 }
 
@@ -164,8 +190,12 @@ async fn apply(
     out: &Output,
     by: EndedBy,
     dirty: &mut HashSet<QueueId>,
+    follow_up: &mut Vec<Input>,
 ) -> Result<(), HubError> {
     let store = &hub.inner.store;
+    if let Some(Work::Request(request)) = output_contact(out).map(Work::of) {
+        return calls::apply_request(hub, request, out, by).await;
+    }
     match *out {
         Output::QueueChanged { queue } => {
             dirty.insert(queue);
@@ -197,6 +227,8 @@ async fn apply(
                 topic_en: conv.topic_en,
                 preview: truncate_chars(&preview, 280),
                 expires_in_ms: expires_at.saturating_sub(now_millis()),
+                call: conv.is_call,
+                join_by: None,
             });
             hub.live(|l| l.send_staff(staff.0, &event));
         }
@@ -247,11 +279,15 @@ async fn apply(
                     topic_nl: conv.topic_nl,
                     topic_en: conv.topic_en,
                     last_seq: joined.message.seq,
+                    call: conv.is_call,
                 });
                 hub.live(|l| {
                     l.send_residents(contact.0, &status);
                     l.send_staff(staff.0, &assigned);
                 });
+                if conv.is_call {
+                    hub.push_participants(contact.0).await;
+                }
             }
         }
         Output::Requeued { contact, staff } => {
@@ -265,6 +301,10 @@ async fn apply(
                 l.send_staff(staff.0, &released);
                 l.set_agent(contact.0, None);
             });
+            hub.sfu()
+                .leave(contact.0, &calls::staff_media_id(staff.0))
+                .await;
+            hub.push_participants(contact.0).await;
             hub.append_and_broadcast(
                 contact.0,
                 Sender::System,
@@ -302,7 +342,8 @@ async fn apply(
                 None,
             )
             .await?;
-            close(hub, contact.0, Status::Abandoned, None);
+            close(hub, contact.0, Status::Abandoned, None).await;
+            follow_up.extend(calls::close_requests(hub, contact.0).await);
         }
         Output::Ended { contact, staff } => {
             tracing::info!(conversation = contact.0, "ended");
@@ -317,7 +358,8 @@ async fn apply(
             store.finish(contact.0, Status::Ended, by_text).await?;
             hub.append_and_broadcast(contact.0, Sender::System, "", &msg, None)
                 .await?;
-            close(hub, contact.0, Status::Ended, staff);
+            close(hub, contact.0, Status::Ended, staff).await;
+            follow_up.extend(calls::close_requests(hub, contact.0).await);
         }
         Output::PresenceChanged {
             staff,
@@ -339,8 +381,8 @@ async fn apply(
     Ok(())
 }
 
-/// Final events for a closed conversation, then forget it.
-fn close(hub: &Hub, conv: i64, status: Status, staff: Option<StaffId>) {
+/// Final events for a closed conversation, then forget it and hang up its call.
+async fn close(hub: &Hub, conv: i64, status: Status, staff: Option<StaffId>) {
     let event = Arc::new(Event::Status {
         conversation: conv,
         info: StatusInfo {
@@ -366,6 +408,7 @@ fn close(hub: &Hub, conv: i64, status: Status, staff: Option<StaffId>) {
         l.close_conversation(conv);
     });
     hub.forget_lock(conv);
+    hub.sfu().close_room(conv).await;
 }
 
 /// Pushes queue positions to waiting residents whose position or estimate changed, and

@@ -48,6 +48,10 @@ pub enum Event {
         topic_en: Option<String>,
         preview: String,
         expires_in_ms: u64,
+        /// A video call (the console opens the call page on accept).
+        call: bool,
+        /// For a request to join a call: who asked.
+        join_by: Option<String>,
     },
     OfferRevoked {
         conversation: i64,
@@ -59,6 +63,8 @@ pub enum Event {
         topic_nl: Option<String>,
         topic_en: Option<String>,
         last_seq: i64,
+        /// A video call (the console opens the call page).
+        call: bool,
     },
     Released {
         conversation: i64,
@@ -70,6 +76,22 @@ pub enum Event {
         reason: Option<&'static str>,
     },
     Queues(Vec<QueueFigures>),
+    /// Who is in a conversation's call now.
+    Participants {
+        conversation: i64,
+        list: Vec<Participant>,
+    },
+}
+
+/// One person in a call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    /// The media id: `resident` or `staff-{id}` (the SFU's participant id and the
+    /// stream id of their forwarded tracks).
+    pub id: String,
+    pub name: String,
+    /// `resident`, `agent` or `interpreter`.
+    pub role: &'static str,
 }
 
 /// Live figures of a queue.
@@ -88,6 +110,8 @@ type Tx = mpsc::Sender<Arc<Event>>;
 #[derive(Debug)]
 struct ConvLive {
     agent: Option<i64>,
+    /// Staff members who joined the call through a call request: (staff, request id).
+    guests: Vec<(i64, i64)>,
     residents: Vec<(ConnId, Tx)>,
     last_seen: Instant,
     had_socket: bool,
@@ -98,6 +122,7 @@ struct StaffLive {
     conns: Vec<(ConnId, Tx)>,
     generation: u64,
     name: String,
+    role: &'static str,
 }
 
 /// The registry of live connections.
@@ -107,6 +132,8 @@ pub struct Live {
     convs: HashMap<i64, ConvLive>,
     staff: HashMap<i64, StaffLive>,
     queue_names: HashMap<i64, (String, String)>,
+    /// Which connection owns each call participant's media: (conversation, media id).
+    media_owners: HashMap<(i64, String), u64>,
 }
 
 /// Sends to every connection; drops (and reports) those whose queue is full or closed.
@@ -131,6 +158,7 @@ impl Live {
     pub fn open_conversation(&mut self, conv: i64, agent: Option<i64>) {
         let entry = self.convs.entry(conv).or_insert_with(|| ConvLive {
             agent: None,
+            guests: Vec::new(),
             residents: Vec::new(),
             last_seen: Instant::now(),
             had_socket: false,
@@ -141,6 +169,7 @@ impl Live {
     /// Forgets a closed conversation (after its final events were sent).
     pub fn close_conversation(&mut self, conv: i64) {
         self.convs.remove(&conv);
+        self.media_owners.retain(|(c, _), _| *c != conv);
     }
 
     /// Is `conv` open?
@@ -211,6 +240,51 @@ impl Live {
         self.staff.entry(staff).or_default().name = name.to_string();
     }
 
+    /// Remembers a staff member's role name (`agent`, `interpreter`, ...).
+    pub fn set_staff_role(&mut self, staff: i64, role: &'static str) {
+        self.staff.entry(staff).or_default().role = role;
+    }
+
+    /// A staff member's role name (empty when unknown).
+    pub fn staff_role(&self, staff: i64) -> &'static str {
+        self.staff.get(&staff).map(|s| s.role).unwrap_or("")
+    }
+
+    /// Adds a guest (a staff member who joined the call through `request`).
+    pub fn add_guest(&mut self, conv: i64, staff: i64, request: i64) {
+        if let Some(c) = self.convs.get_mut(&conv) {
+            c.guests.retain(|(s, _)| *s != staff);
+            c.guests.push((staff, request));
+        }
+    }
+
+    /// Removes the guest who joined through `request`; returns the staff member.
+    pub fn remove_guest(&mut self, conv: i64, request: i64) -> Option<i64> {
+        let c = self.convs.get_mut(&conv)?;
+        let pos = c.guests.iter().position(|(_, r)| *r == request)?;
+        Some(c.guests.remove(pos).0)
+    }
+
+    /// Guests of a conversation's call: (staff, request id).
+    pub fn guests(&self, conv: i64) -> Vec<(i64, i64)> {
+        self.convs
+            .get(&conv)
+            .map(|c| c.guests.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every staff member in a conversation: its agent and its guests.
+    pub fn staff_in(&self, conv: i64) -> Vec<i64> {
+        match self.convs.get(&conv) {
+            Some(c) => c
+                .agent
+                .into_iter()
+                .chain(c.guests.iter().map(|g| g.0))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// A staff member's display name.
     pub fn staff_name(&self, staff: i64) -> String {
         self.staff
@@ -244,17 +318,14 @@ impl Live {
     }
 
     /// Sends to the residents and (when `agent`) the agent of a conversation.
+    /// Guests of a call hear what its agent hears.
     pub fn send_conversation(&mut self, conv: i64, event: &Arc<Event>, agent: bool) {
-        let agent_id = match self.convs.get_mut(&conv) {
-            Some(c) => {
-                send_all(&mut c.residents, event);
-                c.agent
-            }
-            None => None,
-        };
+        if let Some(c) = self.convs.get_mut(&conv) {
+            send_all(&mut c.residents, event);
+        }
         if agent {
-            if let Some(a) = agent_id {
-                self.send_staff(a, event);
+            for s in self.staff_in(conv) {
+                self.send_staff(s, event);
             }
         }
     }
@@ -266,10 +337,12 @@ impl Live {
         }
     }
 
-    /// Sends to the agent holding a conversation.
-    pub fn send_agent_of(&mut self, conv: i64, event: &Arc<Event>) {
-        if let Some(a) = self.agent_of(conv) {
-            self.send_staff(a, event);
+    /// Sends to the staff in a conversation (its agent and call guests), except `but`.
+    pub fn send_staff_of(&mut self, conv: i64, event: &Arc<Event>, but: Option<i64>) {
+        for s in self.staff_in(conv) {
+            if Some(s) != but {
+                self.send_staff(s, event);
+            }
         }
     }
 
@@ -292,6 +365,24 @@ impl Live {
         self.convs
             .get(&conv)
             .is_some_and(|c| !c.residents.is_empty())
+    }
+
+    /// A connection takes over a participant's media (a reload replaces the old page).
+    pub fn claim_media(&mut self, conv: i64, id: &str) -> u64 {
+        let token = self.next_id();
+        self.media_owners.insert((conv, id.to_string()), token);
+        token
+    }
+
+    /// Gives the media back; true when `token` still owned it (so it should hang up).
+    pub fn release_media(&mut self, conv: i64, id: &str, token: u64) -> bool {
+        let key = (conv, id.to_string());
+        if self.media_owners.get(&key) == Some(&token) {
+            self.media_owners.remove(&key);
+            true
+        } else {
+            false
+        }
     }
 
     /// Remembers queue names (Dutch, English) for figures.

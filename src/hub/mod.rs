@@ -17,10 +17,12 @@
 //! is dropped, so one slow client never stalls the others; it reconnects and resumes from
 //! its last sequence number.
 
+mod calls;
 mod driver;
 mod live;
 
-pub use live::{ConnId, Event, QueueFigures, StatusInfo};
+pub use calls::{RESIDENT_MEDIA_ID, Work, request_contact, staff_media_id};
+pub use live::{ConnId, Event, Participant, QueueFigures, StatusInfo};
 
 use crate::broker::{self, Broker, BrokerConfig, BrokerError, ContactId, Input, Millis, StaffId};
 use crate::config::Config;
@@ -47,6 +49,10 @@ pub enum HubError {
     NotAllowed,
     #[error("the hub is shutting down")]
     ShuttingDown,
+    #[error("only a video queue can be asked to join a call")]
+    NotAVideoQueue,
+    #[error("someone has already been asked to join this call")]
+    AlreadyRequested,
 }
 
 /// Who ended a conversation (stored, and shown as a system message).
@@ -98,6 +104,7 @@ pub struct Hub {
 
 struct Inner {
     store: Store,
+    sfu: crate::sfu::Sfu,
     settings: HubSettings,
     cmd: mpsc::UnboundedSender<Cmd>,
     live: Mutex<Live>,
@@ -123,6 +130,7 @@ impl Hub {
     /// Starts the broker task, restoring queues and open conversations from the store.
     pub async fn start(
         store: Store,
+        sfu: crate::sfu::Sfu,
         broker_config: BrokerConfig,
         settings: HubSettings,
     ) -> Result<Hub, HubError> {
@@ -130,6 +138,7 @@ impl Hub {
         let hub = Hub {
             inner: Arc::new(Inner {
                 store: store.clone(),
+                sfu,
                 settings,
                 cmd: tx,
                 live: Mutex::new(Live::default()),
@@ -159,6 +168,11 @@ impl Hub {
     /// The store behind this hub.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The media forwarder of every call.
+    pub fn sfu(&self) -> &crate::sfu::Sfu {
+        &self.inner.sfu
     }
 
     /// Hub settings.
@@ -295,7 +309,10 @@ impl Hub {
         let cap = u8::try_from(user.chat_capacity)
             .unwrap_or(self.inner.settings.default_chat_capacity)
             .max(1);
-        self.live(|l| l.set_staff_name(user.id, &user.display_name));
+        self.live(|l| {
+            l.set_staff_name(user.id, &user.display_name);
+            l.set_staff_role(user.id, user.role.as_str());
+        });
         self.input(
             Input::StaffOnline {
                 staff: StaffId(user.id),
@@ -426,19 +443,19 @@ impl Hub {
         Ok(appended)
     }
 
-    /// Typing indicator from one side to the other.
-    pub fn typing(&self, conv: i64, from_resident: bool, who: &str, active: bool) {
+    /// Typing indicator to everyone else in the conversation (`from_staff`: who typed,
+    /// `None` for the resident).
+    pub fn typing(&self, conv: i64, from_staff: Option<i64>, who: &str, active: bool) {
         let event = Arc::new(Event::Typing {
             conversation: conv,
             who: who.to_string(),
             active,
         });
         self.live(|l| {
-            if from_resident {
-                l.send_agent_of(conv, &event);
-            } else {
+            if from_staff.is_some() {
                 l.send_residents(conv, &event);
             }
+            l.send_staff_of(conv, &event, from_staff);
         });
     }
 

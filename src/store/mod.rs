@@ -396,7 +396,8 @@ impl Store {
 
     // ----- conversations ---------------------------------------------------------------
 
-    /// Creates a waiting conversation with the resident's first message.
+    /// Creates a waiting conversation with the resident's first message (none when
+    /// `first_message` is empty, as for a video call started without a question).
     /// Returns the conversation and the capability token for the resident.
     pub async fn create_conversation(
         &self,
@@ -419,16 +420,19 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
-        sqlx::query(
-            "INSERT INTO messages (conversation_id, seq, sender, sender_name, body, created_at)
-             VALUES (?, 1, 'resident', ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(new.resident_name)
-        .bind(new.first_message)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        // A video call may start without a written question.
+        if !new.first_message.is_empty() {
+            sqlx::query(
+                "INSERT INTO messages (conversation_id, seq, sender, sender_name, body, created_at)
+                 VALUES (?, 1, 'resident', ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(new.resident_name)
+            .bind(new.first_message)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         let conv = self.conversation(id).await?.ok_or(StoreError::NotFound)?;
         Ok((conv, token))
@@ -438,6 +442,7 @@ impl Store {
         "c.id, c.queue_id, c.topic_id, c.resident_name, c.lang, c.origin, c.status,
          c.agent_id, c.created_at, c.assigned_at, c.ended_at, c.ended_by, c.wrapup_topic,
          c.wrapup_note, c.wrapped_at,
+         (q.channel = 'video' OR c.call_started_at IS NOT NULL) AS is_call,
          (SELECT COALESCE(MAX(m.seq), 0) FROM messages m WHERE m.conversation_id = c.id) AS last_seq,
          q.slug AS queue_slug, q.channel AS channel,
          q.priority AS priority, t.name_nl AS topic_nl, t.name_en AS topic_en,
@@ -554,6 +559,115 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    // ----- calls -----------------------------------------------------------------------
+
+    /// Turns a text chat into a call (an interpreter is being asked to join).
+    pub async fn start_call(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE conversations SET call_started_at = ? WHERE id = ? AND call_started_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a request for one more staff member in a conversation's call.
+    pub async fn create_call_request(
+        &self,
+        conversation_id: i64,
+        queue_id: i64,
+        topic_id: Option<i64>,
+        requested_by: i64,
+    ) -> Result<CallRequest, StoreError> {
+        let id = sqlx::query(
+            "INSERT INTO call_requests (conversation_id, queue_id, topic_id, requested_by, status, created_at)
+             VALUES (?, ?, ?, ?, 'waiting', ?)",
+        )
+        .bind(conversation_id)
+        .bind(queue_id)
+        .bind(topic_id)
+        .bind(requested_by)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?
+        .last_insert_rowid();
+        self.call_request(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// One call request.
+    pub async fn call_request(&self, id: i64) -> Result<Option<CallRequest>, StoreError> {
+        Ok(sqlx::query_as::<_, CallRequest>(
+            "SELECT r.id, r.conversation_id, r.queue_id, r.topic_id, r.requested_by, r.staff_id,
+                    r.status, r.created_at, u.display_name AS requested_by_name,
+                    t.name_nl AS topic_nl, t.name_en AS topic_en
+             FROM call_requests r JOIN users u ON u.id = r.requested_by
+             LEFT JOIN topics t ON t.id = r.topic_id WHERE r.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Open (waiting or active) call requests of a conversation.
+    pub async fn open_call_requests(
+        &self,
+        conversation_id: i64,
+    ) -> Result<Vec<CallRequest>, StoreError> {
+        Ok(sqlx::query_as::<_, CallRequest>(
+            "SELECT r.id, r.conversation_id, r.queue_id, r.topic_id, r.requested_by, r.staff_id,
+                    r.status, r.created_at, u.display_name AS requested_by_name,
+                    t.name_nl AS topic_nl, t.name_en AS topic_en
+             FROM call_requests r JOIN users u ON u.id = r.requested_by
+             LEFT JOIN topics t ON t.id = r.topic_id
+             WHERE r.conversation_id = ? AND r.status IN ('waiting', 'active') ORDER BY r.id",
+        )
+        .bind(conversation_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Sets a call request's state: `active` (with the staff member who joined), back to
+    /// `waiting`, `ended` (they left) or `cancelled` (nobody joined).
+    pub async fn set_call_request(
+        &self,
+        id: i64,
+        status: &str,
+        staff_id: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        sqlx::query(
+            "UPDATE call_requests SET status = ?,
+                staff_id = COALESCE(?, staff_id),
+                accepted_at = CASE WHEN ? = 'active' THEN ? ELSE accepted_at END,
+                ended_at = CASE WHEN ? IN ('ended', 'cancelled') THEN ? ELSE ended_at END
+             WHERE id = ?",
+        )
+        .bind(status)
+        .bind(staff_id)
+        .bind(status)
+        .bind(now)
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// After a restart no call is connected any more: open requests are closed.
+    pub async fn close_open_call_requests(&self) -> Result<u64, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE call_requests SET status = CASE WHEN status = 'active' THEN 'ended' ELSE 'cancelled' END,
+                ended_at = ? WHERE status IN ('waiting', 'active')",
+        )
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
     }
 
     // ----- messages --------------------------------------------------------------------

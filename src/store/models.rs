@@ -194,6 +194,8 @@ pub struct Conversation {
     pub wrapup_topic: Option<String>,
     pub wrapup_note: Option<String>,
     pub wrapped_at: Option<i64>,
+    /// A video call from the start, or a chat that became one.
+    pub is_call: bool,
     pub last_seq: i64,
     pub queue_slug: String,
     pub channel: Channel,
@@ -241,4 +243,21 @@ pub struct Appended {
     pub message: Message,
     /// True when the client id was seen before and nothing new was stored.
     pub duplicate: bool,
+}
+
+/// A request for one more staff member (an agent or an interpreter) in a call.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CallRequest {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub queue_id: i64,
+    pub topic_id: Option<i64>,
+    pub requested_by: i64,
+    pub staff_id: Option<i64>,
+    /// `waiting`, `active`, `ended` or `cancelled`.
+    pub status: String,
+    pub created_at: i64,
+    pub requested_by_name: String,
+    pub topic_nl: Option<String>,
+    pub topic_en: Option<String>,
 }

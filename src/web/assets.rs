@@ -27,6 +27,21 @@ pub const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/console.js"),
     ),
+    (
+        "js/call.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/call.js"),
+    ),
+    (
+        "js/staff-call.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/staff-call.js"),
+    ),
+    (
+        "js/devices.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/devices.js"),
+    ),
 ];
 
 /// `GET /static/{*path}`.

@@ -18,8 +18,10 @@ pub mod assets;
 pub mod ctx;
 pub mod error;
 pub mod resident;
+pub mod signal;
 pub mod staff;
 pub mod statement;
+pub mod video;
 pub mod views;
 pub mod ws;
 
@@ -73,6 +75,10 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ),
     ("/chat/{token}/transcript", "printable transcript"),
     (
+        "/video/start",
+        "start a video call (interpreter or employee; camera check; with errors)",
+    ),
+    (
         "/toegankelijkheid",
         "accessibility statement (Dutch), report form with and without errors",
     ),
@@ -81,6 +87,10 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     (
         "/staff",
         "agent console: idle, with offers, with several chats, wrap-up",
+    ),
+    (
+        "/staff/gesprek/{id}",
+        "staff call page: two- and three-way video call, request waiting, ended",
     ),
 ];
 
@@ -103,6 +113,10 @@ pub fn router(state: AppState) -> Router {
             "/chat/{token}/transcript.txt",
             get(resident::transcript_text),
         )
+        .route(
+            "/video/start",
+            get(video::start_form).post(video::start_submit),
+        )
         .route("/toegankelijkheid", get(statement::page))
         .route("/accessibility", get(statement::page))
         .route("/toegankelijkheid/melding", post(statement::report))
@@ -115,6 +129,10 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/chats/{id}/send", post(staff::send))
         .route("/staff/chats/{id}/end", post(staff::end))
         .route("/staff/chats/{id}/wrapup", post(staff::wrapup))
+        .route("/staff/gesprek/{id}", get(video::call_page))
+        .route("/staff/gesprek/{id}/aanvragen", post(video::request))
+        .route("/staff/gesprek/{id}/intrekken", post(video::cancel))
+        .route("/staff/gesprek/{id}/verlaten", post(video::leave))
         .route("/staff/fragments/chat/{id}", get(staff::chat_fragment))
         .route("/staff/fragments/offer/{id}", get(staff::offer_fragment))
         .route("/staff/fragments/wrapup/{id}", get(staff::wrapup_fragment))

@@ -70,7 +70,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
     let t = ctx.t;
     let (wait_text, available) = chat_wait(&state, t).await?;
     let queue = chat_queue(&state).await?;
-    let channels = vec![ChannelCard {
+    let mut channels = vec![ChannelCard {
         name: match t.lang {
             Lang::Nl => queue.name_nl,
             Lang::En => queue.name_en,
@@ -86,6 +86,31 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
             t.s("home.chat_unavailable").into()
         },
     }];
+    let queues = state.store.queues().await?;
+    for (slug, kind, action) in [
+        ("ngt", "tolk", "home.video_interpreter_action"),
+        ("video", "medewerker", "home.video_employee_action"),
+    ] {
+        let Some(q) = queues.iter().find(|q| q.slug == slug) else {
+            continue;
+        };
+        let (wait_text, available) = super::video::queue_wait(&state, t, q.id).await?;
+        channels.push(ChannelCard {
+            name: match t.lang {
+                Lang::Nl => q.name_nl.clone(),
+                Lang::En => q.name_en.clone(),
+            },
+            wait_text,
+            available: true,
+            href: format!("/video/start?met={kind}"),
+            action: t.s(action).into(),
+            unavailable_text: if available {
+                String::new()
+            } else {
+                t.s("home.video_unavailable").into()
+            },
+        });
+    }
     let faqs = state
         .store
         .faqs()
@@ -253,6 +278,20 @@ pub async fn open_contact(
         Some(q) if q.channel == crate::store::Channel::Chat => q.clone(),
         _ => chat_queue(state).await?,
     };
+    open_contact_in(state, ctx, &queue, topic, name, origin, first_message).await
+}
+
+/// Creates a conversation in `queue` (chat or video), with the first message when there
+/// is one, and sends the resident to its page.
+pub async fn open_contact_in(
+    state: &AppState,
+    ctx: &Ctx,
+    queue: &crate::store::Queue,
+    topic: Option<&crate::store::Topic>,
+    name: &str,
+    origin: &str,
+    first_message: &str,
+) -> Result<Response, AppError> {
     let (conv, token) = state
         .store
         .create_conversation(&NewConversation {
@@ -264,7 +303,7 @@ pub async fn open_contact(
             first_message,
         })
         .await?;
-    tracing::info!(conversation = conv.id, origin, "contact opened");
+    tracing::info!(conversation = conv.id, origin, queue = %queue.slug, "contact opened");
     state.hub.contact_created(&conv).await?;
     Ok(Redirect::to(&format!("/chat/{token}")).into_response())
 }
@@ -392,6 +431,18 @@ async fn render_chat(
                 &state.config.chat.resident_idle_secs.div_ceil(60).max(1),
             )],
         ),
+        call: conv.is_call.then(|| {
+            super::video::call_view(
+                state,
+                crate::hub::RESIDENT_MEDIA_ID,
+                t.s(if conv.status == Status::Active {
+                    "call.connecting"
+                } else {
+                    "call.waiting"
+                })
+                .into(),
+            )
+        }),
     };
     Ok((code, Html(page.render()?)).into_response())
 }

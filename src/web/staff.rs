@@ -14,10 +14,10 @@ use super::views::{
 use super::{AppError, AppState, Ctx, StaffUser};
 use crate::auth::{dummy_hash, random_token, verify_password};
 use crate::broker::{ContactId, Input, Presence, StaffId};
-use crate::hub::{EndedBy, HubError};
+use crate::hub::{EndedBy, HubError, Work};
 use crate::i18n::{Lang, T};
 use crate::protocol::{ErrorCode, clean_message};
-use crate::store::{Conversation, Sender, User};
+use crate::store::{Conversation, Role, Sender, User};
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -213,30 +213,51 @@ async fn queue_name(state: &AppState, t: T, queue_id: i64) -> Result<String, App
         .unwrap_or_default())
 }
 
+/// The offer card of a broker contact: a resident's conversation, or a request to join
+/// a call (negative id; see [`Work`]). `None` when it no longer exists.
 async fn offer_view(
     state: &AppState,
     t: T,
-    conv: &Conversation,
+    contact: ContactId,
     expires_at: u64,
-) -> Result<OfferView, AppError> {
-    let preview = state
-        .store
-        .messages_after(conv.id, 0, 1)
-        .await?
-        .into_iter()
-        .next()
-        .map(|m| m.body)
-        .unwrap_or_default();
+) -> Result<Option<OfferView>, AppError> {
+    let (conv_id, request) = match Work::of(contact) {
+        Work::Conversation(id) => (id, None),
+        Work::Request(r) => match state.store.call_request(r).await? {
+            Some(req) => (req.conversation_id, Some(req)),
+            None => return Ok(None),
+        },
+    };
+    let Some(conv) = state.store.conversation(conv_id).await? else {
+        return Ok(None);
+    };
+    let conv = &conv;
+    let preview = match &request {
+        Some(req) => t.f("console.join_request", &[("name", &req.requested_by_name)]),
+        None => state
+            .store
+            .messages_after(conv.id, 0, 1)
+            .await?
+            .into_iter()
+            .next()
+            .map(|m| m.body)
+            .unwrap_or_default(),
+    };
+    let queue_id = request
+        .as_ref()
+        .map(|r| r.queue_id)
+        .unwrap_or(conv.queue_id);
     let name = resident_name(t, conv);
     let topic =
         pick(t, &conv.topic_nl, &conv.topic_en).unwrap_or_else(|| t.s("console.no_topic").into());
-    Ok(OfferView {
-        id: conv.id,
+    Ok(Some(OfferView {
+        id: contact.0,
+        call: conv.is_call || request.is_some(),
         title: t.f(
             "console.offer_title",
             &[
                 ("name", &name),
-                ("queue", &queue_name(state, t, conv.queue_id).await?),
+                ("queue", &queue_name(state, t, queue_id).await?),
             ],
         ),
         meta: t.f(
@@ -250,16 +271,36 @@ async fn offer_view(
             ],
         ),
         preview,
-    })
+    }))
 }
 
-async fn chat_view(state: &AppState, t: T, conv: &Conversation) -> Result<ChatPanelView, AppError> {
+async fn chat_view(
+    state: &AppState,
+    t: T,
+    conv: &Conversation,
+    user: &User,
+) -> Result<ChatPanelView, AppError> {
     let messages = state.store.messages_after(conv.id, 0, 10_000).await?;
     let name = resident_name(t, conv);
     let topic =
         pick(t, &conv.topic_nl, &conv.topic_en).unwrap_or_else(|| t.s("console.no_topic").into());
+    let guest = state.hub.guest_request(conv.id, user.id).is_some();
+    let interpreter_queue = state
+        .store
+        .queues()
+        .await?
+        .into_iter()
+        .find(|q| q.slug == "ngt")
+        .map(|q| q.id);
     Ok(ChatPanelView {
+        interpreter_queue: interpreter_queue.unwrap_or(0),
         id: conv.id,
+        call: conv.is_call,
+        guest,
+        can_ask_interpreter: !conv.is_call
+            && !guest
+            && user.role != Role::Interpreter
+            && interpreter_queue.is_some(),
         title: t.f("console.chat_title", &[("name", &name)]),
         meta: t.f(
             "console.chat_meta",
@@ -325,6 +366,7 @@ fn notice_key(s: &str) -> Option<&'static str> {
         "wrapped" => Some("console.wrapup_done"),
         "sent" => Some("console.sent"),
         "missed" => Some("console.missed_offer"),
+        "left-call" => Some("console.left_call"),
         _ => None,
     }
 }
@@ -349,14 +391,23 @@ async fn render_console(
     let capacity = view.as_ref().map(|v| v.chat_capacity).unwrap_or(0);
     let mut offer_views = Vec::new();
     for (contact, expires) in offers {
-        if let Some(conv) = state.store.conversation(contact.0).await? {
-            offer_views.push(offer_view(state, t, &conv, expires).await?);
-        }
+        offer_views.extend(offer_view(state, t, contact, expires).await?);
     }
     let mut chats = Vec::new();
     for contact in &held {
-        if let Some(conv) = state.store.conversation(contact.0).await? {
-            chats.push(chat_view(state, t, &conv).await?);
+        let conv_id = match Work::of(*contact) {
+            Work::Conversation(id) => Some(id),
+            Work::Request(r) => state
+                .store
+                .call_request(r)
+                .await?
+                .map(|r| r.conversation_id),
+        };
+        if let Some(conv) = match conv_id {
+            Some(id) => state.store.conversation(id).await?,
+            None => None,
+        } {
+            chats.push(chat_view(state, t, &conv, user).await?);
         }
     }
     let mut wrapups = Vec::new();
@@ -531,7 +582,25 @@ pub async fn accept(
         staff: StaffId(user.id),
     };
     Ok(match state.hub.input(input, EndedBy::System).await {
-        Ok(()) => Redirect::to(&format!("/staff?melding=accepted#conv-{id}")).into_response(),
+        Ok(()) => {
+            // A call opens its call page; a chat its panel in the console.
+            let conv_id = match Work::of(ContactId(id)) {
+                Work::Conversation(c) => Some(c),
+                Work::Request(r) => state
+                    .store
+                    .call_request(r)
+                    .await?
+                    .map(|r| r.conversation_id),
+            };
+            let call = match conv_id {
+                Some(c) => state.store.conversation(c).await?.filter(|c| c.is_call),
+                None => None,
+            };
+            match call {
+                Some(c) => Redirect::to(&format!("/staff/gesprek/{}", c.id)).into_response(),
+                None => Redirect::to(&format!("/staff?melding=accepted#conv-{id}")).into_response(),
+            }
+        }
         Err(HubError::Broker(_)) => Redirect::to("/staff?melding=expired").into_response(),
         Err(e) => return Err(e.into()),
     })
@@ -575,7 +644,7 @@ pub async fn send(
     Form(f): Form<SendForm>,
 ) -> Result<Response, AppError> {
     ctx.check_csrf(&state, &f.csrf)?;
-    if state.hub.agent_of(id) != Some(user.id) {
+    if !state.hub.takes_part(id, user.id) {
         return Err(AppError::Forbidden);
     }
     let t = ctx.t;
@@ -599,6 +668,9 @@ pub async fn send(
         .send_message(id, Sender::Agent, &user.display_name, &body, client_id)
         .await
     {
+        Ok(_) if state.hub.guest_request(id, user.id).is_some() || is_call(&state, id).await => {
+            Ok(Redirect::to(&format!("/staff/gesprek/{id}#message")).into_response())
+        }
         Ok(_) => Ok(Redirect::to(&format!("/staff#conv-{id}")).into_response()),
         Err(HubError::Closed) => {
             let errors = vec![FieldError {
@@ -609,6 +681,10 @@ pub async fn send(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+async fn is_call(state: &AppState, id: i64) -> bool {
+    matches!(state.store.conversation(id).await, Ok(Some(c)) if c.is_call)
 }
 
 /// `POST /staff/chats/{id}/end`: ends the conversation; the wrap-up form follows.
@@ -666,7 +742,7 @@ pub async fn chat_fragment(
     StaffUser(user): StaffUser,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
-    if state.hub.agent_of(id) != Some(user.id) {
+    if !state.hub.takes_part(id, user.id) {
         return Err(AppError::Forbidden);
     }
     let conv = state
@@ -676,7 +752,7 @@ pub async fn chat_fragment(
         .ok_or(AppError::NotFound)?;
     let page = ChatFragment {
         base: ctx.staff_base("", &user),
-        c: chat_view(&state, ctx.t, &conv).await?,
+        c: chat_view(&state, ctx.t, &conv, &user).await?,
     };
     Ok(Html(page.render()?))
 }
@@ -690,17 +766,14 @@ pub async fn offer_fragment(
 ) -> Result<Html<String>, AppError> {
     let staff = StaffId(user.id);
     let offers = state.hub.query(move |b, _| b.offers_for(staff)).await?;
-    let Some((_, expires)) = offers.into_iter().find(|(c, _)| c.0 == id) else {
+    let Some((contact, expires)) = offers.into_iter().find(|(c, _)| c.0 == id) else {
         return Err(AppError::NotFound);
     };
-    let conv = state
-        .store
-        .conversation(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let page = OfferFragment {
         base: ctx.staff_base("", &user),
-        o: offer_view(&state, ctx.t, &conv, expires).await?,
+        o: offer_view(&state, ctx.t, contact, expires)
+            .await?
+            .ok_or(AppError::NotFound)?,
     };
     Ok(Html(page.render()?))
 }

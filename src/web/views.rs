@@ -209,6 +209,67 @@ pub struct ChatPage {
     pub client_id: String,
     /// Without JavaScript a waiting resident must load the page now and then.
     pub noscript_idle: String,
+    /// The call area, when the conversation is a video call.
+    pub call: Option<CallView>,
+}
+
+/// Settings of the call area of a page (`templates/call_area.html`).
+#[derive(Debug, Clone)]
+pub struct CallView {
+    /// STUN/TURN servers for the browser, as JSON (`RTCIceServer[]`).
+    pub ice_json: String,
+    /// This page's media id (`resident` or `staff-{id}`).
+    pub self_id: String,
+    /// What the status line says before JavaScript takes over.
+    pub status_text: String,
+}
+
+#[derive(Template)]
+#[template(path = "video_start.html")]
+pub struct VideoStartPage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub form: StartForm,
+    /// `tolk` or `medewerker`.
+    pub kind: &'static str,
+    pub heading: String,
+    pub intro: String,
+    pub other_kind: &'static str,
+    pub other_kind_text: String,
+    pub wait_text: String,
+    pub topics: Vec<(String, String)>,
+    pub limit_hint: String,
+}
+
+impl VideoStartPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/call.html")]
+pub struct StaffCallPage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub id: i64,
+    pub heading: String,
+    pub meta: String,
+    /// Still in the call (false: it ended, or one left it).
+    pub open: bool,
+    /// Joined through a request (leaves) rather than holding the conversation (ends it).
+    pub guest: bool,
+    /// A request for one more person is waiting.
+    pub requested: bool,
+    pub messages: Vec<MessageView>,
+    pub last_seq: i64,
+    pub client_id: String,
+    pub max_chars: usize,
+    /// Queues one may ask to join: (id, name).
+    pub add_queues: Vec<(String, String)>,
+    pub topics: Vec<(String, String)>,
+    pub call: CallView,
 }
 
 impl ChatPage {
@@ -274,6 +335,8 @@ impl LoginPage {
 #[derive(Debug, Clone)]
 pub struct OfferView {
     pub id: i64,
+    /// Accepting opens a video call.
+    pub call: bool,
     pub title: String,
     pub meta: String,
     pub preview: String,
@@ -283,6 +346,14 @@ pub struct OfferView {
 #[derive(Debug, Clone)]
 pub struct ChatPanelView {
     pub id: i64,
+    /// A video call: the panel links to the call page.
+    pub call: bool,
+    /// Joined a call through a request (leaves instead of ending).
+    pub guest: bool,
+    /// An interpreter may be asked to join this chat.
+    pub can_ask_interpreter: bool,
+    /// The interpreters' queue id (for that request).
+    pub interpreter_queue: i64,
     pub title: String,
     pub meta: String,
     pub resident: String,

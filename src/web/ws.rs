@@ -8,17 +8,19 @@
 
 use super::ctx::{SESSION_COOKIE, cookie, request_lang};
 use super::resident::status_sentence;
+use super::signal::{self, CallLink};
 use super::staff::set_presence;
 use super::views::{local_time, message_text, sender_label};
 use super::{AppError, AppState, StaffUser};
 use crate::auth::plausible_token;
 use crate::broker::{ContactId, Input, Presence, StaffId};
-use crate::hub::{EndedBy, Event, HubError, StatusInfo};
+use crate::hub::{EndedBy, Event, HubError, RESIDENT_MEDIA_ID, StatusInfo, Work, staff_media_id};
 use crate::i18n::{Lang, T};
 use crate::protocol::{
     self, ErrorCode, MAX_FRAME_BYTES, MessageOut, PROTOCOL_VERSION, PresenceChoice, QueueOut,
     ResidentFrame, ServerFrame, StaffFrame, clean_message, valid_client_id,
 };
+use crate::sfu::ClientSignal;
 use crate::store::{Conversation, Message, Sender, User};
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
@@ -230,6 +232,8 @@ fn event_frame(
             topic_en,
             preview,
             expires_in_ms,
+            call,
+            join_by,
         } => ServerFrame::Offer {
             conversation: *conversation,
             queue: pick(t, queue_nl, queue_en),
@@ -239,8 +243,13 @@ fn event_frame(
                 resident_name.clone()
             },
             topic: topic_text(t, topic_nl, topic_en),
-            preview: preview.clone(),
+            preview: match join_by {
+                Some(name) => t.f("console.join_request", &[("name", name)]),
+                None => preview.clone(),
+            },
             expires_in_ms: *expires_in_ms,
+            call: *call,
+            join_by: join_by.clone(),
         },
         Event::OfferRevoked {
             conversation,
@@ -255,11 +264,13 @@ fn event_frame(
             topic_nl,
             topic_en,
             last_seq,
+            call,
         } => ServerFrame::Assigned {
             conversation: *conversation,
             resident_name: resident_name.clone(),
             topic: topic_text(t, topic_nl, topic_en),
             last_seq: *last_seq,
+            call: *call,
         },
         Event::Released {
             conversation,
@@ -289,6 +300,9 @@ fn event_frame(
             }
             .to_string(),
         },
+        Event::Participants { conversation, list } => {
+            signal::participants_frame(*conversation, list)
+        }
         Event::Queues(figures) => ServerFrame::Queues {
             queues: figures
                 .iter()
@@ -355,6 +369,7 @@ async fn resident_conn(state: AppState, conv: Conversation, lang: Lang, mut sock
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     let mut live = conn_id.is_some();
+    let mut call: Option<CallLink> = None;
     if send(
         &mut socket,
         &ServerFrame::Hello {
@@ -389,9 +404,17 @@ async fn resident_conn(state: AppState, conv: Conversation, lang: Lang, mut sock
                             continue;
                         }
                     };
-                    match resident_frame(&state, &mut socket, t, &conv, frame, &mut last_sent).await {
+                    match resident_frame(&state, &mut socket, t, &conv, frame, &mut last_sent, &mut call).await {
                         Next::Continue => {}
                         Next::Close => break,
+                    }
+                }
+                media = signal::next_event(&mut call) => {
+                    match media {
+                        Some(ev) => {
+                            if !send(&mut socket, &signal::event_frame(conv.id, ev)).await { break }
+                        }
+                        None => call = None,
                     }
                 }
                 event = rx.recv(), if live => {
@@ -421,6 +444,9 @@ async fn resident_conn(state: AppState, conv: Conversation, lang: Lang, mut sock
             }
         }
     }
+    if let Some(link) = call.take() {
+        signal::leave(&state, link).await;
+    }
     if let Some(id) = conn_id {
         state.hub.disconnect_resident(conv.id, id);
     }
@@ -433,9 +459,62 @@ async fn resident_frame(
     conv: &Conversation,
     frame: ResidentFrame,
     last_sent: &mut HashMap<i64, i64>,
+    call: &mut Option<CallLink>,
 ) -> Next {
     let ok = match frame {
         ResidentFrame::Ping => send(socket, &ServerFrame::Pong).await,
+        ResidentFrame::CallJoin => {
+            let fresh = state.store.conversation(conv.id).await.ok().flatten();
+            match fresh {
+                Some(c) if c.is_call && c.status == crate::store::Status::Active => {
+                    if let Some(old) = call.take() {
+                        signal::leave(state, old).await;
+                    }
+                    let name = if c.resident_name.is_empty() {
+                        t.s("console.anonymous").to_string()
+                    } else {
+                        c.resident_name.clone()
+                    };
+                    match signal::join(state, c.id, RESIDENT_MEDIA_ID, &name).await {
+                        Ok(link) => {
+                            *call = Some(link);
+                            let list = state.hub.participants(c.id, &name);
+                            send(socket, &signal::participants_frame(c.id, &list)).await
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "call join failed");
+                            send(socket, &signal::refused(c.id, t.s("call.join_failed"))).await
+                        }
+                    }
+                }
+                _ => send(socket, &signal::refused(conv.id, t.s("call.not_yet"))).await,
+            }
+        }
+        ResidentFrame::CallAnswer { sdp } => {
+            call_signal(
+                state,
+                socket,
+                t,
+                conv.id,
+                call,
+                ClientSignal::Answer { sdp },
+            )
+            .await
+        }
+        ResidentFrame::CallCandidate(c) => {
+            let s = ClientSignal::Candidate {
+                candidate: c.candidate,
+                sdp_mid: c.sdp_mid,
+                sdp_mline_index: c.sdp_mline_index,
+            };
+            call_signal(state, socket, t, conv.id, call, s).await
+        }
+        ResidentFrame::CallLeave => {
+            if let Some(link) = call.take() {
+                signal::leave(state, link).await;
+            }
+            true
+        }
         ResidentFrame::Resume { after } => {
             match replay(state, socket, t, conv.id, after, true, last_sent).await {
                 Ok(false) => return Next::Close,
@@ -478,7 +557,7 @@ async fn resident_frame(
             } else {
                 conv.resident_name.clone()
             };
-            state.hub.typing(conv.id, true, &who, active);
+            state.hub.typing(conv.id, None, &who, active);
             true
         }
         ResidentFrame::Leave => match state.hub.resident_leave(conv.id).await {
@@ -490,6 +569,31 @@ async fn resident_frame(
         },
     };
     if ok { Next::Continue } else { Next::Close }
+}
+
+/// Passes an answer or candidate to the SFU; a refusal becomes an error frame.
+async fn call_signal(
+    state: &AppState,
+    socket: &mut WebSocket,
+    t: T,
+    conversation: i64,
+    call: &Option<CallLink>,
+    s: ClientSignal,
+) -> bool {
+    let Some(link) = call.as_ref().filter(|l| l.conversation == conversation) else {
+        return send(
+            socket,
+            &signal::refused(conversation, t.s("call.not_joined")),
+        )
+        .await;
+    };
+    match signal::signal(state, link, s).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::info!(conversation, error = %e, "call signal refused");
+            send(socket, &signal::refused(conversation, e.to_string())).await
+        }
+    }
 }
 
 /// Validates and stores a message; returns the `ack` or `error` frame for the sender.
@@ -567,6 +671,7 @@ async fn staff_conn(
     let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
+    let mut call: Option<CallLink> = None;
     if greet_staff(&state, &mut socket, t, &user).await {
         loop {
             tokio::select! {
@@ -593,9 +698,17 @@ async fn staff_conn(
                             continue;
                         }
                     };
-                    match staff_frame(&state, &mut socket, t, &user, frame, &mut last_sent).await {
+                    match staff_frame(&state, &mut socket, t, &user, frame, &mut last_sent, &mut call).await {
                         Next::Continue => {}
                         Next::Close => break,
+                    }
+                }
+                media = signal::next_event(&mut call) => {
+                    match (media, call.as_ref().map(|l| l.conversation)) {
+                        (Some(ev), Some(c)) => {
+                            if !send(&mut socket, &signal::event_frame(c, ev)).await { break }
+                        }
+                        _ => call = None,
                     }
                 }
                 event = rx.recv() => {
@@ -632,6 +745,9 @@ async fn staff_conn(
                 }
             }
         }
+    }
+    if let Some(link) = call.take() {
+        signal::leave(&state, link).await;
     }
     state.hub.disconnect_staff(user.id, conn_id);
 }
@@ -675,6 +791,8 @@ async fn greet_staff(state: &AppState, socket: &mut WebSocket, t: T, user: &User
                 topic: String::new(),
                 preview: String::new(),
                 expires_in_ms: 0,
+                call: false,
+                join_by: None,
             },
         )
         .await
@@ -683,12 +801,25 @@ async fn greet_staff(state: &AppState, socket: &mut WebSocket, t: T, user: &User
         }
     }
     for contact in held {
-        if let Ok(Some(conv)) = state.store.conversation(contact.0).await {
+        // A call request one accepted stands for the conversation of that call.
+        let conv_id = match Work::of(contact) {
+            Work::Conversation(id) => Some(id),
+            Work::Request(r) => state
+                .store
+                .call_request(r)
+                .await
+                .ok()
+                .flatten()
+                .map(|r| r.conversation_id),
+        };
+        let Some(conv_id) = conv_id else { continue };
+        if let Ok(Some(conv)) = state.store.conversation(conv_id).await {
             let frame = ServerFrame::Assigned {
                 conversation: conv.id,
                 resident_name: conv.resident_name.clone(),
                 topic: topic_text(t, &conv.topic_nl, &conv.topic_en),
                 last_seq: conv.last_seq,
+                call: conv.is_call,
             };
             if !send(socket, &frame).await {
                 return false;
@@ -710,6 +841,7 @@ async fn staff_frame(
     user: &User,
     frame: StaffFrame,
     last_sent: &mut HashMap<i64, i64>,
+    call: &mut Option<CallLink>,
 ) -> Next {
     let not_yours = |conversation: i64| ServerFrame::Error {
         code: ErrorCode::NotAllowed,
@@ -719,11 +851,92 @@ async fn staff_frame(
     };
     let ok = match frame {
         StaffFrame::Ping => send(socket, &ServerFrame::Pong).await,
+        StaffFrame::CallJoin { conversation } => {
+            let is_call = state
+                .store
+                .conversation(conversation)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|c| c.is_call);
+            if !state.hub.takes_part(conversation, user.id) {
+                send(socket, &not_yours(conversation)).await
+            } else if !is_call {
+                send(
+                    socket,
+                    &signal::refused(conversation, t.s("call.not_a_call")),
+                )
+                .await
+            } else {
+                if let Some(old) = call.take() {
+                    signal::leave(state, old).await;
+                }
+                let id = staff_media_id(user.id);
+                match signal::join(state, conversation, &id, &user.display_name).await {
+                    Ok(link) => {
+                        *call = Some(link);
+                        let name = state
+                            .store
+                            .conversation(conversation)
+                            .await
+                            .ok()
+                            .flatten()
+                            .map(|c| c.resident_name)
+                            .unwrap_or_default();
+                        let list = state.hub.participants(conversation, &name);
+                        send(socket, &signal::participants_frame(conversation, &list)).await
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "call join failed");
+                        send(
+                            socket,
+                            &signal::refused(conversation, t.s("call.join_failed")),
+                        )
+                        .await
+                    }
+                }
+            }
+        }
+        StaffFrame::CallAnswer { conversation, sdp } => {
+            call_signal(
+                state,
+                socket,
+                t,
+                conversation,
+                call,
+                ClientSignal::Answer { sdp },
+            )
+            .await
+        }
+        StaffFrame::CallCandidate {
+            conversation,
+            candidate,
+            sdp_mid,
+            sdp_mline_index,
+        } => {
+            let s = ClientSignal::Candidate {
+                candidate,
+                sdp_mid,
+                sdp_mline_index,
+            };
+            call_signal(state, socket, t, conversation, call, s).await
+        }
+        StaffFrame::CallLeave { conversation } => {
+            if call
+                .as_ref()
+                .is_some_and(|l| l.conversation == conversation)
+            {
+                if let Some(link) = call.take() {
+                    signal::leave(state, link).await;
+                }
+            }
+            true
+        }
         StaffFrame::Resume {
             conversation,
             after,
         } => {
-            if state.hub.agent_of(conversation) != Some(user.id) {
+            if !state.hub.takes_part(conversation, user.id) {
                 send(socket, &not_yours(conversation)).await
             } else {
                 match replay(state, socket, t, conversation, after, false, last_sent).await {
@@ -740,7 +953,7 @@ async fn staff_frame(
             client_id,
             body,
         } => {
-            if state.hub.agent_of(conversation) != Some(user.id) {
+            if !state.hub.takes_part(conversation, user.id) {
                 send(socket, &not_yours(conversation)).await
             } else {
                 let frame = send_message(
@@ -760,10 +973,10 @@ async fn staff_frame(
             conversation,
             active,
         } => {
-            if state.hub.agent_of(conversation) == Some(user.id) {
+            if state.hub.takes_part(conversation, user.id) {
                 state
                     .hub
-                    .typing(conversation, false, &user.display_name, active);
+                    .typing(conversation, Some(user.id), &user.display_name, active);
             }
             true
         }

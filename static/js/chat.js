@@ -5,7 +5,15 @@ import { LiveSocket, clientId, addMessage, say, typingNotifier } from './live.js
 const root = document.getElementById('chat');
 if (root) start(root);
 
-function start(root) {
+async function start(root) {
+  // A video call: the call area is on this page; call.js drives it over this socket.
+  const callRoot = document.getElementById('call');
+  let call = null;
+  if (callRoot) {
+    const { Call } = await import('./call.js');
+    call = new Call(callRoot, { send: (frame) => socket.send(frame), selfId: callRoot.dataset.self });
+    window.addEventListener('pagehide', () => call.leave());
+  }
   const list = document.getElementById('messages');
   const statusText = document.getElementById('queue-status-text');
   const connection = document.getElementById('connection');
@@ -27,16 +35,24 @@ function start(root) {
   if (log) log.scrollTop = log.scrollHeight;
 
   const socket = new LiveSocket(root.dataset.ws, {
-    onOpen() {
+    onOpen(reconnected) {
       if (lostShown) { say(connection, root.dataset.back, 4000); lostShown = false; }
       socket.send({ type: 'resume', after: lastSeq });
       for (const [id, body] of outbox) socket.send({ type: 'send', client_id: id, body });
+      if (call && status === 'active') { if (reconnected) call.rejoin(); else call.join(); }
     },
     onDown() {
       if (!lostShown) { say(connection, root.dataset.lost); lostShown = true; }
     },
     onFrame(f) {
+      if (call && call.onFrame(f)) return;
       switch (f.type) {
+        case 'participants': {
+          // A chat that became a video call (an interpreter is joining): offer to go there.
+          const invite = document.getElementById('call-invite');
+          if (!call && invite && invite.hidden) { invite.hidden = false; say(connection, invite.textContent.trim(), 0); }
+          break;
+        }
         case 'message':
           if (addMessage(list, f)) lastSeq = Math.max(lastSeq, f.seq);
           if (f.sender === 'agent') typing.textContent = '';
@@ -72,8 +88,12 @@ function start(root) {
     root.dataset.status = status;
     if (status === 'ended' || status === 'abandoned') {
       // The conversation is over: show the closed page with the transcript links.
+      if (call) call.leave();
       setTimeout(() => location.reload(), 1500);
+    } else if (status === 'waiting' && was === 'active' && call) {
+      call.leave(); // the person we talked to was lost; we wait for the next one
     } else if (status === 'active' && was === 'waiting') {
+      if (call) call.join();
       // Make the page what a reload would show for an active chat: heading, page title
       // (WCAG 2.4.2), the end button's label, and no more waiting help.
       const h1 = document.querySelector('h1');
@@ -102,7 +122,7 @@ function start(root) {
   function showError(text) {
     errorBox().textContent = text;
     textarea.setAttribute('aria-invalid', 'true');
-    textarea.setAttribute('aria-describedby', 'message-hint message-error-live');
+    textarea.setAttribute('aria-describedby', `${describedBy} message-error-live`);
     textarea.focus();
   }
 
@@ -110,9 +130,10 @@ function start(root) {
     const box = document.getElementById('message-error-live');
     if (box) box.textContent = '';
     textarea.removeAttribute('aria-invalid');
-    textarea.setAttribute('aria-describedby', 'message-hint');
+    textarea.setAttribute('aria-describedby', describedBy);
   }
 
+  const describedBy = textarea ? (textarea.getAttribute('aria-describedby') || 'message-hint').replace(/ ?message-error\S*/g, '') : '';
   let stateLine = null;
   function setFormState(text) {
     if (!stateLine) {
@@ -126,7 +147,10 @@ function start(root) {
 
   if (!form || !textarea) return;
   const notifier = typingNotifier((active) => socket.send({ type: 'typing', active }));
-  textarea.addEventListener('input', () => notifier.input());
+  textarea.addEventListener('input', () => {
+    notifier.input();
+    if (call) call.typed(textarea.value);
+  });
   textarea.addEventListener('keydown', (e) => {
     // Enter sends, Shift+Enter makes a new line (as in most chat programs).
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -145,6 +169,7 @@ function start(root) {
     outbox.set(id, body);
     socket.send({ type: 'send', client_id: id, body });
     notifier.stop();
+    if (call) call.lineDone();
     textarea.value = '';
     setTimeout(() => { if (outbox.has(id)) setFormState(root.dataset.failed); }, 5000);
   });

@@ -96,9 +96,15 @@ function start(root) {
         break;
       }
       case 'assigned': {
-        const card = document.getElementById(`offer-${f.conversation}`);
+        // A call request's offer card carries the request id; the frame the conversation.
+        const card = document.getElementById(`offer-${f.conversation}`) || document.querySelector('.offer[data-accepting]');
         const hadFocus = card && card.contains(document.activeElement);
         if (card) card.remove();
+        if (f.call && card) {
+          // Accepted here: go to the call.
+          location.href = `/staff/gesprek/${f.conversation}`;
+          return;
+        }
         if (!document.getElementById(`conv-${f.conversation}`)) {
           const panel = await fragment(`/staff/fragments/chat/${f.conversation}`);
           if (panel && !document.getElementById(panel.id)) {
@@ -205,11 +211,14 @@ function start(root) {
     for (const form of scope.querySelectorAll('form')) {
       const action = form.getAttribute('action') || '';
       let m;
-      if ((m = action.match(/^\/staff\/offers\/(\d+)\/(accept|decline)$/))) {
+      if ((m = action.match(/^\/staff\/offers\/(-?\d+)\/(accept|decline)$/))) {
         const conversation = Number(m[1]);
         const type = m[2];
         form.addEventListener('submit', (e) => {
-          if (socket.send({ type, conversation })) e.preventDefault();
+          if (socket.send({ type, conversation })) {
+            e.preventDefault();
+            if (type === 'accept') form.closest('.offer')?.setAttribute('data-accepting', '1');
+          }
         });
       } else if ((m = action.match(/^\/staff\/chats\/(\d+)\/send$/))) {
         const conversation = Number(m[1]);

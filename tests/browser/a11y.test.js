@@ -1,7 +1,7 @@
 // axe-core and scripted WCAG checks on every page in every state, reached through the UI.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, routes, DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
+import { startServer, DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
 import { launch, newContext } from './lib/browser.js';
 import { Report } from './lib/report.js';
 import { Auditor } from './lib/audit.js';
@@ -341,17 +341,4 @@ describe('accessibility of every page state', () => {
     assert.deepEqual(clashes, []);
   });
 
-  it('every route from `loket routes` was visited', () => {
-    const list = routes();
-    if (!list) { report.note('No binary to ask for routes (auditor mode): coverage not checked.'); return; }
-    const missing = [];
-    for (const r of list) {
-      const re = new RegExp('^' + r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '$');
-      const hits = auditor.visited.filter((v) => re.test(v.path));
-      report.check({ state: r.path, check: 'route visited', ok: hits.length > 0, details: hits.map((h) => h.state) });
-      if (!hits.length) missing.push(`${r.path} (${r.states})`);
-    }
-    if (RO) { report.note(`Routes not reachable read-only: ${missing.join(', ') || 'none'}`); return; }
-    assert.deepEqual(missing, [], 'routes never visited by the suite');
-  });
 });

@@ -1,0 +1,167 @@
+//! Construction of one server-side `PeerConnection`: codecs (Opus + VP8), interceptor
+//! chain (webrtc-rs defaults plus a marker that hands PLI/FIR to the application),
+//! setting engine (no mDNS, loopback, NAT 1:1) and a UDP port taken from the configured range.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
+
+use rtc::interceptor::{Attribute, Interceptor, Packet, Slot, StreamInfo, TaggedPacket};
+use rtc::peer_connection::configuration::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8};
+use rtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
+use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+use rtc::rtp_transceiver::rtp_sender::{
+    RTCPFeedback, RTCRtpCodec, RTCRtpCodecParameters, RtpCodecKind,
+};
+use webrtc::peer_connection::{
+    MediaEngine, PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler,
+    RTCConfigurationBuilder, RTCIceCandidateType, Registry, SettingEngineBuilder,
+    register_default_interceptors,
+};
+
+use super::{MediaConfig, SfuError};
+
+/// Whether an RTCP packet asks for a keyframe.
+pub(crate) fn is_keyframe_request(p: &dyn rtc::rtcp::Packet) -> bool {
+    let any = p.as_any();
+    any.is::<PictureLossIndication>() || any.is::<FullIntraRequest>()
+}
+
+/// Interceptor that lets inbound RTCP batches containing a keyframe request reach the
+/// application (`TrackLocal::poll`). Everything else is left to the default interceptors.
+#[derive(Default)]
+struct KeyframeRequestTap {
+    reads: VecDeque<TaggedPacket>,
+    writes: VecDeque<TaggedPacket>,
+}
+
+impl rtc::sansio::Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequestTap {
+    type Rout = TaggedPacket;
+    type Wout = TaggedPacket;
+    type Eout = ();
+    type Error = rtc::shared::error::Error;
+    type Time = Instant;
+
+    fn handle_read(&mut self, mut msg: TaggedPacket) -> Result<(), Self::Error> {
+        let wanted = match &msg.message.packet {
+            Packet::Rtcp(batch) => batch.iter().any(|p| is_keyframe_request(p.as_ref())),
+            _ => false,
+        };
+        if wanted {
+            msg.message.add(Attribute::DeliverToApplication);
+        }
+        self.reads.push_back(msg);
+        Ok(())
+    }
+
+    fn poll_read(&mut self) -> Option<TaggedPacket> {
+        self.reads.pop_front()
+    }
+
+    fn handle_write(&mut self, msg: TaggedPacket) -> Result<(), Self::Error> {
+        self.writes.push_back(msg);
+        Ok(())
+    }
+
+    fn poll_write(&mut self) -> Option<TaggedPacket> {
+        self.writes.pop_front()
+    }
+}
+
+impl Interceptor for KeyframeRequestTap {
+    fn bind_local_stream(&mut self, _: &StreamInfo) {}
+    fn unbind_local_stream(&mut self, _: &StreamInfo) {}
+    fn bind_remote_stream(&mut self, _: &StreamInfo) {}
+    fn unbind_remote_stream(&mut self, _: &StreamInfo) {}
+}
+
+fn media_engine() -> Result<MediaEngine, SfuError> {
+    let mut me = MediaEngine::default();
+    let fb = |typ: &str, parameter: &str| RTCPFeedback {
+        typ: typ.to_owned(),
+        parameter: parameter.to_owned(),
+    };
+    me.register_codec(
+        RTCRtpCodecParameters {
+            rtp_codec: RTCRtpCodec {
+                mime_type: MIME_TYPE_OPUS.to_owned(),
+                clock_rate: 48000,
+                channels: 2,
+                sdp_fmtp_line: "minptime=10;useinbandfec=1".to_owned(),
+                rtcp_feedback: vec![],
+            },
+            payload_type: 111,
+        },
+        RtpCodecKind::Audio,
+    )
+    .map_err(webrtc_err)?;
+    me.register_codec(
+        RTCRtpCodecParameters {
+            rtp_codec: RTCRtpCodec {
+                mime_type: MIME_TYPE_VP8.to_owned(),
+                clock_rate: 90000,
+                channels: 0,
+                sdp_fmtp_line: String::new(),
+                rtcp_feedback: vec![fb("ccm", "fir"), fb("nack", ""), fb("nack", "pli")],
+            },
+            payload_type: 96,
+        },
+        RtpCodecKind::Video,
+    )
+    .map_err(webrtc_err)?;
+    Ok(me)
+}
+
+pub(crate) fn webrtc_err(e: impl std::fmt::Display) -> SfuError {
+    SfuError::Webrtc(e.to_string())
+}
+
+/// Builds a peer connection bound to one UDP port of the configured range. Ports that
+/// are busy are skipped; the range is walked round-robin across calls.
+pub(crate) async fn build_peer_connection(
+    cfg: &MediaConfig,
+    next_port: &AtomicU32,
+    handler: Arc<dyn PeerConnectionEventHandler>,
+) -> Result<Arc<dyn PeerConnection>, SfuError> {
+    let (lo, hi) = (
+        cfg.udp_port_min.min(cfg.udp_port_max),
+        cfg.udp_port_min.max(cfg.udp_port_max),
+    );
+    let span = u32::from(hi - lo) + 1;
+    let attempts = span.min(64);
+    let mut last_err = SfuError::Webrtc("no UDP port available".into());
+    for _ in 0..attempts {
+        let offset = next_port.fetch_add(1, Ordering::Relaxed) % span;
+        let port = lo.saturating_add(u16::try_from(offset).unwrap_or(0));
+        let addr = SocketAddr::new(cfg.bind_ip, port);
+        let mut me = media_engine()?;
+        let registry = register_default_interceptors(Registry::new(), &mut me)
+            .map_err(webrtc_err)?
+            .with(Slot::from(14_000), KeyframeRequestTap::default());
+        let mut se = SettingEngineBuilder::new()
+            .with_multicast_dns_mode(rtc::ice::mdns::MulticastDnsMode::Disabled)
+            .with_include_loopback_candidate(cfg.include_loopback);
+        if !cfg.public_ips.is_empty() {
+            se = se.with_nat_1to1_ips(cfg.public_ips.clone(), RTCIceCandidateType::Host);
+        }
+        let built = PeerConnectionBuilder::new()
+            .with_configuration(RTCConfigurationBuilder::new().build())
+            .with_media_engine(me)
+            .with_interceptor_registry(registry)
+            .with_setting_engine(se.build())
+            .with_handler(Arc::clone(&handler))
+            .with_udp_addrs(vec![addr])
+            .build()
+            .await;
+        match built {
+            Ok(pc) => return Ok(Arc::new(pc)),
+            Err(e) => {
+                tracing::debug!(%addr, error = %e, "peer connection bind failed, trying next port");
+                last_err = webrtc_err(e);
+            }
+        }
+    }
+    Err(last_err)
+}

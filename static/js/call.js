@@ -1,0 +1,545 @@
+// A video call through Loket's SFU, shared by the resident's conversation page and the
+// staff call page. The page owns the WebSocket; this module owns the camera, the peer
+// connection with the server, the participant tiles, the call controls and real-time
+// text (RFC 8865: data channels with sub-protocol "t140", one per other participant).
+//
+// The server is always the offerer: it sends `call_offer` when we join and again when
+// someone joins or leaves; we answer. Our camera and microphone tracks are added before
+// the first offer is applied, so they take the server's receive slots (JSEP), and every
+// other participant's tracks arrive with their participant id as stream id.
+
+const T140_PREFIX = 't140:';
+const LINE_SEPARATOR = '\u2028';
+const BACKSPACE = '\u0008';
+const RTT_DELAY_MS = 100; // well under the 300 ms RFC 8865 allows
+
+// Parses `a=mid` / direction pairs of an SDP (only what we need: is this an answer slot).
+function midsWithDirection(sdp) {
+  const result = new Map();
+  let mid = null;
+  let dir = 'sendrecv';
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) {
+      if (mid !== null) result.set(mid, dir);
+      mid = null;
+      dir = 'sendrecv';
+    } else if (line.startsWith('a=mid:')) {
+      mid = line.slice(6).trim();
+    } else if (/^a=(sendrecv|sendonly|recvonly|inactive)$/.test(line.trim())) {
+      dir = line.trim().slice(2);
+    }
+  }
+  if (mid !== null) result.set(mid, dir);
+  return result;
+}
+
+// Applies T.140 text to a live line: backspace erases one character, a line separator
+// (or newline) ends the line. Returns [line, completed].
+export function applyT140(line, text) {
+  let chars = Array.from(line);
+  let completed = false;
+  for (const ch of text) {
+    if (ch === BACKSPACE) chars.pop();
+    else if (ch === LINE_SEPARATOR || ch === '\n') { chars = []; completed = true; }
+    else if (ch === '\r' || ch === '\uFEFF') continue;
+    else chars.push(ch);
+  }
+  return [chars.join(''), completed];
+}
+
+// What to send so that a receiver who shows `before` then shows `after`: backspaces back
+// to the first difference, then the rest of the new text.
+export function t140Diff(before, after) {
+  const a = Array.from(before);
+  const b = Array.from(after);
+  let same = 0;
+  while (same < a.length && same < b.length && a[same] === b[same]) same += 1;
+  return BACKSPACE.repeat(a.length - same) + b.slice(same).join('');
+}
+
+export class Call {
+  // root: the #call element (data-* texts and settings); send(frame): WebSocket send;
+  // conversation: id for staff frames (null for the resident's socket).
+  constructor(root, { send, conversation = null, selfId }) {
+    this.root = root;
+    this.sendFrame = send;
+    this.conversation = conversation;
+    this.selfId = selfId;
+    this.d = root.dataset;
+    this.iceServers = [];
+    try { this.iceServers = JSON.parse(this.d.ice || '[]'); } catch { this.iceServers = []; }
+    this.tiles = new Map(); // participant id -> { li, video, label, indicator, pin }
+    this.streams = new Map(); // participant id -> MediaStream
+    this.names = new Map(); // participant id -> { name, role }
+    this.channels = new Map(); // participant id -> RTCDataChannel
+    this.live = new Map(); // participant id -> live text line
+    this.pinned = null;
+    this.pc = null;
+    this.local = null;
+    this.joined = false;
+    this.pendingCandidates = [];
+    this.negotiating = Promise.resolve();
+    this.rttSent = '';
+    this.rttTimer = null;
+    this.tileList = root.querySelector('#tiles');
+    this.status = root.querySelector('#call-status');
+    this.problem = root.querySelector('#media-problem');
+    this.selfVideo = root.querySelector('#self-video');
+    this.rttLines = document.getElementById('rtt-lines');
+    this.micButton = root.querySelector('#toggle-mic');
+    this.camButton = root.querySelector('#toggle-cam');
+    this.soundButton = root.querySelector('#start-sound');
+    for (const el of document.querySelectorAll('[data-needs-js]')) el.hidden = false;
+    this.micButton?.addEventListener('click', () => this.toggle('audio', this.micButton));
+    this.camButton?.addEventListener('click', () => this.toggle('video', this.camButton));
+    this.soundButton?.addEventListener('click', () => this.startSound());
+    this.watchActivity();
+  }
+
+  frame(f) {
+    return this.conversation === null ? f : { ...f, conversation: this.conversation };
+  }
+
+  say(text) {
+    if (this.status && this.status.textContent !== text) this.status.textContent = text;
+  }
+
+  showProblem(text) {
+    if (!this.problem) return;
+    this.problem.hidden = !text;
+    this.problem.textContent = text;
+  }
+
+  // Camera and microphone, with the devices chosen on the start page when there were.
+  async openMedia() {
+    if (this.local) return this.local;
+    const camera = sessionStorage.getItem('loket.camera');
+    const microphone = sessionStorage.getItem('loket.microphone');
+    const video = {
+      width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 25 },
+      ...(camera ? { deviceId: { exact: camera } } : {}),
+    };
+    const audio = microphone ? { deviceId: { exact: microphone } } : true;
+    const attempts = [{ video, audio }, { video: { ...video, deviceId: undefined }, audio: true }, { audio: true }, { video }];
+    let lastError = null;
+    if (!navigator.mediaDevices?.getUserMedia) {
+      this.showProblem(this.d.noMedia);
+      return null;
+    }
+    for (const constraints of attempts) {
+      try {
+        this.local = await navigator.mediaDevices.getUserMedia(constraints);
+        break;
+      } catch (e) {
+        lastError = e;
+      }
+    }
+    if (!this.local) {
+      this.showProblem(lastError && lastError.name === 'NotAllowedError' ? this.d.mediaRefused : this.d.noMedia);
+      if (this.micButton) this.micButton.disabled = true;
+      if (this.camButton) this.camButton.disabled = true;
+      return null;
+    }
+    const hasVideo = this.local.getVideoTracks().length > 0;
+    const hasAudio = this.local.getAudioTracks().length > 0;
+    if (!hasVideo) { this.showProblem(this.d.noCamera); if (this.camButton) this.camButton.disabled = true; }
+    if (!hasAudio) { this.showProblem(this.d.noMicrophone); if (this.micButton) this.micButton.disabled = true; }
+    for (const track of this.local.getVideoTracks()) {
+      // Sign language needs fluent motion: lose resolution before frame rate.
+      if ('contentHint' in track) track.contentHint = 'motion';
+    }
+    if (this.selfVideo && hasVideo) {
+      this.selfVideo.srcObject = this.local;
+      this.selfVideo.play().catch(() => {});
+    }
+    return this.local;
+  }
+
+  async join() {
+    if (this.joined) return;
+    this.joined = true;
+    this.say(this.d.connecting);
+    await this.openMedia();
+    this.sendFrame(this.frame({ type: 'call_join' }));
+  }
+
+  // After a reconnect of the WebSocket, or a failed connection: a fresh peer.
+  rejoin() {
+    if (!this.joined) return;
+    this.closePeer();
+    this.say(this.d.connecting);
+    this.sendFrame(this.frame({ type: 'call_join' }));
+  }
+
+  leave() {
+    if (!this.joined) return;
+    this.joined = false;
+    this.sendFrame(this.frame({ type: 'call_leave' }));
+    this.closePeer();
+    if (this.local) for (const t of this.local.getTracks()) t.stop();
+    this.local = null;
+  }
+
+  closePeer() {
+    if (this.pc) this.pc.close();
+    this.pc = null;
+    this.channels.clear();
+    this.pendingCandidates = [];
+    for (const id of [...this.tiles.keys()]) this.removeTile(id);
+  }
+
+  newPeer() {
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' });
+    pc.addEventListener('icecandidate', (e) => {
+      const c = e.candidate;
+      this.sendFrame(this.frame({
+        type: 'call_candidate',
+        candidate: c ? c.candidate : '',
+        sdp_mid: c ? c.sdpMid : null,
+        sdp_mline_index: c ? c.sdpMLineIndex : null,
+      }));
+    });
+    pc.addEventListener('track', (e) => {
+      const stream = e.streams[0];
+      if (!stream || stream.id === this.selfId) return;
+      this.streams.set(stream.id, stream);
+      this.attach(stream.id);
+      stream.addEventListener('removetrack', () => {
+        if (stream.getTracks().length === 0) this.removeTile(stream.id);
+      });
+    });
+    pc.addEventListener('datachannel', (e) => this.addChannel(e.channel));
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc !== this.pc) return;
+      if (pc.connectionState === 'connected') { this.say(this.d.connected); this.failures = 0; }
+      else if (pc.connectionState === 'failed') this.recover();
+    });
+    this.pc = pc;
+    return pc;
+  }
+
+  // The media connection failed: say so, and join again (a few times, backing off).
+  recover() {
+    this.say(this.d.failed);
+    this.failures = (this.failures || 0) + 1;
+    if (!this.joined || this.failures > 5) return;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.rejoin(), 1000 * 2 ** Math.min(this.failures, 4));
+  }
+
+  onFrame(f) {
+    switch (f.type) {
+      case 'call_offer':
+        this.negotiating = this.negotiating.then(() => this.answer(f.sdp)).catch((e) => {
+          console.warn('call negotiation failed', e);
+          this.say(this.d.failed);
+        });
+        return true;
+      case 'call_candidate':
+        this.negotiating = this.negotiating.then(() => this.addCandidate(f));
+        return true;
+      case 'call_state':
+        if (f.state === 'failed') this.recover();
+        return true;
+      case 'participants':
+        this.roster(f.participants);
+        return true;
+      case 'error':
+        if (f.code !== 'call_refused') return false;
+        // A refused answer leaves the connection half-negotiated: start afresh.
+        if (this.joined && this.pc) this.recover();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  async answer(sdp) {
+    const pc = this.pc || this.newPeer();
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    // The server's receive slots (a=recvonly, one per kind) carry our camera and
+    // microphone; without a device of that kind the slot is inactive.
+    const dirs = midsWithDirection(sdp);
+    const used = new Set();
+    for (const t of pc.getTransceivers()) {
+      if (!t.mid || dirs.get(t.mid) !== 'recvonly') continue;
+      const kind = t.receiver.track.kind;
+      if (used.has(kind)) continue;
+      used.add(kind);
+      const track = this.local ? this.local.getTracks().find((x) => x.kind === kind) : null;
+      if (track) {
+        if (t.sender.track !== track) {
+          await t.sender.replaceTrack(track);
+          t.sender.setStreams(this.local);
+        }
+        t.direction = 'sendonly';
+      } else {
+        t.direction = 'inactive';
+      }
+    }
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    this.sendFrame(this.frame({ type: 'call_answer', sdp: pc.localDescription.sdp }));
+    for (const c of this.pendingCandidates.splice(0)) await this.addCandidate(c);
+    await this.preferFrameRate();
+  }
+
+  async addCandidate(f) {
+    if (!this.pc || !this.pc.remoteDescription) { this.pendingCandidates.push(f); return; }
+    try {
+      await this.pc.addIceCandidate(f.candidate
+        ? { candidate: f.candidate, sdpMid: f.sdp_mid ?? undefined, sdpMLineIndex: f.sdp_mline_index ?? 0 }
+        : null);
+    } catch (e) {
+      console.warn('candidate refused', e);
+    }
+  }
+
+  // EN 301 549 6.5: keep the frame rate when bandwidth drops.
+  async preferFrameRate() {
+    for (const sender of this.pc.getSenders()) {
+      if (!sender.track || sender.track.kind !== 'video') continue;
+      const params = sender.getParameters();
+      if (params.degradationPreference === 'maintain-framerate') continue;
+      params.degradationPreference = 'maintain-framerate';
+      try { await sender.setParameters(params); } catch (e) { console.warn('degradationPreference', e); }
+    }
+  }
+
+  roster(list) {
+    this.names.clear();
+    for (const p of list) this.names.set(p.id, { name: p.name, role: p.role });
+    for (const id of [...this.tiles.keys()]) {
+      if (!this.names.has(id)) this.removeTile(id);
+      else this.label(id);
+    }
+    for (const id of [...this.live.keys()]) if (!this.names.has(id)) this.setLive(id, '');
+    const others = list.filter((p) => p.id !== this.selfId);
+    if (this.pc && others.length === 0) this.say(this.d.alone);
+  }
+
+  nameOf(id) {
+    return this.names.get(id)?.name || this.d.someone;
+  }
+
+  roleOf(id) {
+    return this.names.get(id)?.role || 'agent';
+  }
+
+  // --- tiles -------------------------------------------------------------------------
+
+  attach(id) {
+    let tile = this.tiles.get(id);
+    if (!tile) tile = this.addTile(id);
+    const stream = this.streams.get(id);
+    if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
+    tile.video.play().catch(() => { if (this.soundButton) this.soundButton.hidden = false; });
+  }
+
+  addTile(id) {
+    const li = document.createElement('li');
+    li.className = 'tile';
+    li.dataset.participant = id;
+    const figure = document.createElement('figure');
+    const video = document.createElement('video');
+    video.autoplay = true;
+    video.playsInline = true;
+    const caption = document.createElement('figcaption');
+    const label = document.createElement('span');
+    label.className = 'tile-name';
+    const indicator = document.createElement('span');
+    indicator.className = 'tile-activity';
+    caption.append(label, ' ', indicator);
+    figure.append(video, caption);
+    const pin = document.createElement('button');
+    pin.type = 'button';
+    pin.className = 'button button-secondary tile-pin';
+    pin.setAttribute('aria-pressed', 'false');
+    pin.addEventListener('click', () => this.pin(id));
+    li.append(figure, pin);
+    this.tileList.append(li);
+    const tile = { li, video, label, indicator, pin, lastFrame: null };
+    this.tiles.set(id, tile);
+    this.label(id);
+    this.layout();
+    return tile;
+  }
+
+  label(id) {
+    const tile = this.tiles.get(id);
+    if (!tile) return;
+    const name = this.nameOf(id);
+    const role = this.roleOf(id);
+    tile.li.dataset.role = role;
+    tile.label.textContent = `${name} (${this.d[`role${role[0].toUpperCase()}${role.slice(1)}`] || role})`;
+    tile.video.setAttribute('aria-label', this.d.videoOf.replace('{name}', name));
+    // The visible label names whom it pins (WCAG 2.5.3: the accessible name contains it).
+    tile.pin.textContent = this.d.pin.replace('{name}', name);
+  }
+
+  removeTile(id) {
+    const tile = this.tiles.get(id);
+    if (!tile) return;
+    tile.video.srcObject = null;
+    tile.li.remove();
+    this.tiles.delete(id);
+    this.streams.delete(id);
+    if (this.pinned === id) this.pinned = null;
+    this.layout();
+  }
+
+  pin(id) {
+    this.pinned = this.pinned === id ? null : id;
+    this.layout();
+  }
+
+  // Favour the people who sign (resident and interpreter); a pin overrides.
+  layout() {
+    for (const [id, tile] of this.tiles) {
+      const role = this.roleOf(id);
+      const pinned = this.pinned === id;
+      const large = this.pinned ? pinned : role !== 'agent' || this.tiles.size === 1;
+      tile.li.classList.toggle('tile-large', large);
+      tile.li.classList.toggle('tile-small', !large);
+      tile.li.classList.toggle('tile-pinned', pinned);
+      tile.pin.setAttribute('aria-pressed', pinned ? 'true' : 'false');
+    }
+  }
+
+  // --- controls ----------------------------------------------------------------------
+
+  toggle(kind, button) {
+    if (!this.local) return;
+    const tracks = kind === 'audio' ? this.local.getAudioTracks() : this.local.getVideoTracks();
+    if (tracks.length === 0) return;
+    const off = button.getAttribute('aria-pressed') !== 'true';
+    for (const t of tracks) t.enabled = !off;
+    button.setAttribute('aria-pressed', off ? 'true' : 'false');
+    const text = kind === 'audio'
+      ? (off ? this.d.micIsOff : this.d.micIsOn)
+      : (off ? this.d.camIsOff : this.d.camIsOn);
+    this.say(text);
+  }
+
+  startSound() {
+    for (const tile of this.tiles.values()) tile.video.play().catch(() => {});
+    if (this.soundButton) this.soundButton.hidden = true;
+  }
+
+  // Who is speaking (audio level) or signing (movement in their picture). Shown on the
+  // tile as text; not announced, to keep screen readers quiet.
+  watchActivity() {
+    const canvas = document.createElement('canvas');
+    canvas.width = 16;
+    canvas.height = 12;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    setInterval(async () => {
+      if (!this.pc || this.tiles.size === 0) return;
+      const levels = new Map();
+      try {
+        const stats = await this.pc.getStats();
+        const byTrack = new Map();
+        for (const r of this.pc.getReceivers()) {
+          if (r.track && r.track.kind === 'audio') byTrack.set(r.track.id, r);
+        }
+        stats.forEach((s) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'audio' && typeof s.audioLevel === 'number') {
+            for (const [id, stream] of this.streams) {
+              if (stream.getAudioTracks().some((t) => t.id === s.trackIdentifier)) levels.set(id, s.audioLevel);
+            }
+          }
+        });
+      } catch { /* stats are best effort */ }
+      for (const [id, tile] of this.tiles) {
+        let moving = false;
+        if (ctx && tile.video.videoWidth > 0) {
+          ctx.drawImage(tile.video, 0, 0, 16, 12);
+          const data = ctx.getImageData(0, 0, 16, 12).data;
+          if (tile.lastFrame) {
+            let diff = 0;
+            for (let i = 0; i < data.length; i += 4) diff += Math.abs(data[i] - tile.lastFrame[i]);
+            moving = diff / (data.length / 4) > 6;
+          }
+          tile.lastFrame = data;
+        }
+        const speaking = (levels.get(id) || 0) > 0.05;
+        const text = speaking ? this.d.speaking : moving ? this.d.signing : '';
+        if (tile.indicator.textContent !== text) tile.indicator.textContent = text;
+        tile.li.classList.toggle('tile-active', speaking || moving);
+      }
+    }, 500);
+  }
+
+  // --- real-time text ----------------------------------------------------------------
+
+  addChannel(channel) {
+    if (!channel.label.startsWith(T140_PREFIX) || channel.protocol !== 't140') return;
+    const id = channel.label.slice(T140_PREFIX.length);
+    this.channels.set(id, channel);
+    channel.addEventListener('open', () => {
+      // Someone who joins sees what is being typed right now.
+      if (this.rttSent) channel.send(this.rttSent);
+    });
+    channel.addEventListener('message', (e) => {
+      if (typeof e.data !== 'string') return;
+      const [line] = applyT140(this.live.get(id) || '', e.data);
+      this.setLive(id, line);
+    });
+    channel.addEventListener('close', () => {
+      if (this.channels.get(id) === channel) this.channels.delete(id);
+      this.setLive(id, '');
+    });
+  }
+
+  setLive(id, text) {
+    if (text) this.live.set(id, text); else this.live.delete(id);
+    if (!this.rttLines) return;
+    let li = this.rttLines.querySelector(`li[data-participant="${CSS.escape(id)}"]`);
+    if (!text) { if (li) li.remove(); this.rttEmpty(); return; }
+    if (!li) {
+      li = document.createElement('li');
+      li.dataset.participant = id;
+      const who = document.createElement('span');
+      who.className = 'rtt-name';
+      const body = document.createElement('span');
+      body.className = 'rtt-text';
+      li.append(who, ' ', body);
+      this.rttLines.append(li);
+    }
+    li.querySelector('.rtt-name').textContent = `${this.nameOf(id)}:`;
+    li.querySelector('.rtt-text').textContent = text;
+    this.rttEmpty();
+  }
+
+  rttEmpty() {
+    const empty = document.getElementById('rtt-empty');
+    if (empty && this.rttLines) empty.hidden = this.rttLines.children.length > 0;
+  }
+
+  // The text box changed: send the difference within RTT_DELAY_MS.
+  typed(value) {
+    this.rttPending = value;
+    if (this.rttTimer) return;
+    this.rttTimer = setTimeout(() => {
+      this.rttTimer = null;
+      const diff = t140Diff(this.rttSent, this.rttPending);
+      this.rttSent = this.rttPending;
+      if (diff) this.broadcast(diff);
+    }, RTT_DELAY_MS);
+  }
+
+  // The line was sent as a message: end it for everyone watching.
+  lineDone() {
+    clearTimeout(this.rttTimer);
+    this.rttTimer = null;
+    this.rttSent = '';
+    this.rttPending = '';
+    this.broadcast(LINE_SEPARATOR);
+  }
+
+  broadcast(text) {
+    for (const channel of this.channels.values()) {
+      if (channel.readyState === 'open') channel.send(text);
+    }
+  }
+}

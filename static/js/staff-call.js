@@ -1,0 +1,123 @@
+// The staff call page, made live: the video call (call.js), the conversation's messages
+// and real-time text, over the staff WebSocket. Without JavaScript the page still shows
+// the messages, and every action (send, ask someone to join, leave, hang up) is a form.
+import { LiveSocket, clientId, addMessage, say, typingNotifier } from './live.js';
+import { Call } from './call.js';
+
+const root = document.getElementById('call-page');
+if (root && root.dataset.open === '1') start(root);
+
+function start(root) {
+  const conversation = Number(root.dataset.conversation);
+  const list = document.getElementById('messages');
+  const connection = document.getElementById('connection');
+  const typing = document.getElementById('typing');
+  const form = document.getElementById('message-form');
+  const textarea = document.getElementById('message');
+  const callRoot = document.getElementById('call');
+  let lastSeq = Number(root.dataset.lastSeq) || 0;
+  let navigating = false;
+  document.addEventListener('submit', (e) => {
+    if (!e.defaultPrevented && e.target.closest('.call-leave')) navigating = true;
+  });
+  let lostShown = false;
+  let typingTimer = null;
+  const outbox = new Map();
+  const log = list.closest('.log');
+  if (log) log.scrollTop = log.scrollHeight;
+
+  const socket = new LiveSocket(root.dataset.ws, {
+    onOpen(reconnected) {
+      if (lostShown) { say(connection, root.dataset.back, 4000); lostShown = false; }
+      socket.send({ type: 'resume', conversation, after: lastSeq });
+      for (const [id, body] of outbox) socket.send({ type: 'send', conversation, client_id: id, body });
+      if (reconnected) call.rejoin(); else call.join();
+    },
+    onDown() {
+      if (!lostShown) { say(connection, root.dataset.lost); lostShown = true; }
+    },
+    onFrame(f) {
+      if (f.conversation !== undefined && f.conversation !== conversation) return;
+      if (call.onFrame(f)) return;
+      switch (f.type) {
+        case 'message':
+          if (addMessage(list, f)) lastSeq = Math.max(lastSeq, f.seq);
+          break;
+        case 'ack':
+          outbox.delete(f.client_id);
+          break;
+        case 'typing':
+          typing.textContent = f.active ? root.dataset.typing.replace('{name}', f.who) : '';
+          clearTimeout(typingTimer);
+          if (f.active) typingTimer = setTimeout(() => { typing.textContent = ''; }, 6000);
+          break;
+        case 'released':
+          // The call ended, or we left it: show the page as it is now (unless a form we
+          // submitted, leave or hang up, is already taking us elsewhere).
+          call.leave();
+          if (!navigating) location.reload();
+          break;
+        case 'error':
+          if (f.client_id) outbox.delete(f.client_id);
+          say(connection, f.message, 8000);
+          break;
+        default:
+          break;
+      }
+    },
+  });
+
+  const call = new Call(callRoot, {
+    send: (frame) => socket.send(frame),
+    conversation,
+    selfId: callRoot.dataset.self,
+  });
+  window.addEventListener('pagehide', () => call.leave());
+
+  // Asking someone to join (or withdrawing that) must not drop the call: post in the
+  // background and swap in the section as the server renders it now.
+  document.addEventListener('submit', async (e) => {
+    const form = e.target;
+    const section = form.closest('.call-add');
+    if (!section || !socket.open) return;
+    e.preventDefault();
+    const resp = await fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin' });
+    if (!resp.ok) { form.submit(); return; }
+    const doc = new DOMParser().parseFromString(await resp.text(), 'text/html');
+    const fresh = doc.querySelector('.call-add');
+    const notice = doc.querySelector('.notice-box p');
+    if (fresh) {
+      section.replaceWith(fresh);
+      const heading = fresh.querySelector('h2');
+      heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    }
+    if (notice) say(connection, notice.textContent, 8000);
+  });
+
+  if (!form || !textarea) return;
+  const notifier = typingNotifier((active) => socket.send({ type: 'typing', conversation, active }));
+  textarea.addEventListener('input', () => {
+    notifier.input();
+    call.typed(textarea.value);
+  });
+  textarea.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener('submit', (e) => {
+    if (!socket.open) return;
+    e.preventDefault();
+    const body = textarea.value.trim();
+    if (!body) { say(connection, root.dataset.empty, 4000); return; }
+    const id = clientId();
+    outbox.set(id, body);
+    socket.send({ type: 'send', conversation, client_id: id, body });
+    notifier.stop();
+    call.lineDone();
+    textarea.value = '';
+    setTimeout(() => { if (outbox.has(id)) say(connection, root.dataset.failed, 8000); }, 5000);
+  });
+}
