@@ -239,3 +239,58 @@ describe('video calls through the SFU', { skip }, () => {
     assert.deepEqual(pageErrors, []);
   });
 });
+
+describe('a resident who refuses the camera and microphone', { skip }, () => {
+  let server, browser, report, auditor, rctx, actx, rp, ap;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchWithMedia(makeClip({ fps: 25 }));
+    report = new Report('call-refused');
+    auditor = new Auditor(report);
+    [rctx, actx] = await Promise.all([newContext(browser), newContext(browser)]);
+    for (const c of [rctx, actx]) await recordPeers(c);
+    // The browser's permission prompt answered "block": getUserMedia rejects.
+    await rctx.addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    });
+    [rp, ap] = await Promise.all([rctx.newPage(), actx.newPage()]);
+  });
+
+  after(async () => {
+    report?.write();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('the page says so plainly, offers the text, and the call still connects', async () => {
+    await rp.goto(server.url('/video/start?met=medewerker'));
+    await rp.click('#check-devices');
+    await rp.locator('#device-status', { hasText: 'niet toegestaan' }).waitFor();
+    await rp.fill('#question', 'Ik wil alleen typen.');
+    await Promise.all([rp.waitForURL(/\/chat\/[^/]+$/), rp.click('main form button[type=submit]')]);
+    await ap.goto(server.url('/staff/login'));
+    await ap.fill('#username', 'bram');
+    await ap.fill('#password', DEMO_PASSWORD);
+    await Promise.all([ap.waitForURL('**/staff'), ap.click('main form button[type=submit]')]);
+    await ap.click('button[name=presence][value=available]');
+    await ap.locator('#offers li.offer').first().waitFor();
+    await Promise.all([ap.waitForURL(/\/staff\/gesprek\/\d+$/), ap.locator('#offers button[data-action=accept]').first().click()]);
+    const bram = await ap.getAttribute('#call', 'data-self');
+    await rp.locator('#media-problem:not([hidden])').waitFor();
+    assert.match(await rp.textContent('#media-problem'), /niet toegestaan/);
+    assert.equal(await rp.getAttribute('#media-problem', 'role'), 'alert');
+    // The resident still sees and hears the employee, and can type.
+    await waitDecoding(rp, [bram]);
+    const m = await measure(rp, 2000);
+    assert.ok(m[bram].fps >= MIN_FPS, `resident receives ${m[bram].fps} fps`);
+    assert.equal(await rp.isDisabled('#toggle-cam'), true);
+    await rp.fill('#message', 'Hoort u mij? Ik typ liever.');
+    await rp.press('#message', 'Enter');
+    await ap.locator('#messages li', { hasText: 'Ik typ liever' }).waitFor();
+    // The employee's page shows no picture for the resident (nothing sent), no error.
+    assert.equal((await received(ap)).resident?.video?.frames || 0, 0);
+    const problems = await auditor.audit(rp, 'video call without camera (resident)', { key: '/chat/{token}' });
+    assert.deepEqual(problems, []);
+  });
+});

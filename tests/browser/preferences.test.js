@@ -57,8 +57,8 @@ describe('user preferences and the skip link', () => {
         await open();
         assert.equal(await page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches), true);
         // Hover and focus a control too: a hover/focus transition would show up here.
-        await page.hover('main .button, main button');
-        await page.focus('main .button, main button');
+        await page.hover('main .button:visible, main button:visible');
+        await page.locator('main .button:visible, main button:visible').first().focus();
         const running = await page.evaluate(() => document.getAnimations().map((a) => `${a.constructor.name} ${a.animationName || a.transitionProperty || ''} on ${a.effect?.target?.tagName?.toLowerCase() || '?'}`));
         report.check({ state: name, check: 'prefers-reduced-motion: no running animations', ok: running.length === 0, details: running });
         assert.deepEqual(running, [], `${name}: animations run with prefers-reduced-motion: reduce`);
