@@ -138,8 +138,8 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
         "statement.standard_text" => ("WCAG 2.2 niveau A en AA", "WCAG 2.2 levels A and AA"),
         "statement.limitations_h2" => ("Wat nog niet goed gaat", "Known limitations"),
         "statement.limit_video" => (
-            "Videobellen met een medewerker of een gebarentolk is nog niet beschikbaar. Plan: beschikbaar in een volgende versie.",
-            "Video calls with an employee or a sign language interpreter are not available yet. Plan: available in a next version.",
+            "Videogesprekken hebben geen ondertiteling: de gesprekspartners typen mee (ook live, letter voor letter) of er komt een gebarentolk bij. Hoe schermlezers de bediening van een videogesprek voorlezen is nog niet handmatig getest.",
+            "Video calls have no captions: the people in the call can type alongside (also live, character by character) or a sign language interpreter joins. How screen readers read the video call controls has not been tested by hand yet.",
         ),
         "statement.limit_manual" => (
             "Hoe schermlezers de berichten voorlezen is nog niet met alle schermlezers getest. Plan: handmatige test met NVDA, JAWS en VoiceOver.",

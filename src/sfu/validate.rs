@@ -10,7 +10,7 @@ pub const MAX_CANDIDATE_BYTES: usize = 1024;
 /// Longest participant id.
 pub const MAX_ID_BYTES: usize = 64;
 /// Longest display label.
-pub const MAX_LABEL_BYTES: usize = 256;
+pub const MAX_LABEL_BYTES: usize = 1024;
 
 /// Checks an SDP blob: size, `v=0` prefix, printable ASCII plus CR/LF (and tab) only.
 pub fn sdp(sdp: &str) -> Result<(), SfuError> {
