@@ -38,6 +38,7 @@ function start(root) {
     },
     onFrame(f) {
       if (f.conversation !== undefined && f.conversation !== conversation) return;
+      if (f.type === 'participants') refreshAdd();
       if (call.onFrame(f)) return;
       switch (f.type) {
         case 'message':
@@ -73,6 +74,26 @@ function start(root) {
     selfId: callRoot.dataset.self,
   });
   window.addEventListener('pagehide', () => call.leave());
+
+  // Someone joined or left: the "add someone" section may have changed (a request that
+  // was waiting has been answered). Swap in the server's version unless it is in use.
+  async function refreshAdd() {
+    const inUse = (el) => el.contains(document.activeElement) && document.activeElement.tagName !== 'H2';
+    const section = document.querySelector('.call-add');
+    if (!section || inUse(section)) return;
+    const resp = await fetch(location.pathname, { credentials: 'same-origin' });
+    if (!resp.ok) return;
+    const fresh = new DOMParser().parseFromString(await resp.text(), 'text/html').querySelector('.call-add');
+    const now = document.querySelector('.call-add');
+    if (!fresh || !now || inUse(now) || fresh.innerHTML === now.innerHTML) return;
+    const hadFocus = now.contains(document.activeElement);
+    now.replaceWith(fresh);
+    if (hadFocus) {
+      const heading = fresh.querySelector('h2');
+      heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    }
+  }
 
   // Asking someone to join (or withdrawing that) must not drop the call: post in the
   // background and swap in the section as the server renders it now.

@@ -122,6 +122,8 @@ describe('video calls through the SFU', { skip }, () => {
     await ap.locator('#offers li.offer').first().waitFor();
     await Promise.all([ap.waitForURL(/\/staff\/gesprek\/\d+$/), ap.locator('#offers button[data-action=accept]').first().click()]);
     ids.anna = await ap.getAttribute('#call', 'data-self');
+    // The interpreter's "add someone" section follows: the request is no longer waiting.
+    await tp.locator('.call-add form[action$="/aanvragen"]').waitFor();
     await waitDecoding(ap, ['resident', ids.tolk]);
     await waitDecoding(tp, ['resident', ids.anna]);
     await waitDecoding(rp, [ids.tolk, ids.anna]);
@@ -196,8 +198,15 @@ describe('video calls through the SFU', { skip }, () => {
     await check(rp, 'video call active, three-way (resident)', { key: '/chat/{token}' });
     await check(tp, 'staff call, three-way (interpreter)', { key: '/staff/gesprek/{id}' });
     await check(ap, 'staff call, three-way (agent)', { key: '/staff/gesprek/{id}' });
-    const { problems } = await auditor.focusWalk(rp, 'video call active, three-way (resident)');
-    assert.deepEqual(problems, []);
+    for (const [page, state] of [[rp, 'video call active, three-way (resident)'], [tp, 'staff call, three-way (interpreter)']]) {
+      // Start the Tab walk at the top of the page.
+      await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+      await page.mouse.click(2, 2);
+      const { problems, stops } = await auditor.focusWalk(page, state);
+      assert.deepEqual(problems, []);
+      // Every call control is reachable by Tab.
+      for (const want of ['toggle-mic', 'toggle-cam', 'message']) assert.ok(stops.some((d) => d.includes(want)), `${state}: Tab reaches #${want}: ${stops.join(' | ')}`);
+    }
   });
 
   it('the agent leaves; resident and interpreter go on', async () => {
