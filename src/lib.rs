@@ -13,6 +13,7 @@
 //! - [`config`]: `loket.toml` and environment variables.
 //! - [`sfu`]: the media forwarder of video calls (WebRTC, webrtc-rs): receives each
 //!   participant's audio, video and real-time text and forwards them to the others.
+//! - [`schedule`]: opening hours (weekly spans plus dated exceptions, Europe/Amsterdam).
 //! - [`server`]: start-up, first-run admin account, demo data, clean shutdown.
 
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod config;
 pub mod hub;
 pub mod i18n;
 pub mod protocol;
+pub mod schedule;
 pub mod server;
 pub mod sfu;
 pub mod store;
