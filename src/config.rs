@@ -15,6 +15,7 @@
 //! | `LOKET_CHAT_CAPACITY` | `broker.default_chat_capacity` |
 //! | `LOKET_SECURE_COOKIES` | `secure_cookies` |
 //! | `LOKET_DURABLE_COMMITS` | `durable_commits` |
+//! | `LOKET_QUEUE_WITHOUT_STAFF` | `front_door.queue_without_staff` |
 //! | `LOKET_MEDIA_BIND_IP` | `media.bind_ip` |
 //! | `LOKET_MEDIA_PORTS` | `media.udp_port_min`-`media.udp_port_max` (e.g. `40000-40999`) |
 //! | `LOKET_MEDIA_PUBLIC_IPS` | `media.public_ips` (comma-separated) |
@@ -49,6 +50,30 @@ pub struct Config {
     pub staff: StaffSettings,
     /// Video calls: where the media forwarder listens and what browsers are told.
     pub media: MediaSettings,
+    /// What residents are offered when they arrive.
+    pub front_door: FrontDoorSettings,
+}
+
+/// The front door's rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrontDoorSettings {
+    /// A channel can be started while nobody is available when the estimated wait is at
+    /// most this long; otherwise residents are offered to leave a message.
+    pub max_wait_mins: u64,
+    /// Let residents join an open queue even when no staff member is online at all (for
+    /// example just before a shift starts). Off by default: they are offered to leave a
+    /// message instead.
+    pub queue_without_staff: bool,
+}
+
+impl Default for FrontDoorSettings {
+    fn default() -> Self {
+        FrontDoorSettings {
+            max_wait_mins: 20,
+            queue_without_staff: false,
+        }
+    }
 }
 
 /// Media (WebRTC) settings. Each participant of a call has one peer connection with the
@@ -150,6 +175,7 @@ impl Default for Config {
             chat: ChatSettings::default(),
             staff: StaffSettings::default(),
             media: MediaSettings::default(),
+            front_door: FrontDoorSettings::default(),
         }
     }
 }
@@ -273,6 +299,9 @@ impl Config {
         }
         if let Some(v) = env("LOKET_SECURE_COOKIES") {
             self.secure_cookies = parse("LOKET_SECURE_COOKIES", v)?;
+        }
+        if let Some(v) = env("LOKET_QUEUE_WITHOUT_STAFF") {
+            self.front_door.queue_without_staff = parse("LOKET_QUEUE_WITHOUT_STAFF", v)?;
         }
         if let Some(v) = env("LOKET_MEDIA_BIND_IP") {
             self.media.bind_ip = parse("LOKET_MEDIA_BIND_IP", v)?;

@@ -35,7 +35,12 @@ pub(super) async fn restore(hub: &Hub, broker: &mut Broker, now: u64) -> Result<
         if front {
             hub.inner.store.set_waiting(conv.id).await?;
         }
-        hub.live(|l| l.open_conversation(conv.id, None));
+        hub.live(|l| {
+            l.open_conversation(conv.id, None);
+            if conv.origin == "message" {
+                l.keep_waiting(conv.id);
+            }
+        });
         if front {
             hub.append_and_broadcast(
                 conv.id,

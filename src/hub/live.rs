@@ -115,6 +115,8 @@ struct ConvLive {
     residents: Vec<(ConnId, Tx)>,
     last_seen: Instant,
     had_socket: bool,
+    /// A message left out of hours: it waits for an agent without a resident present.
+    keep: bool,
 }
 
 #[derive(Debug, Default)]
@@ -162,6 +164,7 @@ impl Live {
             residents: Vec::new(),
             last_seen: Instant::now(),
             had_socket: false,
+            keep: false,
         });
         entry.agent = agent;
     }
@@ -196,6 +199,13 @@ impl Live {
         }
     }
 
+    /// Keeps a waiting conversation although no resident is present (a left message).
+    pub fn keep_waiting(&mut self, conv: i64) {
+        if let Some(c) = self.convs.get_mut(&conv) {
+            c.keep = true;
+        }
+    }
+
     /// Adds a resident connection; `None` when the conversation is not open.
     pub fn add_resident_conn(&mut self, conv: i64, tx: Tx) -> Option<ConnId> {
         if !self.convs.contains_key(&conv) {
@@ -227,7 +237,8 @@ impl Live {
         self.convs
             .iter()
             .filter(|(_, c)| {
-                c.agent.is_none()
+                !c.keep
+                    && c.agent.is_none()
                     && c.residents.iter().all(|(_, tx)| tx.is_closed())
                     && now.duration_since(c.last_seen) > if c.had_socket { grace } else { idle }
             })

@@ -218,7 +218,12 @@ impl Hub {
 
     /// Puts a newly created conversation in its queue.
     pub async fn contact_created(&self, conv: &Conversation) -> Result<(), HubError> {
-        self.live(|l| l.open_conversation(conv.id, None));
+        self.live(|l| {
+            l.open_conversation(conv.id, None);
+            if conv.origin == "message" {
+                l.keep_waiting(conv.id);
+            }
+        });
         self.input(
             Input::ContactCreated {
                 contact: ContactId(conv.id),

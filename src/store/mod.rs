@@ -443,6 +443,7 @@ impl Store {
          c.agent_id, c.created_at, c.assigned_at, c.ended_at, c.ended_by, c.wrapup_topic,
          c.wrapup_note, c.wrapped_at,
          (q.channel = 'video' OR c.call_started_at IS NOT NULL) AS is_call,
+         c.contact_method, c.contact_value,
          (SELECT COALESCE(MAX(m.seq), 0) FROM messages m WHERE m.conversation_id = c.id) AS last_seq,
          q.slug AS queue_slug, q.channel AS channel,
          q.priority AS priority, t.name_nl AS topic_nl, t.name_en AS topic_en,
@@ -559,6 +560,74 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    // ----- opening hours ---------------------------------------------------------------
+
+    /// Every queue's opening hours (queues without a row are always open).
+    pub async fn queue_schedules(
+        &self,
+    ) -> Result<std::collections::HashMap<i64, crate::schedule::Schedule>, StoreError> {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT queue_id, schedule FROM queue_schedules")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out = std::collections::HashMap::new();
+        for (queue, text) in rows {
+            match serde_json::from_str(&text) {
+                Ok(s) => {
+                    out.insert(queue, s);
+                }
+                // A row this version cannot read must not close the queue silently.
+                Err(e) => {
+                    tracing::error!(queue, error = %e, "unreadable opening hours; treated as always open")
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sets a queue's opening hours.
+    pub async fn set_queue_schedule(
+        &self,
+        queue_id: i64,
+        schedule: &crate::schedule::Schedule,
+        by: i64,
+    ) -> Result<(), StoreError> {
+        let text = serde_json::to_string(schedule)
+            .map_err(|e| StoreError::Write(format!("schedule did not serialise: {e}")))?;
+        sqlx::query(
+            "INSERT INTO queue_schedules (queue_id, schedule, updated_by, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (queue_id) DO UPDATE SET schedule = excluded.schedule,
+                updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(queue_id)
+        .bind(text)
+        .bind(by)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a queue's opening hours (always open again).
+    pub async fn clear_queue_schedule(&self, queue_id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM queue_schedules WHERE queue_id = ?")
+            .bind(queue_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records how a resident who left a message wants to be reached.
+    pub async fn set_contact(&self, id: i64, method: &str, value: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE conversations SET contact_method = ?, contact_value = ? WHERE id = ?")
+            .bind(method)
+            .bind(value)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     // ----- calls -----------------------------------------------------------------------

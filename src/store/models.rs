@@ -196,6 +196,9 @@ pub struct Conversation {
     pub wrapped_at: Option<i64>,
     /// A video call from the start, or a chat that became one.
     pub is_call: bool,
+    /// A message left out of hours: `email`, `phone` or `return`.
+    pub contact_method: Option<String>,
+    pub contact_value: Option<String>,
     pub last_seq: i64,
     pub queue_slug: String,
     pub channel: Channel,

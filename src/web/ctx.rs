@@ -120,6 +120,7 @@ impl Ctx {
                 crate::store::Role::Supervisor => "role.supervisor",
                 crate::store::Role::Admin => "role.admin",
             },
+            supervisor: user.role.supervises(),
         });
         base
     }

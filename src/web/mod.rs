@@ -17,6 +17,9 @@
 pub mod assets;
 pub mod ctx;
 pub mod error;
+pub mod front;
+pub mod hours;
+pub mod message;
 pub mod resident;
 pub mod signal;
 pub mod staff;
@@ -75,6 +78,11 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ),
     ("/chat/{token}/transcript", "printable transcript"),
     (
+        "/bericht",
+        "leave a message out of hours (form, with errors)",
+    ),
+    ("/bericht/{token}", "message received: reference, link back"),
+    (
         "/video/start",
         "start a video call (interpreter or employee; camera check; with errors)",
     ),
@@ -87,6 +95,10 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     (
         "/staff",
         "agent console: idle, with offers, with several chats, wrap-up",
+    ),
+    (
+        "/staff/openingstijden",
+        "supervisor: opening hours per queue (with errors, saved)",
     ),
     (
         "/staff/gesprek/{id}",
@@ -117,6 +129,8 @@ pub fn router(state: AppState) -> Router {
             "/video/start",
             get(video::start_form).post(video::start_submit),
         )
+        .route("/bericht", get(message::form).post(message::submit))
+        .route("/bericht/{token}", get(message::sent))
         .route("/toegankelijkheid", get(statement::page))
         .route("/accessibility", get(statement::page))
         .route("/toegankelijkheid/melding", post(statement::report))
@@ -129,6 +143,8 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/chats/{id}/send", post(staff::send))
         .route("/staff/chats/{id}/end", post(staff::end))
         .route("/staff/chats/{id}/wrapup", post(staff::wrapup))
+        .route("/staff/openingstijden", get(hours::page))
+        .route("/staff/openingstijden/{queue}", post(hours::save))
         .route("/staff/gesprek/{id}", get(video::call_page))
         .route("/staff/gesprek/{id}/aanvragen", post(video::request))
         .route("/staff/gesprek/{id}/intrekken", post(video::cancel))

@@ -7,7 +7,6 @@ use super::views::{
 };
 use super::{AppError, AppState, Ctx};
 use crate::auth::{plausible_token, random_token};
-use crate::broker::QueueId;
 use crate::hub::StatusInfo;
 use crate::i18n::{Lang, T};
 use crate::protocol::{ErrorCode, clean_message};
@@ -49,66 +48,40 @@ async fn chat_queue(state: &AppState) -> Result<crate::store::Queue, AppError> {
         .ok_or_else(|| AppError::Internal("the chat queue is missing".into()))
 }
 
-/// Wait sentence for the chat queue, and whether someone is available.
-async fn chat_wait(state: &AppState, t: T) -> Result<(String, bool), AppError> {
-    let queue = chat_queue(state).await?;
-    let stats = state
-        .hub
-        .query(move |b, now| b.queue_stats(QueueId(queue.id), now))
-        .await?;
-    Ok(match stats {
-        Some(s) => (
-            wait_sentence(t, s.estimated_wait_ms, s.free_slots > s.waiting),
-            s.staff_available > 0,
-        ),
-        None => (t.s("wait.unknown").to_string(), false),
-    })
-}
-
 /// `GET /`
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     let t = ctx.t;
-    let (wait_text, available) = chat_wait(&state, t).await?;
-    let queue = chat_queue(&state).await?;
-    let mut channels = vec![ChannelCard {
-        name: match t.lang {
-            Lang::Nl => queue.name_nl,
-            Lang::En => queue.name_en,
-        },
-        wait_text,
-        // Residents may always join the chat queue; the text says when nobody is there.
-        available: true,
-        href: "/chat/start".into(),
-        action: t.s("home.chat_action").into(),
-        unavailable_text: if available {
-            String::new()
-        } else {
-            t.s("home.chat_unavailable").into()
-        },
-    }];
+    let now = chrono::Utc::now();
     let queues = state.store.queues().await?;
-    for (slug, kind, action) in [
-        ("ngt", "tolk", "home.video_interpreter_action"),
-        ("video", "medewerker", "home.video_employee_action"),
+    let mut channels = Vec::new();
+    for (slug, href, action) in [
+        ("chat", "/chat/start", "home.chat_action"),
+        (
+            "ngt",
+            "/video/start?met=tolk",
+            "home.video_interpreter_action",
+        ),
+        (
+            "video",
+            "/video/start?met=medewerker",
+            "home.video_employee_action",
+        ),
     ] {
         let Some(q) = queues.iter().find(|q| q.slug == slug) else {
             continue;
         };
-        let (wait_text, available) = super::video::queue_wait(&state, t, q.id).await?;
+        let door = super::front::door(&state, t, q.id, now).await?;
         channels.push(ChannelCard {
             name: match t.lang {
                 Lang::Nl => q.name_nl.clone(),
                 Lang::En => q.name_en.clone(),
             },
-            wait_text,
-            available: true,
-            href: format!("/video/start?met={kind}"),
+            wait_text: door.wait_text,
+            available: door.can_start,
+            href: href.into(),
             action: t.s(action).into(),
-            unavailable_text: if available {
-                String::new()
-            } else {
-                t.s("home.video_unavailable").into()
-            },
+            message_href: (!door.can_start).then(|| "/bericht".to_string()),
+            unavailable_text: door.reason,
         });
     }
     let faqs = state
@@ -188,7 +161,9 @@ async fn render_start(
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
-    let (wait_text, _) = chat_wait(state, t).await?;
+    let queue = chat_queue(state).await?;
+    let door = super::front::door(state, t, queue.id, chrono::Utc::now()).await?;
+    let wait_text = door.wait_text;
     let mut base = ctx.base(t.s("start.title"));
     base.has_error = !errors.is_empty();
     let status = views::form_status(&errors);
@@ -199,6 +174,7 @@ async fn render_start(
         topics: topic_options(state, t).await?,
         wait_text,
         limit_hint: limit_hint(t, state.config.chat.max_message_chars),
+        closed: (!door.can_start).then_some(door.reason),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -242,6 +218,14 @@ pub async fn start_submit(
 ) -> Result<Response, AppError> {
     ctx.check_csrf(&state, &f.csrf)?;
     let t = ctx.t;
+    let queue = chat_queue(&state).await?;
+    if !super::front::door(&state, t, queue.id, chrono::Utc::now())
+        .await?
+        .can_start
+    {
+        // Closed or nobody there since the form was shown: the page says so again.
+        return render_start(&state, &ctx, StartForm::default(), Vec::new()).await;
+    }
     let max = state.config.chat.max_message_chars;
     let mut errors = Vec::new();
     let name = f.name.trim().to_string();
@@ -278,11 +262,20 @@ pub async fn open_contact(
         Some(q) if q.channel == crate::store::Channel::Chat => q.clone(),
         _ => chat_queue(state).await?,
     };
-    open_contact_in(state, ctx, &queue, topic, name, origin, first_message).await
+    open_contact_in(state, ctx, &queue, topic, name, origin, first_message, None).await
+}
+
+/// How a resident who left a message wants to be reached.
+#[derive(Debug, Clone, Copy)]
+pub struct ContactDetails<'a> {
+    /// `email`, `phone` or `return`.
+    pub method: &'a str,
+    pub value: &'a str,
 }
 
 /// Creates a conversation in `queue` (chat or video), with the first message when there
 /// is one, and sends the resident to its page.
+#[allow(clippy::too_many_arguments)]
 pub async fn open_contact_in(
     state: &AppState,
     ctx: &Ctx,
@@ -291,6 +284,7 @@ pub async fn open_contact_in(
     name: &str,
     origin: &str,
     first_message: &str,
+    contact: Option<ContactDetails<'_>>,
 ) -> Result<Response, AppError> {
     let (conv, token) = state
         .store
@@ -303,6 +297,17 @@ pub async fn open_contact_in(
             first_message,
         })
         .await?;
+    let conv = match contact {
+        Some(c) => {
+            state.store.set_contact(conv.id, c.method, c.value).await?;
+            state
+                .store
+                .conversation(conv.id)
+                .await?
+                .ok_or(AppError::NotFound)?
+        }
+        None => conv,
+    };
     tracing::info!(conversation = conv.id, origin, queue = %queue.slug, "contact opened");
     state.hub.contact_created(&conv).await?;
     Ok(Redirect::to(&format!("/chat/{token}")).into_response())

@@ -247,6 +247,10 @@ async fn offer_view(
         .as_ref()
         .map(|r| r.queue_id)
         .unwrap_or(conv.queue_id);
+    let preview = match left_message_text(t, conv) {
+        Some(how) if request.is_none() => format!("{how}\n{preview}"),
+        _ => preview,
+    };
     let name = resident_name(t, conv);
     let topic =
         pick(t, &conv.topic_nl, &conv.topic_en).unwrap_or_else(|| t.s("console.no_topic").into());
@@ -274,6 +278,16 @@ async fn offer_view(
     }))
 }
 
+/// For a message left out of hours: how the resident wants to be reached.
+fn left_message_text(t: T, conv: &Conversation) -> Option<String> {
+    let how = match conv.contact_method.as_deref()? {
+        "email" => format!("e-mail {}", conv.contact_value.clone().unwrap_or_default()),
+        "phone" => format!("tel. {}", conv.contact_value.clone().unwrap_or_default()),
+        _ => t.s("message.by_return").to_string(),
+    };
+    Some(t.f("console.left_message", &[("how", &how)]))
+}
+
 async fn chat_view(
     state: &AppState,
     t: T,
@@ -285,6 +299,7 @@ async fn chat_view(
     let topic =
         pick(t, &conv.topic_nl, &conv.topic_en).unwrap_or_else(|| t.s("console.no_topic").into());
     let guest = state.hub.guest_request(conv.id, user.id).is_some();
+    let left_message = left_message_text(t, conv);
     let interpreter_queue = state
         .store
         .queues()
@@ -302,13 +317,17 @@ async fn chat_view(
             && user.role != Role::Interpreter
             && interpreter_queue.is_some(),
         title: t.f("console.chat_title", &[("name", &name)]),
-        meta: t.f(
-            "console.chat_meta",
-            &[
-                ("topic", &topic),
-                ("queue", &queue_name(state, t, conv.queue_id).await?),
-                ("time", &views::local_time(conv.created_at)),
-            ],
+        meta: format!(
+            "{}{}",
+            t.f(
+                "console.chat_meta",
+                &[
+                    ("topic", &topic),
+                    ("queue", &queue_name(state, t, conv.queue_id).await?),
+                    ("time", &views::local_time(conv.created_at)),
+                ],
+            ),
+            left_message.map(|m| format!(" {m}")).unwrap_or_default()
         ),
         resident: name,
         last_seq: messages.last().map(|m| m.seq).unwrap_or(0),

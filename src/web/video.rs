@@ -5,11 +5,10 @@
 //! shows the call area when the conversation is a call; media and signalling are in
 //! `static/js/call.js` and [`super::signal`].
 
-use super::resident::{checked_text, name_error, open_contact_in, wait_sentence};
+use super::resident::{checked_text, name_error, open_contact_in};
 use super::views::{self, CallView, FieldError, StaffCallPage, StartForm, VideoStartPage};
 use super::{AppError, AppState, Ctx, StaffUser};
 use crate::auth::random_token;
-use crate::broker::QueueId;
 use crate::hub::{HubError, staff_media_id};
 use crate::i18n::{Lang, T};
 use crate::store::{Channel, Queue};
@@ -37,21 +36,6 @@ async fn queue_by_slug(state: &AppState, slug: &str) -> Result<Queue, AppError> 
         .into_iter()
         .find(|q| q.slug == slug)
         .ok_or_else(|| AppError::Internal(format!("the {slug} queue is missing")))
-}
-
-/// The wait sentence of a queue and whether anyone with the skill is available.
-pub async fn queue_wait(state: &AppState, t: T, queue: i64) -> Result<(String, bool), AppError> {
-    let stats = state
-        .hub
-        .query(move |b, now| b.queue_stats(QueueId(queue), now))
-        .await?;
-    Ok(match stats {
-        Some(s) => (
-            wait_sentence(t, s.estimated_wait_ms, s.free_slots > s.waiting),
-            s.staff_available > 0,
-        ),
-        None => (t.s("wait.unknown").to_string(), false),
-    })
 }
 
 /// The call area's settings for a page.
@@ -87,7 +71,8 @@ async fn render_start(
     let t = ctx.t;
     let slug = queue_slug(kind).ok_or(AppError::NotFound)?;
     let queue = queue_by_slug(state, slug).await?;
-    let (wait_text, _) = queue_wait(state, t, queue.id).await?;
+    let door = super::front::door(state, t, queue.id, chrono::Utc::now()).await?;
+    let wait_text = door.wait_text;
     let interpreter = kind == "tolk";
     let heading = t
         .s(if interpreter {
@@ -124,6 +109,7 @@ async fn render_start(
         wait_text,
         topics: topic_list(t, state.store.topics().await?),
         limit_hint: t.f("form.limit", &[("max", &max)]),
+        closed: (!door.can_start).then_some(door.reason),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -180,6 +166,14 @@ pub async fn start_submit(
     ctx.check_csrf(&state, &f.csrf)?;
     let t = ctx.t;
     let kind = kind_of(&f.met);
+    let slug = queue_slug(kind).ok_or(AppError::NotFound)?;
+    let queue = queue_by_slug(&state, slug).await?;
+    if !super::front::door(&state, t, queue.id, chrono::Utc::now())
+        .await?
+        .can_start
+    {
+        return render_start(&state, &ctx, kind, StartForm::default(), Vec::new()).await;
+    }
     let max = state.config.chat.max_message_chars;
     let mut errors = Vec::new();
     let name = f.name.trim().to_string();
@@ -202,9 +196,7 @@ pub async fn start_submit(
     };
     let topics = state.store.topics().await?;
     let topic = topics.iter().find(|tp| tp.slug == f.topic);
-    let slug = queue_slug(kind).ok_or(AppError::NotFound)?;
-    let queue = queue_by_slug(&state, slug).await?;
-    open_contact_in(&state, &ctx, &queue, topic, &name, "web", &question).await
+    open_contact_in(&state, &ctx, &queue, topic, &name, "web", &question, None).await
 }
 
 // ----- staff ---------------------------------------------------------------------------

@@ -29,6 +29,8 @@ pub struct Base {
 pub struct StaffNav {
     pub name: String,
     pub role_key: &'static str,
+    /// May edit opening hours.
+    pub supervisor: bool,
 }
 
 /// One field error for the error summary.
@@ -156,6 +158,8 @@ pub struct ChannelCard {
     pub href: String,
     pub action: String,
     pub unavailable_text: String,
+    /// Where to leave a message instead (when it cannot be started now).
+    pub message_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -183,6 +187,8 @@ pub struct ChatStartPage {
     pub topics: Vec<(String, String)>,
     pub wait_text: String,
     pub limit_hint: String,
+    /// Why it cannot be started now (closed, nobody there); the form is not shown then.
+    pub closed: Option<String>,
 }
 
 impl ChatStartPage {
@@ -239,6 +245,8 @@ pub struct VideoStartPage {
     pub wait_text: String,
     pub topics: Vec<(String, String)>,
     pub limit_hint: String,
+    /// Why it cannot be started now; the form is not shown then.
+    pub closed: Option<String>,
 }
 
 impl VideoStartPage {
@@ -443,5 +451,72 @@ pub fn duration_text(ms: u64) -> String {
         format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
     } else {
         format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// Values of the leave-a-message form, kept when it is shown again with errors.
+#[derive(Debug, Clone, Default)]
+pub struct MessageForm {
+    pub name: String,
+    pub topic: String,
+    pub message: String,
+    /// `email`, `phone` or `return`.
+    pub reach: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub form: MessageForm,
+    pub topics: Vec<(String, String)>,
+    pub limit_hint: String,
+}
+
+impl MessagePage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message_sent.html")]
+pub struct MessageSentPage {
+    pub base: Base,
+    pub reference: String,
+    pub how: String,
+    pub show_link: bool,
+    pub link: String,
+}
+
+/// One queue's opening hours in the form.
+#[derive(Debug, Clone)]
+pub struct HoursQueue {
+    pub id: i64,
+    pub name: String,
+    /// Has opening hours (otherwise always open).
+    pub limited: bool,
+    /// Monday to Sunday, as `09:00-12:30, 13:30-17:00`.
+    pub days: Vec<String>,
+    /// One exception per line.
+    pub exceptions: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/hours.html")]
+pub struct HoursPage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub queues: Vec<HoursQueue>,
+    pub weekdays: Vec<&'static str>,
+}
+
+impl HoursPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
     }
 }

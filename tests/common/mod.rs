@@ -52,6 +52,9 @@ impl Server {
         config.broker.retry_cooldown_secs = 30;
         config.staff.disconnect_grace_secs = 1;
         config.chat.resident_grace_secs = 1;
+        // Most tests start a chat before an agent logs in; the front door's own tests
+        // (tests/front_door.rs) switch this back to the default.
+        config.front_door.queue_without_staff = true;
         tune(&mut config);
         let running = loket::server::start(config).await.unwrap();
         let base = format!("http://{}", running.addr);

@@ -74,6 +74,9 @@ export class Server {
       LOKET_BIND: `127.0.0.1:${this.port}`,
       LOKET_DATABASE_URL: `sqlite://${join(this.dir, 'loket.db')}`,
       LOKET_OFFER_TIMEOUT_SECS: '600',
+      // Residents may queue before the demo staff log in (as most flows here do); the
+      // front-door suite turns it off to see the message offer.
+      LOKET_QUEUE_WITHOUT_STAFF: 'true',
       RUST_LOG: process.env.RUST_LOG || 'warn',
       ...this.extraEnv,
     };

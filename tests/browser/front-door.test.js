@@ -1,0 +1,106 @@
+// The front door in a real browser, with the default rule (no queueing while nobody is
+// online): a supervisor sets opening hours, a closed queue shows when it opens and the
+// message form, a message lands in the agent's console. Every page is audited.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
+import { launch, newContext } from './lib/browser.js';
+import { Report } from './lib/report.js';
+import { Auditor } from './lib/audit.js';
+
+// The one day the chat queue will be open: 30 days from now, in Dutch words.
+const openDay = (() => {
+  const d = new Date(Date.now() + 30 * 86400000);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  const nl = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', weekday: 'long', day: 'numeric', month: 'long' }).format(d);
+  return { iso: parts, nl };
+})();
+
+const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): this flow posts and is skipped' : false;
+
+describe('front door: opening hours and messages out of hours', { skip }, () => {
+  let server, browser, report, auditor, rp, sp, ap;
+
+  before(async () => {
+    server = await startServer({ env: { LOKET_QUEUE_WITHOUT_STAFF: 'false' } });
+    browser = await launch();
+    report = new Report('front-door');
+    auditor = new Auditor(report);
+    rp = await (await newContext(browser)).newPage();
+    sp = await (await newContext(browser)).newPage();
+    ap = await (await newContext(browser)).newPage();
+  });
+
+  after(async () => {
+    report?.write();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function check(page, name, opts) {
+    const problems = await auditor.audit(page, name, opts);
+    assert.deepEqual(problems, [], `${name}: ${problems.length} problem(s)`);
+  }
+
+  async function login(page, user) {
+    await page.goto(server.url('/staff/login'));
+    await page.fill('#username', user);
+    await page.fill('#password', DEMO_PASSWORD);
+    await Promise.all([page.waitForURL('**/staff'), page.click('main form button[type=submit]')]);
+  }
+
+  it('a supervisor sets opening hours (errors first, then saved)', async () => {
+    await login(sp, 'teamleider');
+    await Promise.all([sp.waitForURL('**/staff/openingstijden'), sp.click('header a[href="/staff/openingstijden"]')]);
+    await check(sp, 'opening hours (supervisor)', { key: '/staff/openingstijden' });
+    const chat = sp.locator('section.hours').first();
+    await chat.locator('input[type=checkbox]').check();
+    await chat.locator('input[name=day0]').fill('9 tot 5');
+    await Promise.all([sp.waitForNavigation(), chat.locator('button[type=submit]').click()]);
+    await sp.locator('#error-summary').waitFor();
+    assert.match(await sp.title(), /^Fout:/);
+    await check(sp, 'opening hours with errors', { key: '/staff/openingstijden' });
+    // Closed every day; open only on a date far ahead.
+    const again = sp.locator('section.hours').first();
+    for (let d = 0; d < 7; d++) await again.locator(`input[name=day${d}]`).fill('');
+    await again.locator('textarea').fill(`${openDay.iso}: 09:00-17:00`);
+    await Promise.all([sp.waitForNavigation(), again.locator('button[type=submit]').click()]);
+    await sp.locator('.notice-box[role=status]').waitFor();
+    await check(sp, 'opening hours saved', { key: '/staff/openingstijden' });
+  });
+
+  it('a closed queue says when it opens and offers the message form', async () => {
+    await rp.goto(server.url('/'));
+    const card = rp.locator('.card', { hasText: 'Chat met een medewerker' });
+    assert.ok((await card.textContent()).includes(`Nu gesloten. We zijn er weer ${openDay.nl} om 09:00.`), await card.textContent());
+    assert.equal(await card.locator('a[href="/chat/start"]').count(), 0, 'no start button while closed');
+    await check(rp, 'home with a closed queue', { key: '/' });
+    await Promise.all([rp.waitForURL('**/bericht'), card.locator('a[href="/bericht"]').click()]);
+    await check(rp, 'leave a message (empty)', { key: '/bericht' });
+    await rp.fill('#message', 'Mijn container is niet geleegd.');
+    await rp.check('#reach-email');
+    await rp.fill('#email', 'niet-goed');
+    await Promise.all([rp.waitForNavigation(), rp.click('main form button[type=submit]')]);
+    await rp.locator('#error-summary').waitFor();
+    assert.equal(await rp.getAttribute('#email', 'aria-invalid'), 'true');
+    await check(rp, 'leave a message with errors', { key: '/bericht' });
+    await rp.fill('#email', 'kees@voorbeeld.nl');
+    await Promise.all([rp.waitForURL(/\/bericht\/[^/]+$/), rp.click('main form button[type=submit]')]);
+    assert.match(await rp.textContent('main'), /B-\d{3}-\d{3}/);
+    assert.match(await rp.textContent('main'), /kees@voorbeeld\.nl/);
+    await check(rp, 'message received', { key: '/bericht/{token}' });
+  });
+
+  it('the message lands in the console of the next agent', async () => {
+    await login(ap, 'anna');
+    await ap.click('button[name=presence][value=available]');
+    const offer = ap.locator('#offers li.offer').first();
+    await offer.waitFor();
+    assert.match(await offer.textContent(), /Mijn container is niet geleegd/);
+    assert.match(await offer.textContent(), /kees@voorbeeld\.nl/);
+    await offer.locator('button[data-action=accept]').click();
+    const panel = ap.locator('#chats .chat-panel').first();
+    await panel.waitFor();
+    assert.match(await panel.textContent(), /kees@voorbeeld\.nl/);
+  });
+});
