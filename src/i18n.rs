@@ -664,6 +664,16 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "Regel {line} van de afwijkende dagen is niet te lezen. Schrijf bijvoorbeeld 2026-12-24: 09:00-12:00.",
             "Line {line} of the exceptions cannot be read. Write for example 2026-12-24: 09:00-12:00.",
         ),
+        "links.nav" => ("Links per onderwerp", "Links per topic"),
+        "links.title" => (
+            "Korte links en QR-codes per onderwerp",
+            "Short links and QR codes per topic",
+        ),
+        "links.intro" => (
+            "Gebruik deze links in het keuzemenu van de telefoon, in brieven of op posters. Ze openen de chat met het onderwerp al ingevuld.",
+            "Use these links in the phone menu, in letters or on posters. They open the chat with the topic already filled in.",
+        ),
+        "links.qr_alt" => ("QR-code met de link {url}", "QR code with the link {url}"),
         "transcript.title" => ("Verslag van het gesprek", "Conversation transcript"),
         "transcript.back" => ("Terug naar het gesprek", "Back to the conversation"),
         "transcript.h1" => ("Verslag van het gesprek", "Conversation transcript"),

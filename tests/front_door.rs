@@ -235,3 +235,54 @@ async fn a_message_left_out_of_hours_reaches_the_next_agent() {
     let back = resident.get(&format!("/chat/{link}")).await;
     assert!(back.body.contains("Ik kijk later terug."));
 }
+
+#[tokio::test]
+async fn short_topic_links_and_qr_codes() {
+    let server = Server::start().await;
+    server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    let topic = server
+        .store()
+        .topics()
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    let resident = server.browser();
+    let short = resident.get(&format!("/o/{}", topic.slug)).await;
+    assert_eq!(short.status, 303);
+    assert_eq!(
+        short.location.as_deref(),
+        Some(format!("/chat/start?onderwerp={}", topic.slug).as_str())
+    );
+    let start = resident.get(short.location.as_deref().unwrap()).await;
+    assert!(
+        start
+            .body
+            .contains(&format!("value=\"{}\" selected", topic.slug))
+    );
+    assert_eq!(resident.get("/o/bestaat-niet").await.status, 404);
+
+    let agent = server.browser();
+    agent.login("anna").await;
+    assert_eq!(agent.get("/staff/links").await.status, 403);
+    let sup = server.browser();
+    sup.login("sanne").await;
+    let page = sup.get("/staff/links").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("/o/{}", topic.slug)));
+    assert!(
+        page.body
+            .contains("alt=\"QR-code met de link http://127.0.0.1")
+    );
+    let qr = sup
+        .get(&format!("/staff/links/{}/qr.svg", topic.slug))
+        .await;
+    assert_eq!(qr.status, 200);
+    assert!(
+        qr.body.contains("<svg"),
+        "{}",
+        &qr.body[..qr.body.len().min(200)]
+    );
+}

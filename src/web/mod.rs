@@ -19,6 +19,7 @@ pub mod ctx;
 pub mod error;
 pub mod front;
 pub mod hours;
+pub mod links;
 pub mod message;
 pub mod resident;
 pub mod signal;
@@ -97,6 +98,10 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
         "agent console: idle, with offers, with several chats, wrap-up",
     ),
     (
+        "/staff/links",
+        "supervisor: short link and QR code per topic (call deflection)",
+    ),
+    (
         "/staff/openingstijden",
         "supervisor: opening hours per queue (with errors, saved)",
     ),
@@ -129,6 +134,7 @@ pub fn router(state: AppState) -> Router {
             "/video/start",
             get(video::start_form).post(video::start_submit),
         )
+        .route("/o/{slug}", get(links::short))
         .route("/bericht", get(message::form).post(message::submit))
         .route("/bericht/{token}", get(message::sent))
         .route("/toegankelijkheid", get(statement::page))
@@ -143,6 +149,8 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/chats/{id}/send", post(staff::send))
         .route("/staff/chats/{id}/end", post(staff::end))
         .route("/staff/chats/{id}/wrapup", post(staff::wrapup))
+        .route("/staff/links", get(links::page))
+        .route("/staff/links/{slug}/qr.svg", get(links::qr))
         .route("/staff/openingstijden", get(hours::page))
         .route("/staff/openingstijden/{queue}", post(hours::save))
         .route("/staff/gesprek/{id}", get(video::call_page))

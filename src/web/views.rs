@@ -520,3 +520,19 @@ impl HoursPage {
         find_error(&self.errors, field)
     }
 }
+
+/// A topic's short link on the links page.
+#[derive(Debug, Clone)]
+pub struct LinkRow {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub qr_alt: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/links.html")]
+pub struct LinksPage {
+    pub base: Base,
+    pub rows: Vec<LinkRow>,
+}

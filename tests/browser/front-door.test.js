@@ -69,6 +69,19 @@ describe('front door: opening hours and messages out of hours', { skip }, () => 
     await check(sp, 'opening hours saved', { key: '/staff/openingstijden' });
   });
 
+  it('short links and QR codes per topic (call deflection)', async () => {
+    await Promise.all([sp.waitForURL('**/staff/links'), sp.click('header a[href="/staff/links"]')]);
+    const img = sp.locator('main img').first();
+    await img.waitFor();
+    assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the QR code image loads');
+    assert.match(await img.getAttribute('alt'), /QR-code met de link http:\/\/127\.0\.0\.1:\d+\/o\//);
+    await check(sp, 'short links per topic', { key: '/staff/links' });
+    // The short link opens the chat start page with its topic chosen.
+    const href = await sp.locator('main .card a').first().getAttribute('href');
+    await rp.goto(server.url(href));
+    assert.match(new URL(rp.url()).search, /onderwerp=/);
+  });
+
   it('a closed queue says when it opens and offers the message form', async () => {
     await rp.goto(server.url('/'));
     const card = rp.locator('.card', { hasText: 'Chat met een medewerker' });
