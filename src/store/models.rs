@@ -264,3 +264,16 @@ pub struct CallRequest {
     pub topic_nl: Option<String>,
     pub topic_en: Option<String>,
 }
+
+/// A registered kiosk (a shared terminal at an office).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Kiosk {
+    pub id: i64,
+    pub name: String,
+    pub location: String,
+    /// Seconds of inactivity before the kiosk wipes a resident's session.
+    pub idle_secs: i64,
+    pub current_conversation: Option<i64>,
+    pub created_at: i64,
+    pub enrolled_at: Option<i64>,
+}

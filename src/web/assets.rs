@@ -38,6 +38,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/js/staff-call.js"),
     ),
     (
+        "js/kiosk.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/kiosk.js"),
+    ),
+    (
         "js/devices.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/devices.js"),

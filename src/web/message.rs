@@ -4,7 +4,7 @@
 //! next agent who is available (the next shift), with the same wrap-up and reports; it is
 //! never abandoned for want of a live resident.
 
-use super::resident::{checked_text, name_error, open_contact_in};
+use super::resident::{checked_text, create_contact, name_error};
 use super::views::{FieldError, MessageForm, MessagePage, MessageSentPage};
 use super::{AppError, AppState, Ctx};
 use crate::auth::plausible_token;
@@ -166,7 +166,7 @@ pub async fn submit(
         method,
         value: &value,
     };
-    let resp = open_contact_in(
+    let (_, token) = create_contact(
         &state,
         &ctx,
         queue,
@@ -177,15 +177,6 @@ pub async fn submit(
         Some(contact),
     )
     .await?;
-    // open_contact_in sends residents to their conversation; a message shows its
-    // confirmation first.
-    let token = resp
-        .headers()
-        .get(axum::http::header::LOCATION)
-        .and_then(|l| l.to_str().ok())
-        .and_then(|l| l.strip_prefix("/chat/"))
-        .map(str::to_string)
-        .ok_or_else(|| AppError::Internal("no conversation link".into()))?;
     Ok(axum::response::Redirect::to(&format!("/bericht/{token}")).into_response())
 }
 

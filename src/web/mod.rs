@@ -19,6 +19,7 @@ pub mod ctx;
 pub mod error;
 pub mod front;
 pub mod hours;
+pub mod kiosk;
 pub mod links;
 pub mod message;
 pub mod resident;
@@ -98,6 +99,15 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
         "agent console: idle, with offers, with several chats, wrap-up",
     ),
     (
+        "/kiosk",
+        "kiosk start page (enrolled), refusal (not enrolled)",
+    ),
+    ("/kiosk/aanmelden/{token}", "kiosk enrolment confirmation"),
+    (
+        "/staff/kiosks",
+        "supervisor: register kiosks (with errors, with a new enrolment link)",
+    ),
+    (
         "/staff/links",
         "supervisor: short link and QR code per topic (call deflection)",
     ),
@@ -135,6 +145,13 @@ pub fn router(state: AppState) -> Router {
             get(video::start_form).post(video::start_submit),
         )
         .route("/o/{slug}", get(links::short))
+        .route("/kiosk", get(kiosk::start_page))
+        .route("/kiosk/start", post(kiosk::start))
+        .route("/kiosk/reset", post(kiosk::reset))
+        .route(
+            "/kiosk/aanmelden/{token}",
+            get(kiosk::enrol_page).post(kiosk::enrol),
+        )
         .route("/bericht", get(message::form).post(message::submit))
         .route("/bericht/{token}", get(message::sent))
         .route("/toegankelijkheid", get(statement::page))
@@ -149,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/chats/{id}/send", post(staff::send))
         .route("/staff/chats/{id}/end", post(staff::end))
         .route("/staff/chats/{id}/wrapup", post(staff::wrapup))
+        .route("/staff/kiosks", get(kiosk::admin).post(kiosk::register))
         .route("/staff/links", get(links::page))
         .route("/staff/links/{slug}/qr.svg", get(links::qr))
         .route("/staff/openingstijden", get(hours::page))

@@ -286,6 +286,32 @@ pub async fn open_contact_in(
     first_message: &str,
     contact: Option<ContactDetails<'_>>,
 ) -> Result<Response, AppError> {
+    let (_, token) = create_contact(
+        state,
+        ctx,
+        queue,
+        topic,
+        name,
+        origin,
+        first_message,
+        contact,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/chat/{token}")).into_response())
+}
+
+/// Creates a conversation and puts it in its queue; returns it with the resident's token.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_contact(
+    state: &AppState,
+    ctx: &Ctx,
+    queue: &crate::store::Queue,
+    topic: Option<&crate::store::Topic>,
+    name: &str,
+    origin: &str,
+    first_message: &str,
+    contact: Option<ContactDetails<'_>>,
+) -> Result<(Conversation, String), AppError> {
     let (conv, token) = state
         .store
         .create_conversation(&NewConversation {
@@ -310,7 +336,7 @@ pub async fn open_contact_in(
     };
     tracing::info!(conversation = conv.id, origin, queue = %queue.slug, "contact opened");
     state.hub.contact_created(&conv).await?;
-    Ok(Redirect::to(&format!("/chat/{token}")).into_response())
+    Ok((conv, token))
 }
 
 /// Checks a required free text (a question, a problem report) with the message rules:
@@ -385,6 +411,7 @@ async fn render_chat(
     conv: &Conversation,
     errors: Vec<FieldError>,
     draft: String,
+    kiosk_idle: Option<i64>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
     let info = if conv.status.is_closed() {
@@ -436,6 +463,7 @@ async fn render_chat(
                 &state.config.chat.resident_idle_secs.div_ceil(60).max(1),
             )],
         ),
+        kiosk_idle,
         call: conv.is_call.then(|| {
             super::video::call_view(
                 state,
@@ -456,11 +484,18 @@ async fn render_chat(
 pub async fn conversation(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let conv = by_token(&state, &token).await?;
+    // On a kiosk only the current resident's conversation is shown (not after a wipe).
+    let kiosk = match super::kiosk::guard(&state, &headers, conv.id).await? {
+        Ok(k) => k,
+        Err(to_start) => return Ok(to_start),
+    };
     state.hub.resident_seen(conv.id);
-    render_chat(&state, &ctx, &token, &conv, Vec::new(), String::new()).await
+    let idle = kiosk.map(|k| k.idle_secs);
+    render_chat(&state, &ctx, &token, &conv, Vec::new(), String::new(), idle).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -495,11 +530,11 @@ pub async fn send(
         Ok(b) => b,
         Err(ErrorCode::MessageTooLong) => {
             let errors = error(t.f("chat.error_too_long", &[("max", &max)]));
-            return render_chat(&state, &ctx, &token, &conv, errors, f.message).await;
+            return render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await;
         }
         Err(_) => {
             let errors = error(t.s("chat.error_empty").into());
-            return render_chat(&state, &ctx, &token, &conv, errors, f.message).await;
+            return render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await;
         }
     };
     let client_id = crate::protocol::valid_client_id(&f.client_id).then_some(f.client_id.as_str());
@@ -517,7 +552,7 @@ pub async fn send(
         Ok(_) => Ok(Redirect::to(&format!("/chat/{token}#latest")).into_response()),
         Err(crate::hub::HubError::Closed) => {
             let errors = error(t.s("chat.error_closed").into());
-            render_chat(&state, &ctx, &token, &conv, errors, f.message).await
+            render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -549,9 +584,13 @@ pub async fn end(
 pub async fn transcript(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let conv = by_token(&state, &token).await?;
+    if let Err(to_start) = super::kiosk::guard(&state, &headers, conv.id).await? {
+        return Ok(to_start);
+    }
     let t = ctx.t;
     let messages = state.store.messages_after(conv.id, 0, 100_000).await?;
     let page = TranscriptPage {
@@ -568,7 +607,7 @@ pub async fn transcript(
             .map(|m| views::message_view(t, m, true))
             .collect(),
     };
-    Ok(Html(page.render()?))
+    Ok(Html(page.render()?).into_response())
 }
 
 /// `GET /chat/{token}/transcript.txt`: download.

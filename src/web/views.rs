@@ -217,6 +217,8 @@ pub struct ChatPage {
     pub noscript_idle: String,
     /// The call area, when the conversation is a video call.
     pub call: Option<CallView>,
+    /// On a kiosk: seconds of inactivity before the session is wiped.
+    pub kiosk_idle: Option<i64>,
 }
 
 /// Settings of the call area of a page (`templates/call_area.html`).
@@ -535,4 +537,68 @@ pub struct LinkRow {
 pub struct LinksPage {
     pub base: Base,
     pub rows: Vec<LinkRow>,
+}
+
+/// One channel on the kiosk start page.
+#[derive(Debug, Clone)]
+pub struct KioskChannel {
+    /// `chat`, `tolk` or `medewerker`.
+    pub kind: &'static str,
+    /// Pictogram name (an inline SVG in the template).
+    pub icon: &'static str,
+    pub label: String,
+    pub can_start: bool,
+    /// The wait, or why it cannot start now.
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "kiosk.html")]
+pub struct KioskPage {
+    pub base: Base,
+    pub location: String,
+    pub channels: Vec<KioskChannel>,
+}
+
+#[derive(Template)]
+#[template(path = "kiosk_refused.html")]
+pub struct KioskRefusedPage {
+    pub base: Base,
+}
+
+#[derive(Template)]
+#[template(path = "kiosk_enrol.html")]
+pub struct KioskEnrolPage {
+    pub base: Base,
+    pub token: String,
+    pub name: String,
+    pub location: String,
+}
+
+/// A registered kiosk in the supervisor's list.
+#[derive(Debug, Clone)]
+pub struct KioskRow {
+    pub name: String,
+    pub location: String,
+    pub idle: String,
+    pub enrolled: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/kiosks.html")]
+pub struct KioskAdminPage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub rows: Vec<KioskRow>,
+    /// The enrolment link of a kiosk just registered (shown once).
+    pub link: Option<String>,
+    pub name: String,
+    pub location: String,
+    pub idle: String,
+}
+
+impl KioskAdminPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
 }
