@@ -582,6 +582,14 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "Nobody is available right now, and the wait would be too long.",
         ),
         "door.today" => ("vandaag", "today"),
+        "door.usual_under_minute" => (
+            "Meestal krijgt u binnen een minuut antwoord.",
+            "Usually you are answered within a minute.",
+        ),
+        "door.usual_minutes" => (
+            "Meestal krijgt u binnen {minutes} minuten antwoord.",
+            "Usually you are answered within {minutes} minutes.",
+        ),
         "door.tomorrow" => ("morgen", "tomorrow"),
         "door.at" => ("{day} om {time}", "{day} at {time}"),
         "door.leave_message" => ("Laat een bericht achter", "Leave a message"),

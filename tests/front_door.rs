@@ -215,6 +215,13 @@ async fn a_message_left_out_of_hours_reaches_the_next_agent() {
     agent.expect("assigned", |_| true).await;
     let console = agent_http.get("/staff").await;
     assert!(console.body.contains("tel. 06 12345678"));
+    // The front door now knows how quickly people are usually answered.
+    let home = resident.get("/").await;
+    assert!(
+        home.body.contains("Meestal krijgt u binnen"),
+        "{}",
+        home.body
+    );
     assert!(
         console.body.contains("&lt;b&gt;afvalpas&lt;/b&gt;")
             || console.body.contains("&#60;b&#62;afvalpas"),

@@ -420,6 +420,7 @@ impl Broker {
                 .first()
                 .map_or(0, |(arrived, _)| now.saturating_sub(*arrived)),
             average_handle_time_ms: aht,
+            typical_answer_ms: queue.typical_answer_time(),
             estimated_wait_ms: queue.estimate(waiting + 1, aht),
         })
     }
@@ -659,7 +660,13 @@ impl Broker {
         c.state = ContactState::Assigned { staff, since: now };
         let channel = c.channel;
         let queue_id = c.queue;
+        // Only a first answer counts towards "usually answered within".
+        let answered = (!c.requeued).then(|| now.saturating_sub(c.arrived_at));
+        let window = self.config.handle_time_window;
         if let Some(queue) = self.queues.get_mut(&queue_id) {
+            if let Some(wait) = answered {
+                queue.record_answer_time(wait, window);
+            }
             queue.offered = queue.offered.saturating_sub(1);
             queue.assigned += 1;
             self.marks.touch(queue_id, queue);

@@ -63,6 +63,8 @@ pub(super) struct Queue {
     pub(super) handle_times: VecDeque<Millis>,
     /// Sum of `handle_times`.
     pub(super) handle_sum: u128,
+    /// Recent waits from arrival to being answered (first accept), oldest first.
+    pub(super) answer_times: VecDeque<Millis>,
     /// Needs a routing pass in the current `handle_input` call.
     pub(super) dirty: bool,
     /// A `QueueChanged` is due at the end of the current call.
@@ -84,6 +86,7 @@ impl Queue {
             free_slots: 0,
             handle_times: VecDeque::new(),
             handle_sum: 0,
+            answer_times: VecDeque::new(),
             dirty: false,
             touched: false,
         }
@@ -106,6 +109,24 @@ impl Queue {
                 self.handle_sum -= u128::from(old);
             }
         }
+    }
+
+    /// Keeps the last `window` answer times (arrival to first accept).
+    pub(super) fn record_answer_time(&mut self, ms: Millis, window: usize) {
+        if window == 0 {
+            return;
+        }
+        self.answer_times.push_back(ms);
+        while self.answer_times.len() > window {
+            self.answer_times.pop_front();
+        }
+    }
+
+    /// Median of the recent answer times; `None` without history.
+    pub(super) fn typical_answer_time(&self) -> Option<Millis> {
+        let mut v: Vec<Millis> = self.answer_times.iter().copied().collect();
+        v.sort_unstable();
+        v.get(v.len() / 2).copied()
     }
 
     /// Mean of the recent handle times, or `default` without history.

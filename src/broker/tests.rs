@@ -661,6 +661,7 @@ fn estimates_use_handle_time_history_and_slots() {
             free_slots: 0,
             longest_wait_ms: 5,
             average_handle_time_ms: 30_000,
+            typical_answer_ms: Some(0),
             estimated_wait_ms: Some(90_000),
         })
     );
@@ -2047,6 +2048,11 @@ mod model {
                         free_slots: sig.free_slots,
                         longest_wait_ms: longest,
                         average_handle_time_ms: sig.aht,
+                        // Not modelled here; `typical_answer_time_is_the_median_first_wait`
+                        // checks it.
+                        typical_answer_ms: broker
+                            .queue_stats(q, now)
+                            .and_then(|s| s.typical_answer_ms),
                         estimated_wait_ms: expected_wait(
                             sig.waiting.len() + 1,
                             sig.slots,
@@ -2191,4 +2197,101 @@ mod props {
         assert!(total.errors > 100, "{total:?}");
         assert!(total.errors < total.steps / 2, "{total:?}");
     }
+}
+
+#[test]
+fn typical_answer_time_is_the_median_first_wait() {
+    let mut b = Broker::new(BrokerConfig::default());
+    let q = QueueId(1);
+    b.handle_input(
+        0,
+        Input::DefineQueue {
+            queue: q,
+            channel: Channel::Chat,
+        },
+    )
+    .unwrap();
+    assert_eq!(b.queue_stats(q, 0).unwrap().typical_answer_ms, None);
+    b.handle_input(
+        0,
+        Input::StaffOnline {
+            staff: StaffId(1),
+            skills: vec![q],
+            chat_capacity: 3,
+            video_capacity: 0,
+        },
+    )
+    .unwrap();
+    // Three contacts arrive at 0 and are answered after 10 s, 40 s and 20 s.
+    for (id, answered) in [(1, 10_000), (2, 40_000), (3, 20_000)] {
+        b.handle_input(
+            0,
+            Input::ContactCreated {
+                contact: ContactId(id),
+                queue: q,
+                priority: 0,
+                arrived_at: 0,
+                front: false,
+            },
+        )
+        .unwrap();
+        b.handle_input(
+            answered,
+            Input::SetPresence {
+                staff: StaffId(1),
+                presence: Presence::Available,
+            },
+        )
+        .unwrap();
+        b.handle_input(
+            answered,
+            Input::OfferAccepted {
+                contact: ContactId(id),
+                staff: StaffId(1),
+            },
+        )
+        .unwrap();
+        b.handle_input(
+            answered,
+            Input::SetPresence {
+                staff: StaffId(1),
+                presence: Presence::Away,
+            },
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        b.queue_stats(q, 50_000).unwrap().typical_answer_ms,
+        Some(20_000)
+    );
+    // A requeued contact answered again does not count twice.
+    b.handle_input(
+        50_000,
+        Input::Requeue {
+            contact: ContactId(1),
+        },
+    )
+    .unwrap();
+    b.handle_input(
+        90_000,
+        Input::SetPresence {
+            staff: StaffId(1),
+            presence: Presence::Available,
+        },
+    )
+    .unwrap();
+    let offers = b.offers_for(StaffId(1));
+    for (c, _) in offers {
+        let _ = b.handle_input(
+            90_000,
+            Input::OfferAccepted {
+                contact: c,
+                staff: StaffId(1),
+            },
+        );
+    }
+    assert_eq!(
+        b.queue_stats(q, 90_000).unwrap().typical_answer_ms,
+        Some(20_000)
+    );
 }

@@ -485,6 +485,9 @@ pub struct QueueStats {
     pub longest_wait_ms: Millis,
     /// Mean of the recent handle times, or the configured default.
     pub average_handle_time_ms: Millis,
+    /// The usual time to be answered: the median wait from arrival to the first accept
+    /// over the last `handle_time_window` contacts; `None` without history.
+    pub typical_answer_ms: Option<Millis>,
     /// Estimated wait of a contact arriving now (position `waiting + 1`).
     pub estimated_wait_ms: Option<Millis>,
 }

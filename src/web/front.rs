@@ -22,6 +22,17 @@ pub struct Door {
     pub wait_text: String,
     /// Why they cannot start now, and when they can (empty when they can).
     pub reason: String,
+    /// How quickly people were usually answered lately (empty without history).
+    pub usual_text: String,
+}
+
+/// "Usually answered within N minutes", from the broker's recent answer times.
+pub fn usual_sentence(t: T, typical_ms: Option<u64>) -> String {
+    match typical_ms {
+        None => String::new(),
+        Some(ms) if ms < 60_000 => t.s("door.usual_under_minute").to_string(),
+        Some(ms) => t.f("door.usual_minutes", &[("minutes", &ms.div_ceil(60_000))]),
+    }
 }
 
 /// Looks at the opening hours and the broker's figures of `queue` at `now`.
@@ -36,6 +47,7 @@ pub async fn door(
         .hub
         .query(move |b, at| b.queue_stats(QueueId(queue), at))
         .await?;
+    let usual_text = usual_sentence(t, stats.as_ref().and_then(|s| s.typical_answer_ms));
     let (wait_text, available, estimate) = match &stats {
         Some(s) => (
             super::resident::wait_sentence(t, s.estimated_wait_ms, s.free_slots > s.waiting),
@@ -54,6 +66,7 @@ pub async fn door(
                 can_start: false,
                 wait_text,
                 reason,
+                usual_text,
             });
         }
     }
@@ -65,12 +78,14 @@ pub async fn door(
             can_start: true,
             wait_text,
             reason: String::new(),
+            usual_text,
         })
     } else {
         Ok(Door {
             can_start: false,
             wait_text,
             reason: t.s("door.nobody").to_string(),
+            usual_text,
         })
     }
 }

@@ -18,6 +18,15 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+/// Two sentences as one text (the second may be empty).
+pub fn join_sentences(a: &str, b: &str) -> String {
+    if b.is_empty() {
+        a.to_string()
+    } else {
+        format!("{a} {b}")
+    }
+}
+
 /// Longest resident name accepted.
 pub const MAX_NAME_CHARS: usize = 80;
 
@@ -76,7 +85,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
                 Lang::Nl => q.name_nl.clone(),
                 Lang::En => q.name_en.clone(),
             },
-            wait_text: door.wait_text,
+            wait_text: join_sentences(&door.wait_text, &door.usual_text),
             available: door.can_start,
             href: href.into(),
             action: t.s(action).into(),
@@ -163,7 +172,7 @@ async fn render_start(
     let t = ctx.t;
     let queue = chat_queue(state).await?;
     let door = super::front::door(state, t, queue.id, chrono::Utc::now()).await?;
-    let wait_text = door.wait_text;
+    let wait_text = join_sentences(&door.wait_text, &door.usual_text);
     let mut base = ctx.base(t.s("start.title"));
     base.has_error = !errors.is_empty();
     let status = views::form_status(&errors);

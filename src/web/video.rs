@@ -72,7 +72,7 @@ async fn render_start(
     let slug = queue_slug(kind).ok_or(AppError::NotFound)?;
     let queue = queue_by_slug(state, slug).await?;
     let door = super::front::door(state, t, queue.id, chrono::Utc::now()).await?;
-    let wait_text = door.wait_text;
+    let wait_text = super::resident::join_sentences(&door.wait_text, &door.usual_text);
     let interpreter = kind == "tolk";
     let heading = t
         .s(if interpreter {
