@@ -741,6 +741,15 @@ pub async fn wrapup(
     Form(f): Form<WrapupForm>,
 ) -> Result<Response, AppError> {
     ctx.check_csrf(&state, &f.csrf)?;
+    // Whose it is first, then whether the form is right.
+    let own = state
+        .store
+        .conversation(id)
+        .await?
+        .is_some_and(|c| c.agent_id == Some(user.id));
+    if !own {
+        return Err(AppError::Forbidden);
+    }
     let topics = state.store.topics().await?;
     if f.topic != "other" && !topics.iter().any(|tp| tp.slug == f.topic) {
         return Err(AppError::BadRequest);
