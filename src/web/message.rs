@@ -8,7 +8,6 @@ use super::resident::{checked_text, create_contact, name_error};
 use super::views::{FieldError, MessageForm, MessagePage, MessageSentPage};
 use super::{AppError, AppState, Ctx};
 use crate::auth::plausible_token;
-use crate::i18n::{Lang, T};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -42,22 +41,6 @@ pub fn normal_phone(s: &str) -> Option<String> {
     (allowed && (8..=15).contains(&digits)).then(|| s.to_string())
 }
 
-async fn topics(state: &AppState, t: T) -> Result<Vec<(String, String)>, AppError> {
-    Ok(state
-        .store
-        .topics()
-        .await?
-        .into_iter()
-        .map(|tp| {
-            let name = match t.lang {
-                Lang::Nl => tp.name_nl,
-                Lang::En => tp.name_en,
-            };
-            (tp.slug, name)
-        })
-        .collect())
-}
-
 async fn render(
     state: &AppState,
     ctx: &Ctx,
@@ -73,7 +56,7 @@ async fn render(
         base,
         errors,
         form,
-        topics: topics(state, t).await?,
+        topics: super::resident::topic_options(state, t).await?,
         limit_hint: t.f("form.limit", &[("max", &max)]),
     };
     Ok((status, Html(page.render()?)).into_response())

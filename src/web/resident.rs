@@ -143,7 +143,8 @@ pub async fn switch_language(
     Ok(resp)
 }
 
-async fn topic_options(state: &AppState, t: T) -> Result<Vec<(String, String)>, AppError> {
+/// Every topic as (slug, name in the reader's language), for the topic choices.
+pub async fn topic_options(state: &AppState, t: T) -> Result<Vec<(String, String)>, AppError> {
     Ok(state
         .store
         .topics()

@@ -48,19 +48,6 @@ pub fn call_view(state: &AppState, self_id: &str, status_text: String) -> CallVi
     }
 }
 
-fn topic_list(t: T, topics: Vec<crate::store::Topic>) -> Vec<(String, String)> {
-    topics
-        .into_iter()
-        .map(|tp| {
-            let name = match t.lang {
-                Lang::Nl => tp.name_nl,
-                Lang::En => tp.name_en,
-            };
-            (tp.slug, name)
-        })
-        .collect()
-}
-
 async fn render_start(
     state: &AppState,
     ctx: &Ctx,
@@ -107,7 +94,7 @@ async fn render_start(
             })
             .into(),
         wait_text,
-        topics: topic_list(t, state.store.topics().await?),
+        topics: super::resident::topic_options(state, t).await?,
         limit_hint: t.f("form.limit", &[("max", &max)]),
         closed: (!door.can_start).then_some(door.reason),
     };
@@ -291,7 +278,7 @@ pub async fn call_page(
         client_id: random_token(),
         max_chars: state.config.chat.max_message_chars,
         add_queues: add_queues(t, &queues, user.role == crate::store::Role::Interpreter),
-        topics: topic_list(t, state.store.topics().await?),
+        topics: super::resident::topic_options(&state, t).await?,
         call: call_view(
             &state,
             &staff_media_id(user.id),
