@@ -1,27 +1,45 @@
-//! Chat load generator: real HTTP and real WebSockets against a Loket server on
-//! 127.0.0.1, measuring message delivery latency at a fixed rate.
+//! Load generator: N residents and M agents over real HTTP and WebSockets against the
+//! release `loket` binary, running as its own process on 127.0.0.1.
 //!
-//! It starts Loket in this process (its own runtime and SQLite file in a temp dir), logs
-//! in agents, starts CONVERSATIONS chats through the resident form, lets the agents
-//! accept them over the console protocol, then makes residents send messages at RATE
-//! messages per second for SECONDS seconds. Each message carries its send time; the
-//! agent side records when it arrives, and checks every conversation's sequence numbers
-//! (no loss, no duplicates).
+//! What one run does, in phases:
+//! 1. Seeds M agents into a fresh SQLite file, starts `loket serve` on it, and reads the
+//!    server's CPU time and RSS from `/proc/<pid>` from then on.
+//! 2. Agents log in through the login form, open the console socket and go available.
+//! 3. N residents start a chat through the resident form; the broker offers each to an
+//!    agent, who accepts over the console socket.
+//! 4. Idle memory: the server's RSS before and after the N residents open their sockets
+//!    (no traffic), divided by N.
+//! 5. Steady state: messages at RATE per second in total for SECONDS, round-robin over the
+//!    conversations, alternating resident and agent as the sender. Each body carries its
+//!    send time; the other side measures delivery. Both sides check every message number
+//!    of their conversation: a gap or a repeat is counted and reported.
+//! 6. Agents end every conversation; each resident must see it end.
 //!
-//! Run: `cargo bench --bench chat_load` (defaults: 1000 conversations, 2000 msg/s, 20 s),
-//! or e.g. `CONVERSATIONS=500 RATE=5000 SECONDS=10 cargo bench --bench chat_load`.
+//! It reports throughput, delivery latency (p50/p95/p99/max), lost/duplicated messages,
+//! error frames, and the server's CPU (% of one core) and RSS per phase.
+//!
+//! Run (builds the release binary first):
+//! `cargo bench --bench chat_load` (defaults: 2,000 conversations, 1 chat per agent so
+//! 4,000 sockets, 2,000 messages/s for 30 s), or set `CONVERSATIONS`, `AGENT_CAPACITY`,
+//! `RATE`, `SECONDS`.
 
-use futures_util::{SinkExt, StreamExt};
-use loket::config::Config;
-use loket::store::{NewUser, Role};
+use futures_util::stream::{self, StreamExt};
+use futures_util::{SinkExt, stream::SplitStream};
+use loket::store::{NewUser, Role, Store};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Outbox = mpsc::UnboundedSender<String>;
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -31,58 +49,160 @@ fn env(name: &str, default: u64) -> u64 {
 }
 
 fn main() {
-    // `cargo test --all-targets` runs benches once with `--bench` absent: keep that quick.
+    // `cargo test --all-targets` runs benches once without `--bench`: keep that quick.
     if !std::env::args().any(|a| a == "--bench") {
         println!("chat_load: skipped outside `cargo bench`");
         return;
     }
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LOKET_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .try_init();
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
+    let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .expect("server runtime");
-    let client_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("client runtime");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = Config {
-        bind: "127.0.0.1:0".parse().expect("addr"),
-        database_url: format!("sqlite://{}", dir.path().join("load.db").display()),
-        ..Config::default()
-    };
-    let running = server_rt
-        .block_on(loket::server::start(config))
-        .expect("server");
-    let base = format!("http://{}", running.addr);
-    let store = running.store.clone();
-    client_rt.block_on(run(base, store));
-    let _ = server_rt.block_on(running.stop());
+        .expect("runtime");
+    rt.block_on(run());
 }
 
-/// Chats per agent: bursts of offers stay within the console's frame rate limit.
-const AGENT_CAPACITY: u8 = 10;
+/// Everything the readers count, shared by all sockets.
+#[derive(Default)]
+struct Counters {
+    acked: AtomicU64,
+    delivered: AtomicU64,
+    gaps: AtomicU64,
+    repeats: AtomicU64,
+    errors: AtomicU64,
+    assigned: AtomicU64,
+    ended: AtomicU64,
+    dropped_sockets: AtomicU64,
+    latencies_us: Mutex<Vec<u64>>,
+    error_codes: Mutex<HashMap<String, u64>>,
+}
 
-async fn run(base: String, store: loket::store::Store) {
-    let conversations = env("CONVERSATIONS", 1000) as usize;
+impl Counters {
+    fn error(&self, f: &Value) {
+        self.errors.fetch_add(1, Ordering::Relaxed);
+        let code = f["code"].as_str().unwrap_or("?").to_string();
+        *lock(&self.error_codes).entry(code).or_default() += 1;
+    }
+
+    /// A message frame seen by one side: checks its number and measures the other
+    /// side's messages.
+    fn message(&self, f: &Value, last: &mut i64, mine: &str) {
+        let seq = f["seq"].as_i64().unwrap_or(0);
+        if seq <= *last {
+            self.repeats.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        if seq != *last + 1 {
+            self.gaps
+                .fetch_add((seq - *last - 1) as u64, Ordering::Relaxed);
+        }
+        *last = seq;
+        if f["sender"] != mine {
+            if let Some(sent) = f["body"]
+                .as_str()
+                .and_then(|b| b.strip_prefix("t="))
+                .and_then(|t| t.parse::<u64>().ok())
+            {
+                self.delivered.fetch_add(1, Ordering::Relaxed);
+                lock(&self.latencies_us).push(micros().saturating_sub(sent));
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The server process and its figures from `/proc`.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn cpu_secs(&self) -> f64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // Fields after the command name (which may contain spaces): utime is the 12th,
+        // stime the 13th; both in clock ticks of 1/100 s (USER_HZ).
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        (ticks(11) + ticks(12)) / 100.0
+    }
+
+    /// (current RSS, peak RSS) in KiB.
+    fn rss_kib(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    fn open_fds(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// CPU use of the server over a phase, as % of one core.
+struct Phase {
+    cpu: f64,
+    at: Instant,
+}
+
+impl Phase {
+    fn start(server: &Server) -> Phase {
+        Phase {
+            cpu: server.cpu_secs(),
+            at: Instant::now(),
+        }
+    }
+
+    fn report(&self, server: &Server, name: &str) {
+        let secs = self.at.elapsed().as_secs_f64();
+        let cpu = (server.cpu_secs() - self.cpu) / secs * 100.0;
+        let (rss, peak) = server.rss_kib();
+        println!(
+            "phase {name}: {secs:.1} s, server CPU {cpu:.0} % of one core, RSS {:.1} MiB (peak {:.1} MiB), {} open files",
+            rss as f64 / 1024.0,
+            peak as f64 / 1024.0,
+            server.open_fds()
+        );
+    }
+}
+
+async fn run() {
+    let conversations = env("CONVERSATIONS", 2000) as usize;
+    let capacity = env("AGENT_CAPACITY", 1).clamp(1, 20) as u8;
     let rate = env("RATE", 2000);
-    let seconds = env("SECONDS", 20);
-    let agents = conversations.div_ceil(usize::from(AGENT_CAPACITY));
-    let hash = loket::auth::hash_password("load-test-password").expect("hash");
-    let ws_base = base.replace("http://", "ws://");
+    let seconds = env("SECONDS", 30);
+    let agents = conversations.div_ceil(usize::from(capacity));
+    let counters = Arc::new(Counters::default());
 
-    // Agents: log in over HTTP, open the console socket, go available.
-    let received: Arc<Mutex<Vec<u64>>> = Arc::new(Mutex::new(Vec::new()));
-    let errors = Arc::new(AtomicU64::new(0));
-    let gaps = Arc::new(AtomicU64::new(0));
-    let assigned = Arc::new(AtomicU64::new(0));
+    // 1. Seed the agents, then start the real server on that database.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite://{}", dir.path().join("load.db").display());
+    let store = Store::open(&db).await.expect("database");
+    let hash = loket::auth::hash_password("load-test-password").expect("hash");
     for i in 0..agents {
         let name = format!("load{i}");
         store
@@ -91,170 +211,154 @@ async fn run(base: String, store: loket::store::Store) {
                 display_name: &name,
                 role: Role::Agent,
                 password_hash: &hash,
-                chat_capacity: AGENT_CAPACITY,
+                chat_capacity: capacity,
                 skills: &["chat"],
                 is_demo: false,
             })
             .await
             .expect("agent");
-        let client = client();
-        let csrf = csrf(&client, &base, "/staff/login").await;
-        let resp = client
-            .post(format!("{base}/staff/login"))
-            .form(&[
-                ("username", name.as_str()),
-                ("password", "load-test-password"),
-                ("csrf", &csrf),
-            ])
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(resp.status().as_u16(), 303, "login {name}");
-        let cookie = resp
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .filter_map(|v| v.split(';').next())
-            .collect::<Vec<_>>()
-            .join("; ");
-        let mut req = format!("{ws_base}/ws/staff")
-            .into_client_request()
-            .expect("request");
-        req.headers_mut()
-            .insert("cookie", cookie.parse().expect("cookie"));
-        let (ws, _) = tokio_tungstenite::connect_async(req)
-            .await
-            .expect("console socket");
-        let (mut tx, mut rx) = ws.split();
-        tx.send(Message::Text(
-            json!({"type": "presence", "presence": "available"})
-                .to_string()
-                .into(),
-        ))
-        .await
-        .expect("presence");
-        let (received, errors, gaps, assigned) = (
-            received.clone(),
-            errors.clone(),
-            gaps.clone(),
-            assigned.clone(),
-        );
-        tokio::spawn(async move {
-            let mut last: HashMap<i64, i64> = HashMap::new();
-            while let Some(Ok(msg)) = rx.next().await {
-                let Message::Text(text) = msg else { continue };
-                let Ok(f) = serde_json::from_str::<Value>(&text) else {
-                    continue;
-                };
-                match f["type"].as_str() {
-                    Some("offer") => {
-                        let c = f["conversation"].clone();
-                        let frame = json!({"type": "accept", "conversation": c}).to_string();
-                        if tx.send(Message::Text(frame.into())).await.is_err() {
-                            break;
-                        }
-                    }
-                    Some("assigned") => {
-                        assigned.fetch_add(1, Ordering::Relaxed);
-                        let c = f["conversation"].as_i64().unwrap_or(0);
-                        last.insert(c, f["last_seq"].as_i64().unwrap_or(0));
-                    }
-                    Some("message") if f["sender"] == "resident" => {
-                        let c = f["conversation"].as_i64().unwrap_or(0);
-                        let seq = f["seq"].as_i64().unwrap_or(0);
-                        let prev = last.insert(c, seq).unwrap_or(0);
-                        if seq != prev + 1 {
-                            gaps.fetch_add(1, Ordering::Relaxed);
-                        }
-                        if let Some(sent) = f["body"]
-                            .as_str()
-                            .and_then(|b| b.strip_prefix("t="))
-                            .and_then(|t| t.parse::<u64>().ok())
-                        {
-                            let now = micros();
-                            received.lock().await.push(now.saturating_sub(sent));
-                        }
-                    }
-                    Some("error") => {
-                        errors.fetch_add(1, Ordering::Relaxed);
-                    }
-                    _ => {}
-                }
-            }
-        });
     }
+    store.close().await;
+    let server = start_server(dir.path(), &db).await;
+    let base = server.base.clone();
+    let ws_base = base.replace("http://", "ws://");
+    println!(
+        "load: {conversations} conversations, {agents} agents ({capacity} chat(s) each), \
+         {rate} msg/s for {seconds} s; server pid {}",
+        server.child.id()
+    );
+    Phase::start(&server).report(&server, "started");
 
-    // Residents: start chats through the form, open their sockets.
-    let started = Instant::now();
-    let mut residents = Vec::new();
-    for i in 0..conversations {
-        let client = client();
-        let csrf = csrf(&client, &base, "/chat/start").await;
-        let resp = client
-            .post(format!("{base}/chat/start"))
-            .form(&[
-                ("name", format!("inwoner {i}").as_str()),
-                ("question", "Wanneer wordt het afval opgehaald?"),
-                ("csrf", &csrf),
-            ])
-            .send()
-            .await
-            .expect("start chat");
-        let token = resp
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .map(|l| l.trim_start_matches("/chat/").to_string())
-            .expect("redirect to the conversation");
+    // 2. Agents log in and go available. Their readers accept every offer.
+    let phase = Phase::start(&server);
+    let agent_of: Arc<Mutex<HashMap<usize, (i64, Outbox)>>> = Arc::default();
+    let logins = stream::iter(0..agents)
+        .map(|i| {
+            let (base, ws_base) = (base.clone(), ws_base.clone());
+            async move { (i, agent_socket(&base, &ws_base, i).await) }
+        })
+        .buffer_unordered(4)
+        .collect::<Vec<_>>()
+        .await;
+    for (_, socket) in logins {
+        let (sink, rx) = socket.split();
+        let outbox = writer(sink);
+        let _ = outbox.send(json!({"type": "presence", "presence": "available"}).to_string());
+        tokio::spawn(agent_reader(rx, outbox, counters.clone(), agent_of.clone()));
+    }
+    phase.report(&server, "agents logged in");
+
+    // 3. Residents start chats through the form; agents accept the offers.
+    let phase = Phase::start(&server);
+    let tokens = stream::iter(0..conversations)
+        .map(|i| {
+            let base = base.clone();
+            async move { start_chat(&base, i).await }
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
+    let mut tokens: Vec<(usize, String)> = tokens;
+    tokens.sort();
+    wait_for("every chat accepted", Duration::from_secs(120), || {
+        counters.assigned.load(Ordering::Relaxed) >= conversations as u64
+    })
+    .await;
+    phase.report(&server, "chats started and accepted");
+
+    // 4. Residents open their sockets; measure what an idle connection costs.
+    settle().await;
+    let (rss_before, _) = server.rss_kib();
+    let fds_before = server.open_fds();
+    let phase = Phase::start(&server);
+    let mut residents: Vec<Outbox> = Vec::with_capacity(conversations);
+    for (_, token) in &tokens {
         let (ws, _) = tokio_tungstenite::connect_async(format!("{ws_base}/ws/chat/{token}"))
             .await
             .expect("resident socket");
-        // Read (and so answer pings) from the start.
-        let (tx, mut rx) = ws.split();
-        tokio::spawn(async move { while rx.next().await.is_some() {} });
-        residents.push(tx);
+        let (sink, rx) = ws.split();
+        let outbox = writer(sink);
+        let _ = outbox.send(json!({"type": "resume", "after": 0}).to_string());
+        tokio::spawn(resident_reader(rx, counters.clone()));
+        residents.push(outbox);
     }
-    while assigned.load(Ordering::Relaxed) < conversations as u64 {
-        if started.elapsed() > Duration::from_secs(120) {
-            panic!(
-                "only {} of {conversations} chats were accepted",
-                assigned.load(Ordering::Relaxed)
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    phase.report(&server, "resident sockets opened");
+    settle().await;
+    let (rss_after, _) = server.rss_kib();
     println!(
-        "setup: {agents} agents, {conversations} conversations accepted in {:.1} s",
-        started.elapsed().as_secs_f64()
+        "idle connections: {} more open files, RSS {:.1} -> {:.1} MiB: {:.1} KiB per idle resident connection",
+        server.open_fds().saturating_sub(fds_before),
+        rss_before as f64 / 1024.0,
+        rss_after as f64 / 1024.0,
+        rss_after.saturating_sub(rss_before) as f64 / conversations as f64
     );
 
-    // Send at a fixed aggregate rate, round-robin over the conversations.
+    // 5. Steady state at a fixed aggregate rate.
+    let agent_of: Vec<(i64, Outbox)> = {
+        let map = lock(&agent_of);
+        (0..conversations)
+            .map(|i| map.get(&i).cloned().expect("every resident has an agent"))
+            .collect()
+    };
+    let acked_before = counters.acked.load(Ordering::Relaxed);
     let total = rate * seconds;
     let interval = Duration::from_secs_f64(1.0 / rate as f64);
-    let mut sinks = residents;
-    let send_start = Instant::now();
+    let phase = Phase::start(&server);
     let mut next = tokio::time::Instant::now();
     for n in 0..total {
         next += interval;
         tokio::time::sleep_until(next).await;
-        let i = (n as usize) % sinks.len();
-        let frame = json!({"type": "send", "client_id": format!("m{n}"), "body": format!("t={}", micros())});
-        if sinks[i]
-            .send(Message::Text(frame.to_string().into()))
-            .await
-            .is_err()
-        {
-            errors.fetch_add(1, Ordering::Relaxed);
-        }
+        let i = (n as usize) % conversations;
+        let from_resident = (n as usize / conversations) % 2 == 0;
+        let body = format!("t={}", micros());
+        let (frame, outbox) = if from_resident {
+            (
+                json!({"type": "send", "client_id": format!("r{n}"), "body": body}),
+                &residents[i],
+            )
+        } else {
+            let (conv, outbox) = &agent_of[i];
+            (
+                json!({"type": "send", "conversation": conv, "client_id": format!("a{n}"), "body": body}),
+                outbox,
+            )
+        };
+        let _ = outbox.send(frame.to_string());
     }
-    let send_secs = send_start.elapsed().as_secs_f64();
-    // Let the last messages arrive.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while (received.lock().await.len() as u64) < total && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    let send_secs = phase.at.elapsed().as_secs_f64();
+    wait_for("every message delivered", Duration::from_secs(15), || {
+        counters.delivered.load(Ordering::Relaxed) >= total
+    })
+    .await;
+    phase.report(&server, "steady state");
+
+    // 6. Agents end every conversation; residents must see the end.
+    let phase = Phase::start(&server);
+    for (conv, outbox) in &agent_of {
+        let _ = outbox.send(json!({"type": "end", "conversation": conv}).to_string());
     }
-    let mut lat = received.lock().await.clone();
+    wait_for("every conversation ended", Duration::from_secs(60), || {
+        counters.ended.load(Ordering::Relaxed) >= conversations as u64
+    })
+    .await;
+    phase.report(&server, "conversations ended");
+
+    let c = &counters;
+    let delivered = c.delivered.load(Ordering::Relaxed);
+    let acked = c.acked.load(Ordering::Relaxed) - acked_before;
+    println!(
+        "messages: sent {total} in {send_secs:.1} s ({:.0} msg/s), acknowledged {acked}, delivered {delivered}, \
+         lost {}, sequence gaps {}, repeats {}, error frames {} {:?}, sockets dropped {}, conversations ended {}/{conversations}",
+        total as f64 / send_secs,
+        total.saturating_sub(delivered),
+        c.gaps.load(Ordering::Relaxed),
+        c.repeats.load(Ordering::Relaxed),
+        c.errors.load(Ordering::Relaxed),
+        lock(&c.error_codes),
+        c.dropped_sockets.load(Ordering::Relaxed),
+        c.ended.load(Ordering::Relaxed),
+    );
+    let mut lat = lock(&c.latencies_us).clone();
     lat.sort_unstable();
     let pct = |p: f64| -> f64 {
         if lat.is_empty() {
@@ -264,21 +368,221 @@ async fn run(base: String, store: loket::store::Store) {
         lat[i] as f64 / 1000.0
     };
     println!(
-        "sent {total} messages in {send_secs:.1} s ({:.0} msg/s offered); delivered {} ({} lost), \
-         sequence gaps/duplicates {}, error frames {}",
-        total as f64 / send_secs,
-        lat.len(),
-        total.saturating_sub(lat.len() as u64),
-        gaps.load(Ordering::Relaxed),
-        errors.load(Ordering::Relaxed)
-    );
-    println!(
-        "delivery latency (resident socket -> stored -> agent socket): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "delivery latency (sender socket -> stored -> other side's socket): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         pct(0.50),
         pct(0.95),
         pct(0.99),
         pct(1.0)
     );
+    let failed = total != delivered
+        || acked != total
+        || c.gaps.load(Ordering::Relaxed) > 0
+        || c.repeats.load(Ordering::Relaxed) > 0;
+    println!("result: {}", if failed { "FAILED" } else { "ok" });
+    drop(server);
+    if failed {
+        std::process::exit(1);
+    }
+}
+
+async fn start_server(dir: &std::path::Path, db: &str) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let child = Command::new(env!("CARGO_BIN_EXE_loket"))
+        .arg("serve")
+        .env("LOKET_BIND", format!("127.0.0.1:{port}"))
+        .env("LOKET_DATABASE_URL", db)
+        .env("LOKET_LOG", "warn")
+        .env_remove("LOKET_CONFIG")
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start loket");
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let healthz = format!("{}/healthz", server.base);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(r) = reqwest::get(&healthz).await {
+            if r.status() == 200 {
+                return server;
+            }
+        }
+        assert!(Instant::now() < deadline, "server did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// One socket's writer task: frames queued by anyone are sent in order.
+fn writer(mut sink: futures_util::stream::SplitSink<Socket, Message>) -> Outbox {
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        while let Some(text) = rx.recv().await {
+            if sink.send(Message::Text(text.into())).await.is_err() {
+                break;
+            }
+        }
+    });
+    tx
+}
+
+async fn agent_socket(base: &str, ws_base: &str, i: usize) -> Socket {
+    let client = client();
+    let csrf = csrf(&client, base, "/staff/login").await;
+    let name = format!("load{i}");
+    let resp = client
+        .post(format!("{base}/staff/login"))
+        .form(&[
+            ("username", name.as_str()),
+            ("password", "load-test-password"),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(resp.status().as_u16(), 303, "login {name}");
+    let cookie = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut req = format!("{ws_base}/ws/staff")
+        .into_client_request()
+        .expect("request");
+    req.headers_mut()
+        .insert("cookie", cookie.parse().expect("cookie"));
+    tokio_tungstenite::connect_async(req)
+        .await
+        .expect("console socket")
+        .0
+}
+
+/// An agent's console: accepts offers, notes which resident each conversation is, checks
+/// message numbers per conversation.
+async fn agent_reader(
+    mut rx: SplitStream<Socket>,
+    outbox: Outbox,
+    c: Arc<Counters>,
+    agent_of: Arc<Mutex<HashMap<usize, (i64, Outbox)>>>,
+) {
+    let mut last: HashMap<i64, i64> = HashMap::new();
+    while let Some(Ok(msg)) = rx.next().await {
+        let Message::Text(text) = msg else { continue };
+        let Ok(f) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        match f["type"].as_str() {
+            Some("offer") => {
+                let conv = f["conversation"].clone();
+                let _ = outbox.send(json!({"type": "accept", "conversation": conv}).to_string());
+            }
+            Some("assigned") => {
+                let conv = f["conversation"].as_i64().unwrap_or(0);
+                // The "joined" message can arrive just before this frame.
+                let seen = last.entry(conv).or_insert(0);
+                *seen = (*seen).max(f["last_seq"].as_i64().unwrap_or(0));
+                if let Some(i) = f["resident_name"]
+                    .as_str()
+                    .and_then(|n| n.strip_prefix("inwoner "))
+                    .and_then(|n| n.parse::<usize>().ok())
+                {
+                    lock(&agent_of).insert(i, (conv, outbox.clone()));
+                }
+                c.assigned.fetch_add(1, Ordering::Relaxed);
+            }
+            Some("message") => {
+                let conv = f["conversation"].as_i64().unwrap_or(0);
+                // The console joins a conversation part-way: its first live message
+                // (the "joined" notice) sets where numbering starts for this agent.
+                let last = last
+                    .entry(conv)
+                    .or_insert(f["seq"].as_i64().unwrap_or(1) - 1);
+                c.message(&f, last, "agent");
+            }
+            Some("ack") => {
+                c.acked.fetch_add(1, Ordering::Relaxed);
+            }
+            Some("error") => c.error(&f),
+            _ => {}
+        }
+    }
+    c.dropped_sockets.fetch_add(1, Ordering::Relaxed);
+}
+
+/// A resident's chat page: checks every message number from 1 and notes the end.
+async fn resident_reader(mut rx: SplitStream<Socket>, c: Arc<Counters>) {
+    let mut last = 0;
+    let mut ended = false;
+    while let Some(Ok(msg)) = rx.next().await {
+        let Message::Text(text) = msg else { continue };
+        let Ok(f) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        match f["type"].as_str() {
+            Some("message") => c.message(&f, &mut last, "resident"),
+            Some("ack") => {
+                c.acked.fetch_add(1, Ordering::Relaxed);
+            }
+            Some("status") if f["status"] == "ended" && !ended => {
+                ended = true;
+                c.ended.fetch_add(1, Ordering::Relaxed);
+            }
+            Some("error") => c.error(&f),
+            _ => {}
+        }
+    }
+    if !ended {
+        c.dropped_sockets.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Starts one chat through the resident form; returns (index, conversation token).
+async fn start_chat(base: &str, i: usize) -> (usize, String) {
+    let client = client();
+    let csrf = csrf(&client, base, "/chat/start").await;
+    let resp = client
+        .post(format!("{base}/chat/start"))
+        .form(&[
+            ("name", format!("inwoner {i}").as_str()),
+            ("question", "Wanneer wordt het afval opgehaald?"),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .expect("start chat");
+    let token = resp
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| l.strip_prefix("/chat/"))
+        .map(str::to_string);
+    match token {
+        Some(t) => (i, t),
+        None => panic!("chat {i} not started: HTTP {}", resp.status()),
+    }
+}
+
+async fn wait_for(what: &str, limit: Duration, done: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        if start.elapsed() > limit {
+            println!("timed out waiting for: {what}");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Lets the server finish what the last phase started before memory is read.
+async fn settle() {
+    tokio::time::sleep(Duration::from_secs(3)).await;
 }
 
 fn micros() -> u64 {

@@ -9,6 +9,10 @@
 //! - [`LoginThrottle`] slows repeated failures per account and per address: after
 //!   [`LoginThrottle::FREE_ATTEMPTS`] failures in a window, each further attempt must wait
 //!   twice as long as the one before (capped at 15 minutes).
+//! - [`PasswordChecker`] runs argon2 checks on a few dedicated threads behind a short
+//!   queue. Each check needs 19 MiB of memory: unbounded, a burst of logins (or an attack)
+//!   would take gigabytes and keep them, so the number at once is capped and a full
+//!   queue is answered "busy, try again" instead of growing.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -69,6 +73,62 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// A bounded pool of threads that check passwords (see the module doc).
+#[derive(Debug, Clone)]
+pub struct PasswordChecker {
+    tx: std::sync::mpsc::SyncSender<PasswordCheck>,
+}
+
+#[derive(Debug)]
+struct PasswordCheck {
+    password: String,
+    hash: String,
+    reply: tokio::sync::oneshot::Sender<bool>,
+}
+
+/// Too many password checks are waiting; the caller should ask to try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckerBusy;
+
+impl PasswordChecker {
+    /// Starts `threads` checking threads with room for `queue` waiting checks. The
+    /// threads end when the last clone of the checker is dropped.
+    pub fn start(threads: usize, queue: usize) -> PasswordChecker {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<PasswordCheck>(queue);
+        let rx = std::sync::Arc::new(Mutex::new(rx));
+        for n in 0..threads.max(1) {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-{n}"))
+                .spawn(move || {
+                    loop {
+                        let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                        let Ok(check) = next else { break };
+                        let ok = verify_password(&check.password, &check.hash);
+                        let _ = check.reply.send(ok);
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "could not start a password thread");
+            }
+        }
+        PasswordChecker { tx }
+    }
+
+    /// Checks `password` against `hash`; `Err(CheckerBusy)` when the queue is full.
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, CheckerBusy> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.tx
+            .try_send(PasswordCheck {
+                password,
+                hash,
+                reply,
+            })
+            .map_err(|_| CheckerBusy)?;
+        answer.await.map_err(|_| CheckerBusy)
+    }
 }
 
 /// A hash to verify against when the account does not exist, so that a wrong username
@@ -212,6 +272,30 @@ mod tests {
         assert!(plausible_token(&a));
         assert_ne!(a, random_token());
         assert!(!plausible_token("../etc/passwd"));
+    }
+
+    #[test]
+    fn password_checker_answers_and_reports_busy() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let hash = hash_password("geheim").unwrap();
+        let checker = PasswordChecker::start(1, 1);
+        rt.block_on(async {
+            assert_eq!(
+                checker.verify("geheim".into(), hash.clone()).await,
+                Ok(true)
+            );
+            assert_eq!(checker.verify("fout".into(), hash.clone()).await, Ok(false));
+            // One thread busy, one check queued: a third at the same time is refused.
+            let a = checker.verify("geheim".into(), hash.clone());
+            let b = checker.verify("geheim".into(), hash.clone());
+            let c = checker.verify("geheim".into(), hash.clone());
+            let (a, b, c) = tokio::join!(a, b, c);
+            let answers = [a, b, c];
+            assert!(answers.contains(&Err(CheckerBusy)), "{answers:?}");
+            assert!(answers.contains(&Ok(true)), "{answers:?}");
+        });
     }
 
     #[test]

@@ -52,6 +52,30 @@ pub struct Config {
     pub media: MediaSettings,
     /// What residents are offered when they arrive.
     pub front_door: FrontDoorSettings,
+    /// Heartbeats on the live connections (`[connections]`).
+    pub connections: ConnectionSettings,
+}
+
+/// How the server notices a live connection that went away without a goodbye (a
+/// network that dropped, a laptop that went to sleep): it pings every `ping_secs` and
+/// closes a connection that sent nothing (not even a pong) for `silent_secs`. A closed
+/// console is then handled as any other: its contacts are requeued after
+/// `staff.disconnect_grace_secs`. Worst case from the drop to the requeue:
+/// `silent_secs + ping_secs + disconnect_grace_secs` (55 s with the defaults).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConnectionSettings {
+    pub ping_secs: u64,
+    pub silent_secs: u64,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        ConnectionSettings {
+            ping_secs: 10,
+            silent_secs: 30,
+        }
+    }
 }
 
 /// The front door's rules.
@@ -176,6 +200,7 @@ impl Default for Config {
             staff: StaffSettings::default(),
             media: MediaSettings::default(),
             front_door: FrontDoorSettings::default(),
+            connections: ConnectionSettings::default(),
         }
     }
 }
@@ -332,6 +357,14 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "database_url",
                 reason: "only sqlite: URLs are supported by this build".into(),
+            });
+        }
+        if self.connections.ping_secs == 0
+            || self.connections.silent_secs <= self.connections.ping_secs
+        {
+            return Err(ConfigError::Invalid {
+                field: "connections.silent_secs",
+                reason: "ping_secs must be at least 1 and silent_secs longer than ping_secs".into(),
             });
         }
         if self.broker.offer_timeout_secs == 0 {

@@ -789,6 +789,10 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "De gebruikersnaam of het wachtwoord klopt niet.",
             "The username or password is not correct.",
         ),
+        "login.error_busy" => (
+            "Er wordt nu veel ingelogd. Probeer het over een paar seconden opnieuw.",
+            "Many people are logging in right now. Try again in a few seconds.",
+        ),
         "login.error_throttled" => (
             "Te veel mislukte pogingen. Wacht {seconds} seconden en probeer het opnieuw.",
             "Too many failed attempts. Wait {seconds} seconds and try again.",

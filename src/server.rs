@@ -6,7 +6,7 @@
 //! is checkpointed. Every message that was acknowledged was committed before its `ack`,
 //! so nothing acknowledged is lost even on a hard kill.
 
-use crate::auth::{Csrf, LoginThrottle, hash_password, random_password};
+use crate::auth::{Csrf, LoginThrottle, PasswordChecker, hash_password, random_password};
 use crate::config::Config;
 use crate::hub::{Hub, HubSettings, broker_config};
 use crate::store::{Channel, NewUser, Role, Store};
@@ -14,6 +14,10 @@ use crate::web::{self, AppState};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+
+/// Logins that may wait for a password check at once (each check takes ~20 ms on one
+/// core); beyond this the login page asks to try again.
+const PASSWORD_QUEUE: usize = 64;
 
 /// A running server (for tests and the binary).
 pub struct Running {
@@ -97,6 +101,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config: Arc::new(config),
         csrf: Csrf::new(&secret),
         throttle: Arc::new(LoginThrottle::default()),
+        passwords: PasswordChecker::start(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+            PASSWORD_QUEUE,
+        ),
         demo: store.has_demo_data().await?,
     };
     let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();

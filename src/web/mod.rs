@@ -33,7 +33,7 @@ pub mod ws;
 pub use ctx::{Ctx, StaffUser};
 pub use error::AppError;
 
-use crate::auth::{Csrf, LoginThrottle};
+use crate::auth::{Csrf, LoginThrottle, PasswordChecker};
 use crate::config::Config;
 use crate::hub::Hub;
 use crate::store::Store;
@@ -62,6 +62,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub csrf: Csrf,
     pub throttle: Arc<LoginThrottle>,
+    /// argon2 checks, on a bounded pool of threads.
+    pub passwords: PasswordChecker,
     /// The database holds demo data: every page says so.
     pub demo: bool,
 }

@@ -12,7 +12,7 @@ use super::views::{
     OfferView, QueueRow, WaitingFragment, WaitingRow, WrapupFragment, WrapupView,
 };
 use super::{AppError, AppState, Ctx, StaffUser};
-use crate::auth::{dummy_hash, random_token, verify_password};
+use crate::auth::{dummy_hash, random_token};
 use crate::broker::{ContactId, Input, Presence, StaffId};
 use crate::hub::{EndedBy, HubError, Work};
 use crate::i18n::{Lang, T};
@@ -117,9 +117,14 @@ pub async fn login(
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let password = f.password;
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let Ok(ok) = state.passwords.verify(password, hash).await else {
+        tracing::warn!(%addr, "login refused: password checks busy");
+        let errors = vec![FieldError {
+            field: "username".into(),
+            message: t.s("login.error_busy").into(),
+        }];
+        return render_login(&ctx, username, errors);
+    };
     let Some(user) = user.filter(|u| ok && !u.disabled) else {
         state.throttle.fail(&user_key, now);
         state.throttle.fail(&addr_key, now);

@@ -3,8 +3,13 @@
 //! Each connection is one task that reads client frames and writes the hub's events as
 //! protocol frames in the connection's language. Frames are decoded with
 //! [`protocol::decode`]; a bad frame gets an `error` frame and the connection stays up.
-//! The server pings every [`PING_EVERY`] and closes a connection that has been silent
-//! (no frame, no pong) for [`SILENT_LIMIT`]; the browser then reconnects and resumes.
+//! The server pings every `connections.ping_secs` and closes a connection that has been
+//! silent (no frame, no pong) for `connections.silent_secs` (see
+//! [`crate::config::ConnectionSettings`]); the browser then reconnects and resumes.
+//! Writes are bounded too: the hub drops a connection whose queue of events is full, and
+//! a write that the client does not take within [`SEND_TIMEOUT`] closes the connection,
+//! so a client that stops reading costs a bounded amount of memory and never holds up
+//! anyone else.
 
 use super::ctx::{SESSION_COOKIE, cookie, request_lang};
 use super::resident::status_sentence;
@@ -32,10 +37,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
-/// How often the server pings.
-pub const PING_EVERY: Duration = Duration::from_secs(20);
-/// A connection silent for this long is closed.
-pub const SILENT_LIMIT: Duration = Duration::from_secs(60);
+/// A client that takes longer than this to accept one frame is disconnected.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Frames per second a client may send on average (burst twice that).
 const FRAMES_PER_SEC: f64 = 20.0;
 
@@ -70,13 +73,10 @@ pub async fn resident_socket(
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let lang = request_lang(&headers);
-    Ok(ws
-        .max_message_size(MAX_FRAME_BYTES)
-        .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| {
-            let span = tracing::info_span!("resident_ws", conversation = conv.id);
-            resident_conn(state, conv, lang, socket).instrument(span)
-        }))
+    Ok(bounded(ws).on_upgrade(move |socket| {
+        let span = tracing::info_span!("resident_ws", conversation = conv.id);
+        resident_conn(state, conv, lang, socket).instrument(span)
+    }))
 }
 
 /// `GET /ws/staff`
@@ -96,13 +96,22 @@ pub async fn staff_socket(
         return Ok(StatusCode::UNAUTHORIZED.into_response());
     };
     let lang = request_lang(&headers);
-    Ok(ws
-        .max_message_size(MAX_FRAME_BYTES)
+    Ok(bounded(ws).on_upgrade(move |socket| {
+        let span = tracing::info_span!("staff_ws", staff = user.id);
+        staff_conn(state, user, session, lang, socket).instrument(span)
+    }))
+}
+
+/// Buffer sizes and limits of every live connection. tungstenite's defaults (a 128 KiB
+/// read buffer each, an unbounded write buffer) made an idle connection cost about
+/// 155 KiB; Loket's frames are small, so a small read buffer (it grows for a large frame
+/// up to [`MAX_FRAME_BYTES`]) and a capped write buffer suffice.
+fn bounded(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| {
-            let span = tracing::info_span!("staff_ws", staff = user.id);
-            staff_conn(state, user, session, lang, socket).instrument(span)
-        }))
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(4 * MAX_FRAME_BYTES)
 }
 
 /// Token bucket for incoming frames.
@@ -136,10 +145,22 @@ impl RateLimit {
 /// Writes one frame; false when the socket is gone.
 async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> bool {
     match serde_json::to_string(frame) {
-        Ok(text) => socket.send(WsMessage::Text(text.into())).await.is_ok(),
+        Ok(text) => write(socket, WsMessage::Text(text.into())).await,
         Err(e) => {
             tracing::error!(error = %e, "frame did not serialise");
             true
+        }
+    }
+}
+
+/// Writes one WebSocket message; false when the connection is gone or the client did not
+/// take it within [`SEND_TIMEOUT`].
+async fn write(socket: &mut WebSocket, msg: WsMessage) -> bool {
+    match tokio::time::timeout(SEND_TIMEOUT, socket.send(msg)).await {
+        Ok(result) => result.is_ok(),
+        Err(_) => {
+            tracing::info!("client is not reading its connection; closing it");
+            false
         }
     }
 }
@@ -366,7 +387,8 @@ async fn resident_conn(state: AppState, conv: Conversation, lang: Lang, mut sock
     let mut last_sent = HashMap::new();
     let mut limit = RateLimit::new();
     let mut last_heard = Instant::now();
-    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut ping = tokio::time::interval(Duration::from_secs(state.config.connections.ping_secs));
+    let silent_limit = Duration::from_secs(state.config.connections.silent_secs);
     ping.tick().await;
     let mut live = conn_id.is_some();
     let mut call: Option<CallLink> = None;
@@ -421,7 +443,7 @@ async fn resident_conn(state: AppState, conv: Conversation, lang: Lang, mut sock
                     let Some(event) = event else {
                         // Dropped by the hub (too slow) or the conversation closed.
                         if conn_id.is_some() && state.hub.is_open(conv.id) {
-                            let _ = socket.send(WsMessage::Close(Some(CloseFrame {
+                            let _ = write(&mut socket, WsMessage::Close(Some(CloseFrame {
                                 code: 1013,
                                 reason: "too slow; reconnect and resume".into(),
                             }))).await;
@@ -435,11 +457,11 @@ async fn resident_conn(state: AppState, conv: Conversation, lang: Lang, mut sock
                     }
                 }
                 _ = ping.tick() => {
-                    if last_heard.elapsed() > SILENT_LIMIT {
+                    if last_heard.elapsed() > silent_limit {
                         tracing::info!(conversation = conv.id, "resident connection silent; closing");
                         break;
                     }
-                    if socket.send(WsMessage::Ping(Vec::new().into())).await.is_err() { break }
+                    if !write(&mut socket, WsMessage::Ping(Vec::new().into())).await { break }
                 }
             }
         }
@@ -669,7 +691,8 @@ async fn staff_conn(
     let mut last_sent = HashMap::new();
     let mut limit = RateLimit::new();
     let mut last_heard = Instant::now();
-    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut ping = tokio::time::interval(Duration::from_secs(state.config.connections.ping_secs));
+    let silent_limit = Duration::from_secs(state.config.connections.silent_secs);
     ping.tick().await;
     let mut call: Option<CallLink> = None;
     if greet_staff(&state, &mut socket, t, &user).await {
@@ -713,7 +736,7 @@ async fn staff_conn(
                 }
                 event = rx.recv() => {
                     let Some(event) = event else {
-                        let _ = socket.send(WsMessage::Close(Some(CloseFrame {
+                        let _ = write(&mut socket, WsMessage::Close(Some(CloseFrame {
                             code: 1013,
                             reason: "too slow; reconnect".into(),
                         }))).await;
@@ -724,7 +747,7 @@ async fn staff_conn(
                     }
                 }
                 _ = ping.tick() => {
-                    if last_heard.elapsed() > SILENT_LIMIT {
+                    if last_heard.elapsed() > silent_limit {
                         tracing::info!(staff = user.id, "console connection silent; closing");
                         break;
                     }
@@ -733,7 +756,7 @@ async fn staff_conn(
                     match state.store.session_user(&session, idle_ms).await {
                         Ok(Some(_)) => {}
                         Ok(None) => {
-                            let _ = socket.send(WsMessage::Close(Some(CloseFrame {
+                            let _ = write(&mut socket, WsMessage::Close(Some(CloseFrame {
                                 code: 4401,
                                 reason: "session ended".into(),
                             }))).await;
@@ -741,7 +764,7 @@ async fn staff_conn(
                         }
                         Err(e) => tracing::warn!(error = %e, "session refresh failed"),
                     }
-                    if socket.send(WsMessage::Ping(Vec::new().into())).await.is_err() { break }
+                    if !write(&mut socket, WsMessage::Ping(Vec::new().into())).await { break }
                 }
             }
         }
