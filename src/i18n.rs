@@ -197,6 +197,10 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             "Er ging iets mis bij ons",
             "Something went wrong on our side",
         ),
+        "chat.error_not_stored" => (
+            "Uw bericht is niet verstuurd: het kon nu niet worden opgeslagen. Uw tekst staat nog in het invoerveld. Probeer het over een paar minuten opnieuw.",
+            "Your message was not sent: it could not be stored right now. Your text is still in the box. Try again in a few minutes.",
+        ),
         "error.server" => (
             "Het is niet gelukt. Uw gegevens zijn niet verloren. Probeer het over een paar minuten opnieuw.",
             "That did not work. Nothing you sent was lost. Please try again in a few minutes.",

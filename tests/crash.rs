@@ -5,18 +5,10 @@
 
 mod common;
 
-use common::Ws;
+use common::{Ws, free_port, wait_healthy};
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn spawn(dir: &std::path::Path, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_loket"))
@@ -34,19 +26,6 @@ fn spawn(dir: &std::path::Path, port: u16) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
-}
-
-async fn wait_healthy(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await {
-            if r.status() == 200 {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{base} did not become healthy");
 }
 
 #[tokio::test]

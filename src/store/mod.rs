@@ -20,7 +20,7 @@ pub use models::*;
 
 use crate::auth::{hash_token, random_token};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Connection, Row, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -42,6 +42,42 @@ pub enum StoreError {
     NotFound,
     #[error("could not store messages: {0}")]
     Write(String),
+    #[error(
+        "the database {path} cannot be written; Loket stores every message as it \
+         arrives, so it needs write access to this file and its folder"
+    )]
+    NotWritable {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Fails clearly when the database file (or, for a new one, its folder) is read-only,
+/// instead of SQLite's "unable to open database file" later.
+fn writable(path: &std::path::Path) -> Result<(), StoreError> {
+    let not_writable = |source| StoreError::NotWritable {
+        path: path.display().to_string(),
+        source,
+    };
+    if path.as_os_str().is_empty() || path.to_str() == Some(":memory:") {
+        return Ok(());
+    }
+    if path.exists() {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map(drop)
+            .map_err(not_writable)?;
+    }
+    // SQLite also writes its journal (`-wal`, `-shm`) beside the file.
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let probe = dir.join(format!(".loket-write-check-{}", std::process::id()));
+    std::fs::File::create(&probe).map_err(not_writable)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
 }
 
 /// Current wall-clock time as unix milliseconds.
@@ -50,6 +86,10 @@ pub fn now_ms() -> i64 {
 }
 
 /// Handle to the database; cheap to clone.
+/// A staff session's "last used" time is written at most this often (milliseconds), so
+/// idle expiry is exact to within a minute.
+pub const SESSION_TOUCH_MS: i64 = 60_000;
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
@@ -93,9 +133,21 @@ impl Store {
                 source,
             })?;
         }
+        writable(&path)?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            // A transaction whose COMMIT failed (SQLITE_FULL: disk full) is rolled back by
+            // SQLite itself; sqlx's own ROLLBACK then fails and it keeps counting an open
+            // transaction, so every later BEGIN on that connection would fail. Such a
+            // connection is closed instead of reused (the ping first lets a pending
+            // rollback finish).
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    let _ = conn.ping().await;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
@@ -361,10 +413,8 @@ impl Store {
         let now = now_ms();
         let hash = hash_token(token);
         let row = sqlx::query(
-            "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at > ?
-             RETURNING user_id",
+            "SELECT user_id, last_seen_at FROM sessions WHERE token_hash = ? AND last_seen_at > ?",
         )
-        .bind(now)
         .bind(hash.as_slice())
         .bind(now - idle_ms)
         .fetch_optional(&self.pool)
@@ -372,6 +422,16 @@ impl Store {
         let Some(row) = row else {
             return Ok(None);
         };
+        // Writing on every request would make each staff page view a disk commit; a
+        // session's last use only needs to be known to the nearest minute.
+        let last_seen: i64 = row.try_get("last_seen_at")?;
+        if now - last_seen > SESSION_TOUCH_MS {
+            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+                .bind(now)
+                .bind(hash.as_slice())
+                .execute(&self.pool)
+                .await?;
+        }
         let user = self.user(row.try_get("user_id")?).await?;
         Ok(user.filter(|u| !u.disabled))
     }

@@ -564,7 +564,13 @@ pub async fn send(
             let errors = error(t.s("chat.error_closed").into());
             render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            // Not stored (disk full, database read-only...): say so and keep the text.
+            tracing::error!(conversation = conv.id, error = %e, "message not stored");
+            let errors = error(t.s("chat.error_not_stored").into());
+            let page = render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await?;
+            Ok((axum::http::StatusCode::SERVICE_UNAVAILABLE, page).into_response())
+        }
     }
 }
 

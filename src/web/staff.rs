@@ -703,7 +703,16 @@ pub async fn send(
             }];
             render_console(&state, &ctx, &user, None, errors).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            // Not stored (disk full, database read-only...): say so and keep the text.
+            tracing::error!(conversation = id, error = %e, "reply not stored");
+            let errors = vec![FieldError {
+                field,
+                message: t.s("chat.error_not_stored").into(),
+            }];
+            let page = render_console(&state, &ctx, &user, None, errors).await?;
+            Ok((axum::http::StatusCode::SERVICE_UNAVAILABLE, page).into_response())
+        }
     }
 }
 

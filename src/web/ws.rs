@@ -667,7 +667,7 @@ async fn send_message(
         ),
         Err(e) => {
             tracing::error!(conversation, error = %e, "message not stored");
-            refuse(ErrorCode::Unavailable, t.s("error.server").into())
+            refuse(ErrorCode::Unavailable, t.s("chat.error_not_stored").into())
         }
     }
 }

@@ -69,11 +69,15 @@ async function start(root) {
           clearTimeout(typingTimer);
           if (f.active) typingTimer = setTimeout(() => { typing.textContent = ''; }, 6000);
           break;
-        case 'error':
+        case 'error': {
+          const refused = f.client_id ? outbox.get(f.client_id) : undefined;
           if (f.client_id) outbox.delete(f.client_id);
           if (f.code === 'conversation_closed') { location.reload(); return; }
+          // A message the server could not store is not lost: it goes back in the box.
+          if (refused && !textarea.value.trim()) textarea.value = refused;
           showError(f.message);
           break;
+        }
         default:
           break;
       }

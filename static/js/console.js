@@ -179,6 +179,7 @@ function start(root) {
         break;
       }
       case 'error': {
+        const refused = f.client_id ? pending.get(f.client_id) : undefined;
         if (f.client_id) pending.delete(f.client_id);
         if (f.code === 'offer_gone') {
           const card = document.getElementById(`offer-${f.conversation}`);
@@ -196,6 +197,9 @@ function start(root) {
             panel.querySelector('textarea').before(box);
           }
           box.textContent = f.message;
+          // A reply the server could not store is not lost: it goes back in the box.
+          const area = panel.querySelector('textarea');
+          if (refused && area && !area.value.trim()) area.value = refused.body;
         } else {
           say(status, f.message);
         }

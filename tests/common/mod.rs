@@ -98,17 +98,7 @@ impl Server {
     }
 
     pub fn browser(&self) -> Browser {
-        let jar = Arc::new(Jar::default());
-        let client = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Browser {
-            client,
-            jar,
-            base: self.base.clone(),
-        }
+        Browser::new(&self.base)
     }
 
     pub fn ws_url(&self, path: &str) -> String {
@@ -130,6 +120,21 @@ pub struct Page {
 }
 
 impl Browser {
+    /// A browser for the server at `base` (`http://127.0.0.1:port`).
+    pub fn new(base: &str) -> Browser {
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            jar,
+            base: base.to_string(),
+        }
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let r = self
             .client
@@ -204,6 +209,29 @@ impl Browser {
         let loc = p.location.unwrap();
         loc.trim_start_matches("/chat/").to_string()
     }
+}
+
+/// A free TCP port on 127.0.0.1 (for a server started as its own process).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until the server at `base` answers `/healthz`.
+pub async fn wait_healthy(base: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await {
+            if r.status() == 200 {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{base} did not become healthy");
 }
 
 pub fn urlencode(s: &str) -> String {
