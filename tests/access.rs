@@ -6,8 +6,9 @@
 //! browser's own valid CSRF token for POSTs, so the role check itself is what answers) and
 //! checks the outcome: allowed, sent to the login page, 403, or 404 (capability links:
 //! without the token the thing does not exist). WebSocket endpoints are checked at the
-//! upgrade (who may connect); the frame types on them are covered per role in
-//! `tests/chat.rs` and `tests/calls.rs` (`not_allowed` for conversations not one's own).
+//! upgrade (who may connect), and a second table covers every frame type of both sockets
+//! (read from `loket::protocol`, so a new type fails until it has a row) times every role
+//! that can open that socket.
 
 mod common;
 
@@ -285,4 +286,249 @@ async fn every_route_times_every_role() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// What a frame on a socket may do, for one role.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FrameOutcome {
+    /// Answered without an error (and, where there is one, with its answer).
+    Ok,
+    /// Refused with this error code.
+    Refused(&'static str),
+}
+
+/// Staff roles on `/ws/staff` (anonymous cannot open it: see the route table).
+const STAFF_ROLES: [&str; 5] = [
+    "holder",
+    "other agent",
+    "interpreter",
+    "supervisor",
+    "admin",
+];
+
+/// Every staff frame type, addressed at a chat conversation held by "holder", and what it
+/// does for the holder and for everyone else. (`typing` from others and `call_leave` are
+/// ignored without an answer; the typing check below proves nothing reaches the resident.)
+const STAFF_FRAMES: &[(&str, FrameOutcome, FrameOutcome)] = &[
+    ("ping", FrameOutcome::Ok, FrameOutcome::Ok),
+    ("presence", FrameOutcome::Ok, FrameOutcome::Ok),
+    (
+        "resume",
+        FrameOutcome::Ok,
+        FrameOutcome::Refused("not_allowed"),
+    ),
+    (
+        "send",
+        FrameOutcome::Ok,
+        FrameOutcome::Refused("not_allowed"),
+    ),
+    ("typing", FrameOutcome::Ok, FrameOutcome::Ok),
+    // Nobody can take or refuse a conversation that was not offered to them now.
+    (
+        "accept",
+        FrameOutcome::Refused("offer_gone"),
+        FrameOutcome::Refused("offer_gone"),
+    ),
+    (
+        "decline",
+        FrameOutcome::Refused("offer_gone"),
+        FrameOutcome::Refused("offer_gone"),
+    ),
+    // A chat is not a call: the holder is told so, the others that it is not theirs.
+    (
+        "call_join",
+        FrameOutcome::Refused("call_refused"),
+        FrameOutcome::Refused("not_allowed"),
+    ),
+    (
+        "call_answer",
+        FrameOutcome::Refused("call_refused"),
+        FrameOutcome::Refused("call_refused"),
+    ),
+    (
+        "call_candidate",
+        FrameOutcome::Refused("call_refused"),
+        FrameOutcome::Refused("call_refused"),
+    ),
+    ("call_leave", FrameOutcome::Ok, FrameOutcome::Ok),
+    // Checked last: the holder ending it closes the conversation.
+    (
+        "end",
+        FrameOutcome::Ok,
+        FrameOutcome::Refused("not_allowed"),
+    ),
+];
+
+/// Every resident frame type on the resident's own socket. A resident's frames carry no
+/// conversation id: the socket's token decides, so a resident of another conversation
+/// has no way to address this one (their token is theirs; the route table shows a
+/// wrong token is a 404).
+const RESIDENT_FRAMES: &[(&str, FrameOutcome)] = &[
+    ("ping", FrameOutcome::Ok),
+    ("resume", FrameOutcome::Ok),
+    ("send", FrameOutcome::Ok),
+    ("typing", FrameOutcome::Ok),
+    ("call_join", FrameOutcome::Refused("call_refused")),
+    ("call_answer", FrameOutcome::Refused("call_refused")),
+    ("call_candidate", FrameOutcome::Refused("call_refused")),
+    ("call_leave", FrameOutcome::Ok),
+    // Checked last: it ends the conversation.
+    ("leave", FrameOutcome::Ok),
+];
+
+fn sample_frame(kind: &str, conversation: Option<i64>, n: usize) -> serde_json::Value {
+    let mut f = match kind {
+        "resume" => json!({"after": 0}),
+        "send" => json!({"client_id": format!("acl{n}"), "body": "toegang"}),
+        "typing" => json!({"active": true}),
+        "presence" => json!({"presence": "away"}),
+        "call_answer" => json!({"sdp": "v=0\r\n"}),
+        "call_candidate" => json!({"candidate": ""}),
+        _ => json!({}),
+    };
+    f["type"] = json!(kind);
+    if let Some(c) = conversation {
+        if kind != "ping" && kind != "presence" {
+            f["conversation"] = json!(c);
+        }
+    }
+    f
+}
+
+/// Sends a frame, then a ping; an error frame before the pong is the refusal.
+async fn try_frame(ws: &mut Ws, frame: serde_json::Value) -> FrameOutcome {
+    let is_ping = frame["type"] == "ping";
+    ws.send(frame).await;
+    if !is_ping {
+        ws.send(json!({"type": "ping"})).await;
+    }
+    let mut outcome = FrameOutcome::Ok;
+    loop {
+        let f = ws.next().await;
+        match f["type"].as_str() {
+            Some("pong") => return outcome,
+            Some("error") => {
+                let code = f["code"].as_str().unwrap_or("?").to_string();
+                outcome = FrameOutcome::Refused(Box::leak(code.into_boxed_str()));
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn every_frame_type_has_a_row() {
+    let staff: Vec<&str> = STAFF_FRAMES.iter().map(|r| r.0).collect();
+    let resident: Vec<&str> = RESIDENT_FRAMES.iter().map(|r| r.0).collect();
+    for t in loket::protocol::STAFF_TYPES {
+        assert!(
+            staff.contains(t),
+            "staff frame type {t} has no row in STAFF_FRAMES"
+        );
+    }
+    for t in loket::protocol::RESIDENT_TYPES {
+        assert!(
+            resident.contains(t),
+            "resident frame type {t} has no row in RESIDENT_FRAMES"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_frame_type_times_every_role() {
+    let server = Server::start().await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    server.add_staff("bram", Role::Agent, &["chat"], 3).await;
+    server
+        .add_staff("tolk", Role::Interpreter, &["ngt"], 1)
+        .await;
+    server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+    server.add_staff("beheer", Role::Admin, &[], 3).await;
+    let (_anna_http, mut anna) = available_agent(&server, "anna").await;
+    let token = server.browser().start_chat("A", "Mijn vraag").await;
+    let offer = anna.expect("offer", |_| true).await;
+    let conv = offer["conversation"].as_i64().unwrap();
+    anna.send(json!({"type": "accept", "conversation": conv}))
+        .await;
+    anna.expect("assigned", |_| true).await;
+    let mut resident = Ws::connect(&server.ws_url(&format!("/ws/chat/{token}")), None).await;
+
+    let mut sockets = vec![anna];
+    let mut browsers = Vec::new();
+    for name in ["bram", "tolk", "sanne", "beheer"] {
+        let b = server.browser();
+        b.login(name).await;
+        sockets.push(Ws::connect(&server.ws_url("/ws/staff"), Some(&b.cookie_header())).await);
+        browsers.push(b);
+    }
+
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for (kind, holder, others) in STAFF_FRAMES {
+        // For `end`, the others go first: the holder's end closes the conversation.
+        for (i, role) in STAFF_ROLES.iter().enumerate().rev() {
+            let expected = if i == 0 { *holder } else { *others };
+            n += 1;
+            let got = try_frame(&mut sockets[i], sample_frame(kind, Some(conv), n)).await;
+            if got != expected {
+                failures.push(format!(
+                    "/ws/staff {kind} as {role}: expected {expected:?}, got {got:?}"
+                ));
+            }
+        }
+        if *kind == "typing" {
+            // Only the holder's typing reached the resident.
+            let frames = resident.drain(300).await;
+            let typing: Vec<_> = frames.iter().filter(|f| f["type"] == "typing").collect();
+            if typing.len() != 1 || typing[0]["who"] != "anna name" {
+                failures.push(format!("typing reached the resident from: {typing:?}"));
+            }
+        }
+    }
+    // Resident frames on the resident's own socket; staff-only types are unknown there,
+    // and resident-only types are unknown on the staff socket.
+    let mut res2 = {
+        let token = server.browser().start_chat("B", "Tweede").await;
+        Ws::connect(&server.ws_url(&format!("/ws/chat/{token}")), None).await
+    };
+    for (kind, expected) in RESIDENT_FRAMES {
+        n += 1;
+        let got = try_frame(&mut res2, sample_frame(kind, None, n)).await;
+        if got != *expected {
+            failures.push(format!(
+                "/ws/chat {kind} as its resident: expected {expected:?}, got {got:?}"
+            ));
+        }
+    }
+    for kind in loket::protocol::STAFF_TYPES {
+        if loket::protocol::RESIDENT_TYPES.contains(kind) {
+            continue;
+        }
+        n += 1;
+        let got = try_frame(&mut resident, sample_frame(kind, Some(conv), n)).await;
+        if got != FrameOutcome::Refused("unknown_type") {
+            failures.push(format!(
+                "/ws/chat {kind} (a staff type) as a resident: got {got:?}"
+            ));
+        }
+    }
+    for kind in loket::protocol::RESIDENT_TYPES {
+        if loket::protocol::STAFF_TYPES.contains(kind) {
+            continue;
+        }
+        n += 1;
+        let got = try_frame(&mut sockets[1], sample_frame(kind, None, n)).await;
+        if got != FrameOutcome::Refused("unknown_type") {
+            failures.push(format!(
+                "/ws/staff {kind} (a resident type) as staff: got {got:?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} frame access failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    server.stop().await;
 }

@@ -169,3 +169,146 @@ async fn no_open_redirects_no_traversal_no_oversized_bodies() {
         .await;
     assert_eq!(r.status, 413);
 }
+
+#[tokio::test]
+async fn hostile_frames_get_an_error_or_a_close_with_reason() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+
+    let server = Server::start().await;
+    let token = server.browser().start_chat("", "vraag").await;
+    let url = server.ws_url(&format!("/ws/chat/{token}"));
+
+    // Deeply nested JSON (arrays, objects, inside a real frame type): a typed error and
+    // the connection stays usable.
+    let mut ws = Ws::connect(&url, None).await;
+    let deep_array = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_body = format!(
+        r#"{{"type":"send","client_id":"d","body":{}1{}}}"#,
+        r#"{"a":"#.repeat(5_000),
+        "}".repeat(5_000)
+    );
+    for frame in [
+        deep_array.as_str(),
+        deep_body.as_str(),
+        "\u{0}",
+        "null",
+        "[]",
+    ] {
+        ws.send_raw(frame).await;
+        let err = ws.expect("error", |_| true).await;
+        assert!(
+            ["invalid_json", "invalid_frame"].contains(&err["code"].as_str().unwrap()),
+            "{err}"
+        );
+    }
+    ws.send(serde_json::json!({"type": "ping"})).await;
+    ws.expect("pong", |_| true).await;
+
+    // A frame over the limit, and text that is not UTF-8: closed with a code and reason.
+    let cases: [(WsMessage, u16, &str); 2] = [
+        (WsMessage::Text("x".repeat(40 * 1024).into()), 1009, "limit"),
+        (
+            WsMessage::Frame(Frame::message(
+                vec![b'"', 0xff, 0xfe, b'"'],
+                OpCode::Data(Data::Text),
+                true,
+            )),
+            1007,
+            "UTF-8",
+        ),
+    ];
+    for (bad, code, reason) in cases {
+        let (mut raw, _) = tokio_tungstenite::connect_async(url.as_str())
+            .await
+            .unwrap();
+        raw.next().await.unwrap().unwrap(); // hello
+        raw.send(bad).await.unwrap();
+        let close = loop {
+            match tokio::time::timeout(std::time::Duration::from_secs(5), raw.next()).await {
+                Ok(Some(Ok(WsMessage::Close(Some(c))))) => break c,
+                Ok(Some(Ok(_))) => continue,
+                other => panic!("expected a close frame with a reason, got {other:?}"),
+            }
+        };
+        assert_eq!(u16::from(close.code), code, "{close:?}");
+        assert!(close.reason.contains(reason), "{close:?}");
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn no_header_injection_no_redirect_after_login_and_secure_cookies_over_tls() {
+    // As behind a TLS-terminating proxy: `secure_cookies = true`.
+    let server = Server::start_with(|c| c.secure_cookies = true).await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+
+    // CR/LF in a value that ends up in a Location header cannot add a header.
+    let r = head(&server, "/taal/en?terug=/x%0d%0aSet-Cookie:%20evil=1%0d%0a").await;
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(!location.contains(['\r', '\n']), "{location:?}");
+    assert!(
+        !r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().unwrap().starts_with("evil")),
+        "no injected cookie"
+    );
+
+    // Login goes to the console whatever "next" or "return" parameter is offered.
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let first = client
+        .get(format!(
+            "{}/staff/login?next=https://evil.example/",
+            server.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    let mut cookies: Vec<String> = first
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let page = first.text().await.unwrap();
+    let csrf = extract(&page, "name=\"csrf\" value=\"", "\"").unwrap();
+    let resp = client
+        .post(format!(
+            "{}/staff/login?next=https%3A%2F%2Fevil.example%2F",
+            server.base
+        ))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "anna"),
+            ("password", PASSWORD),
+            ("next", "https://evil.example/"),
+            ("return", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()["location"], "/staff");
+    cookies.extend(
+        resp.headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string()),
+    );
+
+    // Every cookie (CSRF seed, staff session) is Secure, HttpOnly and SameSite.
+    assert!(cookies.len() >= 2, "{cookies:?}");
+    for c in &cookies {
+        assert!(c.contains("; Secure"), "{c}");
+        assert!(c.contains("; HttpOnly"), "{c}");
+        assert!(c.contains("; SameSite="), "{c}");
+    }
+    server.stop().await;
+}

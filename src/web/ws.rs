@@ -153,6 +153,27 @@ async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> bool {
     }
 }
 
+/// The close frame for a connection whose incoming data broke the protocol: a frame over
+/// the size limit (1009), text that is not UTF-8 (1007), anything else (1002).
+fn close_for(e: &axum::Error) -> CloseFrame {
+    let text = e.to_string();
+    tracing::info!(error = %text, "closing a connection after bad data");
+    let (code, reason) = if text.contains("Space limit exceeded") || text.contains("too long") {
+        (
+            1009,
+            format!("frame too large; the limit is {MAX_FRAME_BYTES} bytes"),
+        )
+    } else if text.to_lowercase().contains("utf-8") {
+        (1007, "text frames must be valid UTF-8".to_string())
+    } else {
+        (1002, "not a valid WebSocket frame".to_string())
+    };
+    CloseFrame {
+        code,
+        reason: reason.into(),
+    }
+}
+
 /// Writes one WebSocket message; false when the connection is gone or the client did not
 /// take it within [`SEND_TIMEOUT`].
 async fn write(socket: &mut WebSocket, msg: WsMessage) -> bool {
@@ -404,7 +425,14 @@ async fn resident_conn(state: AppState, conv: Conversation, lang: Lang, mut sock
         loop {
             tokio::select! {
                 incoming = socket.recv() => {
-                    let Some(Ok(msg)) = incoming else { break };
+                    let msg = match incoming {
+                        Some(Ok(msg)) => msg,
+                        Some(Err(e)) => {
+                            let _ = write(&mut socket, WsMessage::Close(Some(close_for(&e)))).await;
+                            break;
+                        }
+                        None => break,
+                    };
                     last_heard = Instant::now();
                     let text = match msg {
                         WsMessage::Text(text) => text,
@@ -699,7 +727,14 @@ async fn staff_conn(
         loop {
             tokio::select! {
                 incoming = socket.recv() => {
-                    let Some(Ok(msg)) = incoming else { break };
+                    let msg = match incoming {
+                        Some(Ok(msg)) => msg,
+                        Some(Err(e)) => {
+                            let _ = write(&mut socket, WsMessage::Close(Some(close_for(&e)))).await;
+                            break;
+                        }
+                        None => break,
+                    };
                     last_heard = Instant::now();
                     let text = match msg {
                         WsMessage::Text(text) => text,
