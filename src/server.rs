@@ -32,6 +32,9 @@ pub struct Running {
 impl Running {
     /// Stops the server and waits until it has shut down.
     pub async fn stop(self) -> anyhow::Result<()> {
+        // Live connections close first (axum's graceful shutdown does not see upgraded
+        // sockets), so nothing uses the store after it closes.
+        self.hub.begin_shutdown();
         let _ = self.shutdown.send(());
         self.housekeeping.abort();
         self.task.await??;

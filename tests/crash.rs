@@ -2,17 +2,21 @@
 //! middle of conversations and started again on the same database. Every message that
 //! was acknowledged before the kill is there afterwards, in order and without gaps; the
 //! waiting contact is back in its queue; the resident's socket reconnects and resumes.
+//! And the ordinary stop (SIGTERM): every live connection is closed with 1012 before the
+//! database closes, the process exits cleanly, and clients resume after the restart.
 
 mod common;
 
 use common::{Ws, free_port, wait_healthy};
+use futures_util::StreamExt;
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
 
-fn spawn(dir: &std::path::Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_loket"))
-        .arg("serve")
+fn command(dir: &std::path::Path, port: u16) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_loket"));
+    cmd.args(["serve", "--demo"])
         .env("LOKET_BIND", format!("127.0.0.1:{port}"))
         .env(
             "LOKET_DATABASE_URL",
@@ -23,9 +27,12 @@ fn spawn(dir: &std::path::Path, port: u16) -> Child {
         .env_remove("LOKET_CONFIG")
         .current_dir(dir)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+        .stderr(Stdio::null());
+    cmd
+}
+
+fn spawn(dir: &std::path::Path, port: u16) -> Child {
+    command(dir, port).spawn().unwrap()
 }
 
 #[tokio::test]
@@ -126,6 +133,108 @@ async fn acknowledged_messages_survive_sigkill_and_residents_resume() {
         .await;
     let ack = ws.expect("ack", |f| f["client_id"] == "after").await;
     assert_eq!(ack["seq"].as_i64().unwrap(), seen.len() as i64 + 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn sigterm_closes_every_connection_first_and_clients_resume_after_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = command(dir.path(), port)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_healthy(&base).await;
+
+    // A demo agent with the console open, and a resident in conversation with her.
+    let agent = common::Browser::new(&base);
+    let csrf = agent.csrf("/staff/login").await;
+    let p = agent
+        .post(
+            "/staff/login",
+            &[
+                ("username", "anna"),
+                ("password", loket::server::DEMO_PASSWORD),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let ws_base = format!("ws://127.0.0.1:{port}");
+    let mut console =
+        Ws::connect(&format!("{ws_base}/ws/staff"), Some(&agent.cookie_header())).await;
+    console
+        .send(json!({"type": "presence", "presence": "available"}))
+        .await;
+    let resident = common::Browser::new(&base);
+    let token = resident.start_chat("Inwoner", "vraag").await;
+    let offer = console.expect("offer", |_| true).await;
+    console
+        .send(json!({"type": "accept", "conversation": offer["conversation"]}))
+        .await;
+    console.expect("assigned", |_| true).await;
+    let url = format!("{ws_base}/ws/chat/{token}");
+    let mut ws = Ws::connect(&url, None).await;
+    ws.send(json!({"type": "resume", "after": 0})).await;
+    ws.send(json!({"type": "send", "client_id": "voor", "body": "voor de herstart"}))
+        .await;
+    let before = ws.expect("ack", |f| f["client_id"] == "voor").await;
+
+    // The ordinary stop.
+    let stopped_at = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for (who, socket) in [("resident", &mut ws), ("agent", &mut console)] {
+        let close = loop {
+            match tokio::time::timeout(Duration::from_secs(5), socket.stream.next()).await {
+                Ok(Some(Ok(WsMessage::Close(c)))) => break c,
+                Ok(Some(Ok(_))) => continue,
+                other => panic!("{who}: expected a close frame, got {other:?}"),
+            }
+        };
+        let close = close.expect("a close code");
+        assert_eq!(u16::from(close.code), 1012, "{who}: {close:?}");
+    }
+    let exit = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            stopped_at.elapsed() < Duration::from_secs(10),
+            "Loket did not stop"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    eprintln!("stopped in {:?}", stopped_at.elapsed());
+    assert!(exit.success(), "{exit:?}");
+    assert!(
+        stopped_at.elapsed() < Duration::from_secs(4),
+        "no wait for open sockets"
+    );
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(!log.contains("ERROR"), "{log}");
+    assert!(
+        !log.contains("closed pool"),
+        "nothing used the store after it closed: {log}"
+    );
+
+    // Back up: the resident resumes where they were.
+    let mut child = spawn(dir.path(), port);
+    wait_healthy(&base).await;
+    let mut ws = Ws::connect(&url, None).await;
+    ws.send(json!({"type": "resume", "after": 0})).await;
+    ws.expect("message", |f| f["body"] == "voor de herstart")
+        .await;
+    ws.send(json!({"type": "send", "client_id": "na", "body": "na de herstart"}))
+        .await;
+    let after = ws.expect("ack", |f| f["client_id"] == "na").await;
+    assert!(after["seq"].as_i64().unwrap() > before["seq"].as_i64().unwrap());
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -109,6 +109,8 @@ struct Inner {
     cmd: mpsc::UnboundedSender<Cmd>,
     live: Mutex<Live>,
     conv_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Set once when Loket is stopping: every live connection closes itself (1012).
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 /// Broker configuration from Loket's configuration.
@@ -143,6 +145,7 @@ impl Hub {
                 cmd: tx,
                 live: Mutex::new(Live::default()),
                 conv_locks: Mutex::new(HashMap::new()),
+                closing: tokio::sync::watch::channel(false).0,
             }),
         };
         let mut broker = Broker::new(broker_config);
@@ -178,6 +181,17 @@ impl Hub {
     /// Hub settings.
     pub fn settings(&self) -> &HubSettings {
         &self.inner.settings
+    }
+
+    /// Tells every live connection that Loket is stopping; each closes with 1012
+    /// ("service restart"), and its client reconnects and resumes once Loket is back.
+    pub fn begin_shutdown(&self) {
+        self.inner.closing.send_replace(true);
+    }
+
+    /// Resolves when [`Hub::begin_shutdown`] has been called.
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.inner.closing.subscribe()
     }
 
     /// Stops the broker task (after the commands already queued).

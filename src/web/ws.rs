@@ -9,7 +9,8 @@
 //! Writes are bounded too: the hub drops a connection whose queue of events is full, and
 //! a write that the client does not take within [`SEND_TIMEOUT`] closes the connection,
 //! so a client that stops reading costs a bounded amount of memory and never holds up
-//! anyone else.
+//! anyone else. When Loket stops, every connection is closed first with 1012 ("service
+//! restart"); the browser reconnects with back-off and resumes when Loket is back.
 
 use super::ctx::{SESSION_COOKIE, cookie, request_lang};
 use super::resident::status_sentence;
@@ -410,6 +411,7 @@ async fn resident_conn(state: AppState, conv: Conversation, lang: Lang, mut sock
     let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval(Duration::from_secs(state.config.connections.ping_secs));
     let silent_limit = Duration::from_secs(state.config.connections.silent_secs);
+    let mut closing = state.hub.closing();
     ping.tick().await;
     let mut live = conn_id.is_some();
     let mut call: Option<CallLink> = None;
@@ -483,6 +485,13 @@ async fn resident_conn(state: AppState, conv: Conversation, lang: Lang, mut sock
                     if let Some(frame) = event_frame(t, &event, true, &mut last_sent) {
                         if !send(&mut socket, &frame).await { break }
                     }
+                }
+                _ = async { let _ = closing.wait_for(|stopping| *stopping).await; } => {
+                    let _ = write(&mut socket, WsMessage::Close(Some(CloseFrame {
+                        code: 1012,
+                        reason: "Loket is restarting; reconnect in a moment".into(),
+                    }))).await;
+                    break;
                 }
                 _ = ping.tick() => {
                     if last_heard.elapsed() > silent_limit {
@@ -721,6 +730,7 @@ async fn staff_conn(
     let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval(Duration::from_secs(state.config.connections.ping_secs));
     let silent_limit = Duration::from_secs(state.config.connections.silent_secs);
+    let mut closing = state.hub.closing();
     ping.tick().await;
     let mut call: Option<CallLink> = None;
     if greet_staff(&state, &mut socket, t, &user).await {
@@ -780,6 +790,13 @@ async fn staff_conn(
                     if let Some(frame) = event_frame(t, &event, false, &mut last_sent) {
                         if !send(&mut socket, &frame).await { break }
                     }
+                }
+                _ = async { let _ = closing.wait_for(|stopping| *stopping).await; } => {
+                    let _ = write(&mut socket, WsMessage::Close(Some(CloseFrame {
+                        code: 1012,
+                        reason: "Loket is restarting; reconnect in a moment".into(),
+                    }))).await;
+                    break;
                 }
                 _ = ping.tick() => {
                     if last_heard.elapsed() > silent_limit {
