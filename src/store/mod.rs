@@ -11,8 +11,11 @@
 //!   its transaction committed;
 //! - each conversation numbers its messages 1, 2, 3... without gaps, and a message sent
 //!   again with the same client id is stored once (the first copy is returned);
-//! - capability tokens and session tokens are stored as SHA-256 hashes only.
+//! - capability tokens and session tokens are stored as SHA-256 hashes only;
+//! - topics, FAQ entries and opening hours are read from a short-lived copy in memory
+//!   (`cache.rs`), dropped whenever this store changes them.
 
+mod cache;
 mod models;
 mod writer;
 
@@ -94,6 +97,7 @@ pub const SESSION_TOUCH_MS: i64 = 60_000;
 pub struct Store {
     pool: SqlitePool,
     writer: tokio::sync::mpsc::Sender<writer::Job>,
+    cache: std::sync::Arc<cache::Cache>,
 }
 
 impl Store {
@@ -139,20 +143,19 @@ impl Store {
             .min_connections(1)
             // A transaction whose COMMIT failed (SQLITE_FULL: disk full) is rolled back by
             // SQLite itself; sqlx's own ROLLBACK then fails and it keeps counting an open
-            // transaction, so every later BEGIN on that connection would fail. Such a
-            // connection is closed instead of reused (the ping first lets a pending
-            // rollback finish).
-            .after_release(|conn, _| {
-                Box::pin(async move {
-                    let _ = conn.ping().await;
-                    Ok(!conn.is_in_transaction())
-                })
-            })
+            // transaction, so every later BEGIN on that connection would fail. A
+            // connection released while still counted in a transaction (only ever after
+            // an error) is closed instead of reused.
+            .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         let writer = writer::spawn(pool.clone());
-        Ok(Store { pool, writer })
+        Ok(Store {
+            pool,
+            writer,
+            cache: Default::default(),
+        })
     }
 
     /// Closes every connection (used on shutdown so the WAL is checkpointed).
@@ -219,11 +222,16 @@ impl Store {
 
     /// All topics a resident can choose.
     pub async fn topics(&self) -> Result<Vec<Topic>, StoreError> {
-        Ok(sqlx::query_as::<_, Topic>(
+        if let Some(topics) = self.cache.topics() {
+            return Ok(topics);
+        }
+        let topics = sqlx::query_as::<_, Topic>(
             "SELECT id, slug, name_nl, name_en, is_demo FROM topics ORDER BY name_nl",
         )
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        self.cache.put_topics(topics.clone());
+        Ok(topics)
     }
 
     /// Adds a topic unless its slug exists.
@@ -245,16 +253,22 @@ impl Store {
         .bind(now_ms())
         .execute(&self.pool)
         .await?;
+        self.cache.forget(cache::Kind::Topics);
         Ok(())
     }
 
     /// Frequently asked questions, in insertion order.
     pub async fn faqs(&self) -> Result<Vec<Faq>, StoreError> {
-        Ok(sqlx::query_as::<_, Faq>(
+        if let Some(faqs) = self.cache.faqs() {
+            return Ok(faqs);
+        }
+        let faqs = sqlx::query_as::<_, Faq>(
             "SELECT id, question_nl, answer_nl, question_en, answer_en, is_demo FROM faqs ORDER BY id",
         )
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        self.cache.put_faqs(faqs.clone());
+        Ok(faqs)
     }
 
     /// Adds an FAQ entry unless the same Dutch question exists.
@@ -279,6 +293,7 @@ impl Store {
         .bind(q_nl)
         .execute(&self.pool)
         .await?;
+        self.cache.forget(cache::Kind::Faqs);
         Ok(())
     }
 
@@ -628,6 +643,9 @@ impl Store {
     pub async fn queue_schedules(
         &self,
     ) -> Result<std::collections::HashMap<i64, crate::schedule::Schedule>, StoreError> {
+        if let Some(schedules) = self.cache.schedules() {
+            return Ok(schedules);
+        }
         let rows: Vec<(i64, String)> =
             sqlx::query_as("SELECT queue_id, schedule FROM queue_schedules")
                 .fetch_all(&self.pool)
@@ -644,6 +662,7 @@ impl Store {
                 }
             }
         }
+        self.cache.put_schedules(out.clone());
         Ok(out)
     }
 
@@ -667,6 +686,7 @@ impl Store {
         .bind(now_ms())
         .execute(&self.pool)
         .await?;
+        self.cache.forget(cache::Kind::Schedules);
         Ok(())
     }
 
@@ -676,6 +696,7 @@ impl Store {
             .bind(queue_id)
             .execute(&self.pool)
             .await?;
+        self.cache.forget(cache::Kind::Schedules);
         Ok(())
     }
 
