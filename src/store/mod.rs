@@ -17,6 +17,7 @@
 
 mod cache;
 mod models;
+mod touch;
 mod writer;
 
 pub use models::*;
@@ -97,6 +98,7 @@ pub const SESSION_TOUCH_MS: i64 = 60_000;
 pub struct Store {
     pool: SqlitePool,
     writer: tokio::sync::mpsc::Sender<writer::Job>,
+    touches: tokio::sync::mpsc::Sender<touch::Touch>,
     cache: std::sync::Arc<cache::Cache>,
 }
 
@@ -151,9 +153,11 @@ impl Store {
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         let writer = writer::spawn(pool.clone());
+        let touches = touch::spawn(pool.clone());
         Ok(Store {
             pool,
             writer,
+            touches,
             cache: Default::default(),
         })
     }
@@ -441,11 +445,8 @@ impl Store {
         // session's last use only needs to be known to the nearest minute.
         let last_seen: i64 = row.try_get("last_seen_at")?;
         if now - last_seen > SESSION_TOUCH_MS {
-            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
-                .bind(now)
-                .bind(hash.as_slice())
-                .execute(&self.pool)
-                .await?;
+            // Written in a batch with other sessions' (see `touch.rs`).
+            let _ = self.touches.try_send((hash.to_vec(), now));
         }
         let user = self.user(row.try_get("user_id")?).await?;
         Ok(user.filter(|u| !u.disabled))

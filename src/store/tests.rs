@@ -188,3 +188,45 @@ async fn old_resends_and_restarts_never_duplicate() {
     let all = s.messages_after(conv.id, 0, 1000).await.unwrap();
     assert_eq!(all.len(), 303);
 }
+
+#[tokio::test]
+async fn session_use_is_written_in_batches_at_most_once_a_minute() {
+    let (_dir, s) = store().await;
+    let id = s
+        .add_user(&NewUser {
+            username: "piet",
+            display_name: "Piet",
+            role: Role::Agent,
+            password_hash: "x",
+            chat_capacity: 3,
+            skills: &[],
+            is_demo: false,
+        })
+        .await
+        .unwrap();
+    let token = s.create_session(id).await.unwrap();
+    let hash = hash_token(&token);
+    let last_seen = || async {
+        sqlx::query_scalar::<_, i64>("SELECT last_seen_at FROM sessions WHERE token_hash = ?")
+            .bind(hash.as_slice())
+            .fetch_one(&s.pool)
+            .await
+            .unwrap()
+    };
+    // Used just now: nothing is written.
+    let created = last_seen().await;
+    s.session_user(&token, 3_600_000).await.unwrap().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(last_seen().await, created);
+    // Last used two minutes ago: the use is written (by the batch task, soon after).
+    let old = now_ms() - 120_000;
+    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+        .bind(old)
+        .bind(hash.as_slice())
+        .execute(&s.pool)
+        .await
+        .unwrap();
+    s.session_user(&token, 3_600_000).await.unwrap().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert!(last_seen().await >= old + 120_000 - 1_000);
+}
