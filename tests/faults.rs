@@ -212,7 +212,7 @@ fn loket_in_namespace(dir: &Path, data: &Path, port: u16, setup: &str) -> Comman
         "-rm",
         "sh",
         "-c",
-        &format!("{setup} && exec \"$1\" serve"),
+        &format!("{setup} && exec \"$1\" serve --demo"),
         data.to_str().unwrap(),
         env!("CARGO_BIN_EXE_loket"),
     ])
@@ -258,8 +258,31 @@ async fn full_disk_refuses_messages_without_acknowledging_them_and_recovers() {
     let reserve = format!("/proc/{}/root{}/reserve", child.id(), data.display());
     assert!(Path::new(&reserve).exists(), "the reserve file is visible");
 
+    // A demo agent takes the chat.
+    let agent = Browser::new(&base);
+    let csrf = agent.csrf("/staff/login").await;
+    let login = agent
+        .post(
+            "/staff/login",
+            &[
+                ("username", "anna"),
+                ("password", loket::server::DEMO_PASSWORD),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(login.status, 303);
+    let mut console = Ws::connect(
+        &format!("ws://127.0.0.1:{port}/ws/staff"),
+        Some(&agent.cookie_header()),
+    )
+    .await;
+    console
+        .send(json!({"type": "presence", "presence": "available"}))
+        .await;
     let resident = Browser::new(&base);
     let token = resident.start_chat("Inwoner", "vraag").await;
+    let conv = accept_next(&mut console).await;
     let url = format!("ws://127.0.0.1:{port}/ws/chat/{token}");
     let mut ws = Ws::connect(&url, None).await;
     let body = "y".repeat(25_000);
@@ -324,6 +347,25 @@ async fn full_disk_refuses_messages_without_acknowledging_them_and_recovers() {
         "the typed text is kept"
     );
 
+    // The agent's reply without JavaScript: the same, with the reply kept in its box.
+    let csrf = agent.csrf("/staff").await;
+    let page = agent
+        .post(
+            &format!("/staff/chats/{conv}/send"),
+            &[
+                ("message", "Antwoord dat niet past"),
+                ("client_id", "form2"),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(page.status, 503);
+    assert!(page.body.contains("niet verstuurd"));
+    assert!(
+        page.body.contains(">Antwoord dat niet past</textarea>"),
+        "the reply is kept"
+    );
+
     // Make room: Loket takes messages again, numbered right after the last stored one.
     std::fs::remove_file(&reserve).unwrap();
     ws.send(msg("after", "er is weer ruimte")).await;
@@ -355,7 +397,7 @@ async fn full_disk_refuses_messages_without_acknowledging_them_and_recovers() {
     for (id, _) in &refused {
         assert!(!seen.iter().any(|(_, c)| c == id), "{id} was not stored");
     }
-    assert!(!seen.iter().any(|(_, c)| c == "form1"));
+    assert!(!seen.iter().any(|(_, c)| c == "form1" || c == "form2"));
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -342,6 +342,7 @@ async fn chat_view(
             .collect(),
         client_id: random_token(),
         max_chars: state.config.chat.max_message_chars,
+        draft: String::new(),
     })
 }
 
@@ -401,6 +402,7 @@ async fn render_console(
     user: &User,
     notice: Option<String>,
     errors: Vec<FieldError>,
+    draft: Option<(i64, String)>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
     state.hub.staff_online(user).await?;
@@ -431,7 +433,11 @@ async fn render_console(
             Some(id) => state.store.conversation(id).await?,
             None => None,
         } {
-            chats.push(chat_view(state, t, &conv, user).await?);
+            let mut view = chat_view(state, t, &conv, user).await?;
+            if let Some((_, text)) = draft.as_ref().filter(|(id, _)| *id == conv.id) {
+                view.draft = text.clone();
+            }
+            chats.push(view);
         }
     }
     let mut wrapups = Vec::new();
@@ -544,7 +550,7 @@ pub async fn console(
     Query(q): Query<ConsoleQuery>,
 ) -> Result<Response, AppError> {
     let notice = notice_key(&q.melding).map(|k| ctx.t.s(k).to_string());
-    render_console(&state, &ctx, &user, notice, Vec::new()).await
+    render_console(&state, &ctx, &user, notice, Vec::new(), None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -683,7 +689,7 @@ pub async fn send(
                 t.s("chat.error_empty").to_string()
             };
             let errors = vec![FieldError { field, message }];
-            return render_console(&state, &ctx, &user, None, errors).await;
+            return render_console(&state, &ctx, &user, None, errors, Some((id, f.message))).await;
         }
     };
     let client_id = crate::protocol::valid_client_id(&f.client_id).then_some(f.client_id.as_str());
@@ -701,7 +707,7 @@ pub async fn send(
                 field,
                 message: t.s("chat.error_closed").into(),
             }];
-            render_console(&state, &ctx, &user, None, errors).await
+            render_console(&state, &ctx, &user, None, errors, None).await
         }
         Err(e) => {
             // Not stored (disk full, database read-only...): say so and keep the text.
@@ -710,7 +716,8 @@ pub async fn send(
                 field,
                 message: t.s("chat.error_not_stored").into(),
             }];
-            let page = render_console(&state, &ctx, &user, None, errors).await?;
+            let page =
+                render_console(&state, &ctx, &user, None, errors, Some((id, f.message))).await?;
             Ok((axum::http::StatusCode::SERVICE_UNAVAILABLE, page).into_response())
         }
     }

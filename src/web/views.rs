@@ -371,6 +371,8 @@ pub struct ChatPanelView {
     pub last_seq: i64,
     pub client_id: String,
     pub max_chars: usize,
+    /// A reply that was refused (too long, not stored), shown again in its box.
+    pub draft: String,
 }
 
 /// A wrap-up form in the console.
