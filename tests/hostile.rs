@@ -312,3 +312,95 @@ async fn no_header_injection_no_redirect_after_login_and_secure_cookies_over_tls
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn markup_in_every_field_a_person_types_is_shown_as_text() {
+    let server = Server::start().await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    let (anna_http, mut anna) = available_agent(&server, "anna").await;
+    let resident = server.browser();
+
+    // The chat form's name and question.
+    let token = resident.start_chat(SCRIPT, SCRIPT).await;
+    let offer = anna.expect("offer", |_| true).await;
+    let id = offer["conversation"].as_i64().unwrap();
+    anna.send(serde_json::json!({"type": "accept", "conversation": id}))
+        .await;
+    anna.expect("assigned", |_| true).await;
+    // A resident message and an agent reply (the forms without JavaScript), and a reply
+    // too long to send (echoed back into its box).
+    let csrf = resident.csrf(&format!("/chat/{token}")).await;
+    let sent = resident
+        .post(
+            &format!("/chat/{token}/send"),
+            &[("message", SCRIPT), ("client_id", "h1")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    let csrf = anna_http.csrf("/staff").await;
+    let sent = anna_http
+        .post(
+            &format!("/staff/chats/{id}/send"),
+            &[("message", SCRIPT), ("client_id", "h2")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    let too_long = format!("{SCRIPT}{}", "x".repeat(2_100));
+    let refused = anna_http
+        .post(
+            &format!("/staff/chats/{id}/send"),
+            &[("message", too_long.as_str()), ("client_id", "h3")],
+            &csrf,
+        )
+        .await;
+    // An accessibility problem report (it reaches an agent as a contact).
+    let csrf = resident.csrf("/toegankelijkheid").await;
+    let report = resident
+        .post(
+            "/toegankelijkheid/melding",
+            &[("problem", SCRIPT), ("page", SCRIPT), ("name", SCRIPT)],
+            &csrf,
+        )
+        .await;
+    assert!(report.status < 400, "{}", report.status);
+    // A username echoed in the login error.
+    let stranger = server.browser();
+    let csrf = stranger.csrf("/staff/login").await;
+    let login = stranger
+        .post(
+            "/staff/login",
+            &[("username", SCRIPT), ("password", "fout")],
+            &csrf,
+        )
+        .await;
+
+    let pages = [
+        (
+            "resident's conversation",
+            resident.get(&format!("/chat/{token}")).await.body,
+        ),
+        (
+            "transcript",
+            resident
+                .get(&format!("/chat/{token}/transcript"))
+                .await
+                .body,
+        ),
+        ("console", anna_http.get("/staff").await.body),
+        ("console with the refused reply", refused.body),
+        ("login error", login.body),
+    ];
+    for (what, body) in &pages {
+        assert!(!body.contains("<script>alert"), "{what}: raw script");
+        assert!(!body.contains("<img src=x"), "{what}: raw img");
+    }
+    for (what, body) in &pages[..3] {
+        assert!(
+            body.contains("&lt;script&gt;") || body.contains("&#60;script&#62;"),
+            "{what}: shown as text"
+        );
+    }
+    server.stop().await;
+}
