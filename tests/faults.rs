@@ -187,6 +187,16 @@ async fn a_client_that_stops_reading_cannot_stall_other_conversations() {
     server.stop().await;
 }
 
+/// A server process that is killed when the test ends, also when it fails.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Can this machine give a process its own mount namespace with a tmpfs?
 fn namespaces_work(dir: &Path) -> bool {
     let probe = dir.join("probe");
@@ -245,7 +255,7 @@ async fn full_disk_refuses_messages_without_acknowledging_them_and_recovers() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     // A 3 MiB disk, 1.5 MiB of it taken by a file we can delete later to make room.
-    let mut child = loket_in_namespace(
+    let child = Killed(loket_in_namespace(
         dir.path(),
         &data,
         port,
@@ -253,9 +263,9 @@ async fn full_disk_refuses_messages_without_acknowledging_them_and_recovers() {
     )
     .stdout(Stdio::null())
     .spawn()
-    .unwrap();
+    .unwrap());
     wait_healthy(&base).await;
-    let reserve = format!("/proc/{}/root{}/reserve", child.id(), data.display());
+    let reserve = format!("/proc/{}/root{}/reserve", child.0.id(), data.display());
     assert!(Path::new(&reserve).exists(), "the reserve file is visible");
 
     // A demo agent takes the chat.
@@ -398,8 +408,7 @@ async fn full_disk_refuses_messages_without_acknowledging_them_and_recovers() {
         assert!(!seen.iter().any(|(_, c)| c == id), "{id} was not stored");
     }
     assert!(!seen.iter().any(|(_, c)| c == "form1" || c == "form2"));
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(child);
 }
 
 #[tokio::test]
@@ -414,14 +423,15 @@ async fn read_only_database_stops_loket_with_a_clear_error() {
     // A database with a conversation in it, made by a normal run.
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut first = loket_in_namespace(dir.path(), &data, port, "true")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    let first = Killed(
+        loket_in_namespace(dir.path(), &data, port, "true")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     wait_healthy(&base).await;
     Browser::new(&base).start_chat("Inwoner", "vraag").await;
-    first.kill().unwrap();
-    first.wait().unwrap();
+    drop(first);
 
     // The same folder, mounted read-only.
     let out = loket_in_namespace(
