@@ -8,16 +8,6 @@ use serde_json::json;
 use std::time::Duration;
 
 /// Accepts the next offer on an agent console; returns the conversation id.
-async fn accept_next(agent: &mut Ws) -> i64 {
-    let offer = agent.expect("offer", |_| true).await;
-    let id = offer["conversation"].as_i64().unwrap();
-    agent
-        .send(json!({"type": "accept", "conversation": id}))
-        .await;
-    agent.expect("assigned", |f| f["conversation"] == id).await;
-    id
-}
-
 #[tokio::test]
 async fn resident_and_agent_chat_end_to_end() {
     let server = Server::start().await;

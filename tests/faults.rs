@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{Browser, Server, Ws, available_agent, free_port, msg, wait_healthy};
+use common::{Browser, Server, Ws, accept_next, available_agent, free_port, msg, wait_healthy};
 use futures_util::StreamExt;
 use loket::store::Role;
 use serde_json::{Value, json};
@@ -20,16 +20,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-
-async fn accept_next(agent: &mut Ws) -> i64 {
-    let offer = agent.expect("offer", |_| true).await;
-    let id = offer["conversation"].as_i64().unwrap();
-    agent
-        .send(json!({"type": "accept", "conversation": id}))
-        .await;
-    agent.expect("assigned", |f| f["conversation"] == id).await;
-    id
-}
 
 #[tokio::test]
 async fn agent_gone_silent_is_noticed_by_heartbeat_and_the_resident_requeued() {

@@ -376,6 +376,17 @@ pub async fn available_agent(server: &Server, username: &str) -> (Browser, Ws) {
     (b, ws)
 }
 
+/// Waits for the next offer on an agent's console, accepts it and returns its id.
+pub async fn accept_next(agent: &mut Ws) -> i64 {
+    let offer = agent.expect("offer", |_| true).await;
+    let id = offer["conversation"].as_i64().unwrap();
+    agent
+        .send(json!({"type": "accept", "conversation": id}))
+        .await;
+    agent.expect("assigned", |f| f["conversation"] == id).await;
+    id
+}
+
 pub fn msg(client_id: &str, body: &str) -> Value {
     json!({"type": "send", "client_id": client_id, "body": body})
 }
