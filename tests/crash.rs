@@ -150,18 +150,7 @@ async fn sigterm_closes_every_connection_first_and_clients_resume_after_restart(
 
     // A demo agent with the console open, and a resident in conversation with her.
     let agent = common::Browser::new(&base);
-    let csrf = agent.csrf("/staff/login").await;
-    let p = agent
-        .post(
-            "/staff/login",
-            &[
-                ("username", "anna"),
-                ("password", loket::server::DEMO_PASSWORD),
-            ],
-            &csrf,
-        )
-        .await;
-    assert_eq!(p.status, 303);
+    agent.login_with("anna", loket::server::DEMO_PASSWORD).await;
     let ws_base = format!("ws://127.0.0.1:{port}");
     let mut console =
         Ws::connect(&format!("{ws_base}/ws/staff"), Some(&agent.cookie_header())).await;

@@ -271,18 +271,7 @@ async fn full_disk_refuses_messages_without_acknowledging_them_and_recovers() {
 
     // A demo agent takes the chat.
     let agent = Browser::new(&base);
-    let csrf = agent.csrf("/staff/login").await;
-    let login = agent
-        .post(
-            "/staff/login",
-            &[
-                ("username", "anna"),
-                ("password", loket::server::DEMO_PASSWORD),
-            ],
-            &csrf,
-        )
-        .await;
-    assert_eq!(login.status, 303);
+    agent.login_with("anna", loket::server::DEMO_PASSWORD).await;
     let mut console = Ws::connect(
         &format!("ws://127.0.0.1:{port}/ws/staff"),
         Some(&agent.cookie_header()),

@@ -154,6 +154,18 @@ async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> bool {
     }
 }
 
+/// The next message from the client; `None` when the connection is over. Data that
+/// breaks the protocol is answered with a close frame and a reason first.
+async fn receive(socket: &mut WebSocket) -> Option<WsMessage> {
+    match socket.recv().await? {
+        Ok(msg) => Some(msg),
+        Err(e) => {
+            let _ = write(socket, WsMessage::Close(Some(close_for(&e)))).await;
+            None
+        }
+    }
+}
+
 /// The close frame for a connection whose incoming data broke the protocol: a frame over
 /// the size limit (1009), text that is not UTF-8 (1007), anything else (1002).
 fn close_for(e: &axum::Error) -> CloseFrame {
@@ -426,15 +438,8 @@ async fn resident_conn(state: AppState, conv: Conversation, lang: Lang, mut sock
     {
         loop {
             tokio::select! {
-                incoming = socket.recv() => {
-                    let msg = match incoming {
-                        Some(Ok(msg)) => msg,
-                        Some(Err(e)) => {
-                            let _ = write(&mut socket, WsMessage::Close(Some(close_for(&e)))).await;
-                            break;
-                        }
-                        None => break,
-                    };
+                incoming = receive(&mut socket) => {
+                    let Some(msg) = incoming else { break };
                     last_heard = Instant::now();
                     let text = match msg {
                         WsMessage::Text(text) => text,
@@ -736,15 +741,8 @@ async fn staff_conn(
     if greet_staff(&state, &mut socket, t, &user).await {
         loop {
             tokio::select! {
-                incoming = socket.recv() => {
-                    let msg = match incoming {
-                        Some(Ok(msg)) => msg,
-                        Some(Err(e)) => {
-                            let _ = write(&mut socket, WsMessage::Close(Some(close_for(&e)))).await;
-                            break;
-                        }
-                        None => break,
-                    };
+                incoming = receive(&mut socket) => {
+                    let Some(msg) = incoming else { break };
                     last_heard = Instant::now();
                     let text = match msg {
                         WsMessage::Text(text) => text,

@@ -182,13 +182,18 @@ impl Browser {
             .unwrap_or_default()
     }
 
-    /// Logs a staff member in; panics when it fails.
+    /// Logs a staff member in (with the test password); panics when it fails.
     pub async fn login(&self, username: &str) {
+        self.login_with(username, PASSWORD).await;
+    }
+
+    /// Logs a staff member in with `password`; panics when it fails.
+    pub async fn login_with(&self, username: &str, password: &str) {
         let csrf = self.csrf("/staff/login").await;
         let p = self
             .post(
                 "/staff/login",
-                &[("username", username), ("password", PASSWORD)],
+                &[("username", username), ("password", password)],
                 &csrf,
             )
             .await;
