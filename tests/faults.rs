@@ -134,7 +134,7 @@ async fn a_client_that_stops_reading_cannot_stall_other_conversations() {
 
     // The slow client was cut off: reading now gives what was already in flight, then
     // the end of the connection (a close frame or EOF), well before all 800 messages.
-    tokio::time::sleep(loket::web::ws::SEND_TIMEOUT + Duration::from_secs(1)).await;
+    tokio::time::sleep(loket::web::live::conn::SEND_TIMEOUT + Duration::from_secs(1)).await;
     let mut got = 0;
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut ended = false;

@@ -111,11 +111,11 @@ proptest! {
     fn form_parsers_never_panic(text in ".{0,300}") {
         let t = T::new(Lang::Nl);
         let _ = loket::schedule::parse_day(&text);
-        let _ = loket::web::hours::parse_exceptions(t, &text);
-        if loket::web::message::valid_email(&text) {
+        let _ = loket::web::staff::opening_hours::parse_exceptions(t, &text);
+        if loket::web::form::valid_email(&text) {
             prop_assert!(text.contains('@') && !text.contains(' ') && text.len() <= 254);
         }
-        if let Some(p) = loket::web::message::normal_phone(&text) {
+        if let Some(p) = loket::web::form::normal_phone(&text) {
             let digits = p.chars().filter(char::is_ascii_digit).count();
             prop_assert!((8..=15).contains(&digits));
         }

@@ -19,12 +19,15 @@
 
 mod calls;
 mod driver;
+mod intents;
 mod live;
 
+pub use crate::broker::{ContactId, Presence};
 pub use calls::{RESIDENT_MEDIA_ID, Work, request_contact, staff_media_id};
+pub use intents::{Accepted, Desk};
 pub use live::{ConnId, Event, Participant, QueueFigures, StatusInfo};
 
-use crate::broker::{self, Broker, BrokerConfig, BrokerError, ContactId, Input, Millis, StaffId};
+use crate::broker::{self, Broker, BrokerConfig, BrokerError, Input, Millis, StaffId};
 use crate::config::Config;
 use crate::store::{Appended, Conversation, NewMessage, Sender, Store, StoreError};
 use live::Live;
@@ -53,6 +56,8 @@ pub enum HubError {
     NotAVideoQueue,
     #[error("someone has already been asked to join this call")]
     AlreadyRequested,
+    #[error("the offer is no longer there")]
+    OfferGone,
 }
 
 /// Who ended a conversation (stored, and shown as a system message).
@@ -203,7 +208,8 @@ impl Hub {
     }
 
     /// Feeds one input to the broker and waits until its outputs were carried out.
-    pub async fn input(&self, input: Input, by: EndedBy) -> Result<(), HubError> {
+    /// Only the hub builds broker inputs; pages and connections call its intents.
+    pub(crate) async fn input(&self, input: Input, by: EndedBy) -> Result<(), HubError> {
         let (reply, rx) = oneshot::channel();
         self.inner
             .cmd
@@ -213,7 +219,7 @@ impl Hub {
     }
 
     /// Runs a read-only query against the broker's current state.
-    pub async fn query<R: Send + 'static>(
+    pub(crate) async fn query<R: Send + 'static>(
         &self,
         f: impl FnOnce(&Broker, Millis) -> R + Send + 'static,
     ) -> Result<R, HubError> {

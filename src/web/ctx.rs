@@ -1,4 +1,5 @@
-//! Per-request context: language, CSRF, cookies and the signed-in staff member.
+//! Per-request context: language, CSRF, cookies, the origin check, and who is signed in
+//! ([`StaffUser`], [`Supervisor`]).
 
 use super::views::{Base, StaffNav};
 use super::{AppError, AppState};
@@ -142,19 +143,15 @@ pub fn request_lang(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-/// For unsafe methods, an `Origin` header (when the browser sends one) must be ours.
-fn origin_matches(parts: &Parts) -> bool {
-    if parts.method == Method::GET || parts.method == Method::HEAD {
-        return true;
-    }
-    let Some(origin) = parts.headers.get(header::ORIGIN) else {
+/// Is a browser's request from our own site? A browser sends `Origin` on posts and on
+/// WebSocket upgrades; it must name this host. A request without `Origin` is not a
+/// browser's cross-site request (cookies, CSRF tokens and capability tokens still apply).
+/// The one origin check of both the CSRF guard and the WebSocket endpoints.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
-    let Some(host) = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-    else {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
     origin
@@ -162,6 +159,25 @@ fn origin_matches(parts: &Parts) -> bool {
         .ok()
         .and_then(|o| o.split_once("://"))
         .is_some_and(|(_, rest)| rest == host)
+}
+
+/// Safe methods need no origin check; unsafe ones must be [`same_origin`].
+fn origin_matches(parts: &Parts) -> bool {
+    parts.method == Method::GET || parts.method == Method::HEAD || same_origin(&parts.headers)
+}
+
+/// The address residents see: scheme and host of this request (the site's own name), for
+/// links that are printed or sent (short links, QR codes, kiosk enrolment).
+pub fn site_address(headers: &HeaderMap, secure: bool) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    format!("{}://{host}", if secure { "https" } else { "http" })
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -220,6 +236,26 @@ impl OptionalFromRequestParts<AppState> for StaffUser {
             Ok(u) => Ok(Some(u)),
             Err(AppError::LoginRequired) => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+}
+
+/// A signed-in supervisor or administrator: the routes that change how the contact centre
+/// runs (opening hours, kiosks, short links) take it; other staff get 403, visitors the
+/// login page.
+#[derive(Debug, Clone)]
+pub struct Supervisor(pub User);
+
+impl FromRequestParts<AppState> for Supervisor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let StaffUser(user) =
+            <StaffUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        if user.role.supervises() {
+            Ok(Supervisor(user))
+        } else {
+            Err(AppError::Forbidden)
         }
     }
 }

@@ -9,28 +9,37 @@
 //! CSRF cookie, request ids and tracing spans that name the route, never the raw URL
 //! (resident URLs carry capability tokens).
 //!
-//! - [`resident`]: home page, start a chat, the conversation, transcript.
-//! - [`staff`]: login/logout and the agent console.
-//! - [`statement`]: the accessibility statement and its problem-report form.
-//! - [`ws`]: the WebSocket endpoints speaking [`crate::protocol`].
+//! The folder is a map by audience. Page modules are leaves: they use the shared steps
+//! below and never each other.
+//!
+//! - [`resident`]: the public pages (home, chat, transcript, video start, leave a message,
+//!   accessibility statement, short links).
+//! - [`kiosk`]: the kiosk's start page, enrolment and wipe.
+//! - [`staff`]: everything behind a login (console, call page, supervisors' pages).
+//! - [`live`]: the WebSocket endpoints and call signalling.
+//!
+//! Shared steps: [`ctx`] (per-request context, cookies, who is signed in, the origin
+//! check), [`form`] (CSRF-checked forms, field errors, field checks), [`contact`] (opening
+//! a contact), [`front_door`] (can a channel be started now), [`wording`] (every sentence
+//! about waits and states), [`views`] (what every template shares), [`call_view`],
+//! [`kiosk_device`], [`assets`] (static files) and [`error`] (the one error type).
 
 pub mod assets;
+pub mod call_view;
+pub mod contact;
 pub mod ctx;
 pub mod error;
-pub mod front;
-pub mod hours;
+pub mod form;
+pub mod front_door;
 pub mod kiosk;
-pub mod links;
-pub mod message;
+pub mod kiosk_device;
+pub mod live;
 pub mod resident;
-pub mod signal;
 pub mod staff;
-pub mod statement;
-pub mod video;
 pub mod views;
-pub mod ws;
+pub mod wording;
 
-pub use ctx::{Ctx, StaffUser};
+pub use ctx::{Ctx, StaffUser, Supervisor};
 pub use error::AppError;
 
 use crate::auth::{Csrf, LoginThrottle, PasswordChecker};
@@ -128,25 +137,25 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let static_files = Router::new().route("/static/{*path}", get(assets::serve));
     let pages = Router::new()
-        .route("/", get(resident::home))
-        .route("/taal/{lang}", get(resident::switch_language))
+        .route("/", get(resident::home::home))
+        .route("/taal/{lang}", get(resident::home::switch_language))
         .route(
             "/chat/start",
-            get(resident::start_form).post(resident::start_submit),
+            get(resident::chat::start_form).post(resident::chat::start_submit),
         )
-        .route("/chat/{token}", get(resident::conversation))
-        .route("/chat/{token}/send", post(resident::send))
-        .route("/chat/{token}/end", post(resident::end))
-        .route("/chat/{token}/transcript", get(resident::transcript))
+        .route("/chat/{token}", get(resident::chat::conversation))
+        .route("/chat/{token}/send", post(resident::chat::send))
+        .route("/chat/{token}/end", post(resident::chat::end))
+        .route("/chat/{token}/transcript", get(resident::transcript::page))
         .route(
             "/chat/{token}/transcript.txt",
-            get(resident::transcript_text),
+            get(resident::transcript::text),
         )
         .route(
             "/video/start",
-            get(video::start_form).post(video::start_submit),
+            get(resident::video_start::start_form).post(resident::video_start::start_submit),
         )
-        .route("/o/{slug}", get(links::short))
+        .route("/o/{slug}", get(resident::short_link::open))
         .route("/kiosk", get(kiosk::start_page))
         .route("/kiosk/start", post(kiosk::start))
         .route("/kiosk/reset", post(kiosk::reset))
@@ -154,33 +163,78 @@ pub fn router(state: AppState) -> Router {
             "/kiosk/aanmelden/{token}",
             get(kiosk::enrol_page).post(kiosk::enrol),
         )
-        .route("/bericht", get(message::form).post(message::submit))
-        .route("/bericht/{token}", get(message::sent))
-        .route("/toegankelijkheid", get(statement::page))
-        .route("/accessibility", get(statement::page))
-        .route("/toegankelijkheid/melding", post(statement::report))
-        .route("/staff/login", get(staff::login_form).post(staff::login))
-        .route("/staff/logout", post(staff::logout))
-        .route("/staff", get(staff::console))
-        .route("/staff/presence", post(staff::presence))
-        .route("/staff/offers/{id}/accept", post(staff::accept))
-        .route("/staff/offers/{id}/decline", post(staff::decline))
-        .route("/staff/chats/{id}/send", post(staff::send))
-        .route("/staff/chats/{id}/end", post(staff::end))
-        .route("/staff/chats/{id}/wrapup", post(staff::wrapup))
-        .route("/staff/kiosks", get(kiosk::admin).post(kiosk::register))
-        .route("/staff/links", get(links::page))
-        .route("/staff/links/{slug}/qr.svg", get(links::qr))
-        .route("/staff/openingstijden", get(hours::page))
-        .route("/staff/openingstijden/{queue}", post(hours::save))
-        .route("/staff/gesprek/{id}", get(video::call_page))
-        .route("/staff/gesprek/{id}/aanvragen", post(video::request))
-        .route("/staff/gesprek/{id}/intrekken", post(video::cancel))
-        .route("/staff/gesprek/{id}/verlaten", post(video::leave))
-        .route("/staff/fragments/chat/{id}", get(staff::chat_fragment))
-        .route("/staff/fragments/offer/{id}", get(staff::offer_fragment))
-        .route("/staff/fragments/wrapup/{id}", get(staff::wrapup_fragment))
-        .route("/staff/fragments/waiting", get(staff::waiting_fragment))
+        .route(
+            "/bericht",
+            get(resident::leave_message::form).post(resident::leave_message::submit),
+        )
+        .route("/bericht/{token}", get(resident::leave_message::sent))
+        .route(
+            "/toegankelijkheid",
+            get(resident::accessibility_statement::page),
+        )
+        .route(
+            "/accessibility",
+            get(resident::accessibility_statement::page),
+        )
+        .route(
+            "/toegankelijkheid/melding",
+            post(resident::accessibility_statement::report),
+        )
+        .route(
+            "/staff/login",
+            get(staff::login::login_form).post(staff::login::login),
+        )
+        .route("/staff/logout", post(staff::login::logout))
+        .route("/staff", get(staff::console::console))
+        .route("/staff/presence", post(staff::console::actions::presence))
+        .route(
+            "/staff/offers/{id}/accept",
+            post(staff::console::actions::accept),
+        )
+        .route(
+            "/staff/offers/{id}/decline",
+            post(staff::console::actions::decline),
+        )
+        .route(
+            "/staff/chats/{id}/send",
+            post(staff::console::actions::send),
+        )
+        .route("/staff/chats/{id}/end", post(staff::console::actions::end))
+        .route(
+            "/staff/chats/{id}/wrapup",
+            post(staff::console::actions::wrapup),
+        )
+        .route(
+            "/staff/kiosks",
+            get(staff::kiosks::page).post(staff::kiosks::register),
+        )
+        .route("/staff/links", get(staff::short_links::page))
+        .route("/staff/links/{slug}/qr.svg", get(staff::short_links::qr))
+        .route("/staff/openingstijden", get(staff::opening_hours::page))
+        .route(
+            "/staff/openingstijden/{queue}",
+            post(staff::opening_hours::save),
+        )
+        .route("/staff/gesprek/{id}", get(staff::call::call_page))
+        .route("/staff/gesprek/{id}/aanvragen", post(staff::call::request))
+        .route("/staff/gesprek/{id}/intrekken", post(staff::call::cancel))
+        .route("/staff/gesprek/{id}/verlaten", post(staff::call::leave))
+        .route(
+            "/staff/fragments/chat/{id}",
+            get(staff::console::panels::chat_fragment),
+        )
+        .route(
+            "/staff/fragments/offer/{id}",
+            get(staff::console::panels::offer_fragment),
+        )
+        .route(
+            "/staff/fragments/wrapup/{id}",
+            get(staff::console::panels::wrapup_fragment),
+        )
+        .route(
+            "/staff/fragments/waiting",
+            get(staff::console::panels::waiting_fragment),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -189,8 +243,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .merge(static_files)
         .route("/healthz", get(|| async { "ok" }))
-        .route("/ws/chat/{token}", get(ws::resident_socket))
-        .route("/ws/staff", get(ws::staff_socket))
+        .route("/ws/chat/{token}", get(live::resident_socket))
+        .route("/ws/staff", get(live::staff_socket))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -36,7 +36,6 @@ export class LiveSocket {
       clearInterval(this.heartbeat);
       if (this.ws !== ws) return;
       if (e.code === 4401) { location.reload(); return; } // session ended: the page asks to log in
-      if (e.code === 1008 || e.code === 4403) return; // refused for good
       this.onDown();
       setTimeout(() => this.connect(), this.delay);
       this.delay = Math.min(this.delay * 2, 10000);

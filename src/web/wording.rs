@@ -1,29 +1,39 @@
-//! The front door's honesty: can a resident start a channel now, and if not, why, when it
-//! opens again and what they can do instead.
+//! Every sentence Loket says about waiting, availability and opening times, in one place,
+//! so that pages, live frames and the kiosk say the same thing the same way.
 //!
-//! A channel can be started when its queue is open (its opening hours, see
-//! [`crate::schedule`]) **and** someone with the skill is available or the broker's
-//! estimated wait is within `front_door.max_wait_mins` (or nobody is online at all and the
-//! site allows queueing then, `front_door.queue_without_staff`). Otherwise the pages say so
-//! and offer to leave a message ([`super::message`]).
+//! The words themselves live in the Fluent files (`locales/`); this module chooses which
+//! sentence fits a state and fills in its values.
 
-use super::{AppError, AppState};
-use crate::broker::QueueId;
+use crate::hub::StatusInfo;
 use crate::i18n::{Lang, T};
+use crate::store::Status;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Europe::Amsterdam;
 
-/// What the front door says about one queue right now.
-#[derive(Debug, Clone)]
-pub struct Door {
-    /// A resident may start now.
-    pub can_start: bool,
-    /// The expected wait, as a sentence.
-    pub wait_text: String,
-    /// Why they cannot start now, and when they can (empty when they can).
-    pub reason: String,
-    /// How quickly people were usually answered lately (empty without history).
-    pub usual_text: String,
+/// Two sentences as one text (the second may be empty).
+pub fn join_sentences(a: &str, b: &str) -> String {
+    if b.is_empty() {
+        a.to_string()
+    } else {
+        format!("{a} {b}")
+    }
+}
+
+/// Sentence about the expected wait in a queue, from the broker's estimate.
+pub fn wait_sentence(t: T, estimate: Option<u64>, free_now: bool) -> String {
+    match estimate {
+        _ if free_now => t.s("wait.now").to_string(),
+        Some(0) => t.s("wait.now").to_string(),
+        Some(ms) => {
+            let minutes = ms.div_ceil(60_000).max(1);
+            if minutes == 1 {
+                t.s("wait.one_minute").to_string()
+            } else {
+                t.f("wait.minutes", &[("minutes", &minutes)])
+            }
+        }
+        None => t.s("wait.unknown").to_string(),
+    }
 }
 
 /// "Usually answered within N minutes", from the broker's recent answer times.
@@ -35,58 +45,27 @@ pub fn usual_sentence(t: T, typical_ms: Option<u64>) -> String {
     }
 }
 
-/// Looks at the opening hours and the broker's figures of `queue` at `now`.
-pub async fn door(
-    state: &AppState,
-    t: T,
-    queue: i64,
-    now: DateTime<Utc>,
-) -> Result<Door, AppError> {
-    let schedules = state.store.queue_schedules().await?;
-    let stats = state
-        .hub
-        .query(move |b, at| b.queue_stats(QueueId(queue), at))
-        .await?;
-    let usual_text = usual_sentence(t, stats.as_ref().and_then(|s| s.typical_answer_ms));
-    let (wait_text, available, estimate) = match &stats {
-        Some(s) => (
-            super::resident::wait_sentence(t, s.estimated_wait_ms, s.free_slots > s.waiting),
-            s.staff_available > 0,
-            s.estimated_wait_ms,
-        ),
-        None => (t.s("wait.unknown").to_string(), false, None),
-    };
-    if let Some(schedule) = schedules.get(&queue) {
-        if !schedule.is_open(now) {
-            let reason = match schedule.next_opening(now) {
-                Some(at) => t.f("door.closed_until", &[("when", &when_text(t, now, at))]),
-                None => t.s("door.closed").to_string(),
+/// The sentence that describes a conversation's state to the resident.
+pub fn status_sentence(t: T, info: &StatusInfo) -> String {
+    match info.status {
+        Status::Waiting => {
+            let mut s = match info.position {
+                Some(p) => t.f("chat.position", &[("position", &p)]),
+                None => String::new(),
             };
-            return Ok(Door {
-                can_start: false,
-                wait_text,
-                reason,
-                usual_text,
-            });
+            let wait = wait_sentence(t, info.wait_ms, false);
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&wait);
+            s
         }
-    }
-    let limit_ms = state.config.front_door.max_wait_mins.saturating_mul(60_000);
-    let within = estimate.is_some_and(|ms| ms <= limit_ms);
-    let allowed_empty = state.config.front_door.queue_without_staff && estimate.is_none();
-    if available || within || allowed_empty {
-        Ok(Door {
-            can_start: true,
-            wait_text,
-            reason: String::new(),
-            usual_text,
-        })
-    } else {
-        Ok(Door {
-            can_start: false,
-            wait_text,
-            reason: t.s("door.nobody").to_string(),
-            usual_text,
-        })
+        Status::Active => t.f(
+            "chat.active_status",
+            &[("name", &info.agent_name.clone().unwrap_or_default())],
+        ),
+        Status::Ended => t.s("chat.ended_status").into(),
+        Status::Abandoned => t.s("chat.abandoned_status").into(),
     }
 }
 
@@ -154,7 +133,6 @@ mod tests {
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
-
     #[test]
     fn opening_times_read_naturally() {
         let nl = T::new(Lang::Nl);
@@ -175,6 +153,33 @@ mod tests {
         assert_eq!(
             when_text(nl, now, utc("2026-02-06T20:00:00Z")),
             "vandaag om 21:00"
+        );
+    }
+    #[test]
+    fn wait_sentences_are_honest() {
+        let t = T::new(Lang::En);
+        assert_eq!(
+            wait_sentence(t, Some(0), false),
+            "An employee is available now."
+        );
+        assert_eq!(
+            wait_sentence(t, Some(30_000), false),
+            "Expected wait: about 1 minute."
+        );
+        assert_eq!(
+            wait_sentence(t, Some(90_000), false),
+            "Expected wait: about 2 minutes."
+        );
+        assert!(wait_sentence(t, None, false).starts_with("No employee is available"));
+        let waiting = StatusInfo {
+            status: Status::Waiting,
+            position: Some(3),
+            wait_ms: Some(600_000),
+            agent_name: None,
+        };
+        assert_eq!(
+            status_sentence(t, &waiting),
+            "You are number 3 in the queue. Expected wait: about 10 minutes."
         );
     }
 }

@@ -2,16 +2,46 @@
 //! schedule and dated exceptions (public holidays, a closed afternoon), in
 //! Europe/Amsterdam time. The rules live in [`crate::schedule`]; this is the form.
 
-use super::views::{FieldError, HoursPage, HoursQueue};
-use super::{AppError, AppState, Ctx, StaffUser};
 use crate::i18n::{Lang, T};
 use crate::schedule::{Schedule, day_text, parse_day};
+use crate::store::User;
+use crate::web::form::{CsrfForm, FieldError, find_error, form_status};
+use crate::web::views::Base;
+use crate::web::{AppError, AppState, Ctx, Supervisor, wording};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
+
+/// One queue's opening hours in the form.
+#[derive(Debug, Clone)]
+pub struct HoursQueue {
+    pub id: i64,
+    pub name: String,
+    /// Has opening hours (otherwise always open).
+    pub limited: bool,
+    /// Monday to Sunday, as `09:00-12:30, 13:30-17:00`.
+    pub days: Vec<String>,
+    /// One exception per line.
+    pub exceptions: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/hours.html")]
+pub struct HoursPage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub queues: Vec<HoursQueue>,
+    pub weekdays: Vec<&'static str>,
+}
+
+impl HoursPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
+}
 
 /// Exceptions as text, one per line: `2026-12-25: ` (closed) or `2026-12-24: 09:00-12:00`.
 pub fn exceptions_text(s: &Schedule) -> String {
@@ -49,18 +79,10 @@ pub fn parse_exceptions(
     Ok(out)
 }
 
-async fn check_role(user: &crate::store::User) -> Result<(), AppError> {
-    if user.role.supervises() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 async fn render(
     state: &AppState,
     ctx: &Ctx,
-    user: &crate::store::User,
+    user: &User,
     entered: Option<(i64, HoursQueue)>,
     errors: Vec<FieldError>,
     notice: Option<String>,
@@ -94,13 +116,13 @@ async fn render(
     }
     let mut base = ctx.staff_base(t.s("hours.title"), user);
     base.has_error = !errors.is_empty();
-    let status = super::views::form_status(&errors);
+    let status = form_status(&errors);
     let page = HoursPage {
         base,
         errors,
         notice,
         queues,
-        weekdays: super::front::weekday_names(t),
+        weekdays: wording::weekday_names(t),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -109,10 +131,9 @@ async fn render(
 pub async fn page(
     State(state): State<AppState>,
     ctx: Ctx,
-    StaffUser(user): StaffUser,
+    Supervisor(user): Supervisor,
     axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    check_role(&user).await?;
     let notice = q
         .contains_key("opgeslagen")
         .then(|| ctx.t.s("hours.saved").to_string());
@@ -123,12 +144,10 @@ pub async fn page(
 pub async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
-    StaffUser(user): StaffUser,
+    Supervisor(user): Supervisor,
     Path(queue): Path<i64>,
-    Form(f): Form<HashMap<String, String>>,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    ctx.check_csrf(&state, f.get("csrf").map(String::as_str).unwrap_or(""))?;
-    check_role(&user).await?;
     let t = ctx.t;
     if !state.store.queues().await?.iter().any(|q| q.id == queue) {
         return Err(AppError::NotFound);
@@ -147,7 +166,7 @@ pub async fn save(
                 field: format!("q{queue}-day{d}"),
                 message: t.f(
                     "hours.error_day",
-                    &[("day", &super::front::weekday_names(t)[d]), ("problem", &e)],
+                    &[("day", &wording::weekday_names(t)[d]), ("problem", &e)],
                 ),
             }),
         }

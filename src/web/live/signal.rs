@@ -7,9 +7,10 @@
 //! webrtc-rs the SFU checks size and shape of SDP and candidates; a bad one gets a typed
 //! `error` frame (`call_refused`) and the connection stays up.
 
-use super::AppState;
+use super::conn::Conn;
 use crate::protocol::{ErrorCode, ParticipantOut, ServerFrame};
 use crate::sfu::{ClientSignal, SfuError, SfuEvent};
+use crate::web::AppState;
 use tokio::sync::mpsc;
 
 /// How many SFU events may wait for a slow page before the SFU drops some (offers and
@@ -126,5 +127,56 @@ pub fn participants_frame(conversation: i64, list: &[crate::hub::Participant]) -
                 role: p.role.to_string(),
             })
             .collect(),
+    }
+}
+
+/// Joins this connection to the call of `conversation` as `media_id` (leaving a call it
+/// was in), then sends who takes part; a failure becomes a `call_refused` error frame.
+/// `resident_name` labels the resident's tile. False when the socket is gone.
+pub async fn join_call(
+    state: &AppState,
+    conn: &mut Conn,
+    call: &mut Option<CallLink>,
+    conversation: i64,
+    media_id: &str,
+    name: &str,
+    resident_name: &str,
+) -> bool {
+    if let Some(old) = call.take() {
+        leave(state, old).await;
+    }
+    match join(state, conversation, media_id, name).await {
+        Ok(link) => {
+            *call = Some(link);
+            let list = state.hub.participants(conversation, resident_name);
+            conn.send(&participants_frame(conversation, &list)).await
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "call join failed");
+            conn.send(&refused(conversation, conn.t.s("call.join_failed")))
+                .await
+        }
+    }
+}
+
+/// Passes an answer or candidate to the SFU; a refusal becomes an error frame.
+pub async fn relay(
+    state: &AppState,
+    conn: &mut Conn,
+    conversation: i64,
+    call: &Option<CallLink>,
+    s: ClientSignal,
+) -> bool {
+    let Some(link) = call.as_ref().filter(|l| l.conversation == conversation) else {
+        return conn
+            .send(&refused(conversation, conn.t.s("call.not_joined")))
+            .await;
+    };
+    match signal(state, link, s).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::info!(conversation, error = %e, "call signal refused");
+            conn.send(&refused(conversation, e.to_string())).await
+        }
     }
 }

@@ -4,41 +4,55 @@
 //! next agent who is available (the next shift), with the same wrap-up and reports; it is
 //! never abandoned for want of a live resident.
 
-use super::resident::{checked_text, create_contact, name_error};
-use super::views::{FieldError, MessageForm, MessagePage, MessageSentPage};
-use super::{AppError, AppState, Ctx};
 use crate::auth::plausible_token;
+use crate::web::contact::{self, NewContact, Reach};
+use crate::web::form::{
+    CsrfForm, FieldError, checked_text, find_error, form_status, limit_hint, name_error,
+    normal_phone, valid_email,
+};
+use crate::web::views::Base;
+use crate::web::{AppError, AppState, Ctx};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-/// Checks an e-mail address: one `@`, a dot in the domain, no spaces, at most 254 bytes.
-pub fn valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    s.len() <= 254
-        && !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+/// Values of the leave-a-message form, kept when it is shown again with errors.
+#[derive(Debug, Clone, Default)]
+pub struct MessageForm {
+    pub name: String,
+    pub topic: String,
+    pub message: String,
+    /// `email`, `phone` or `return`.
+    pub reach: String,
+    pub email: String,
+    pub phone: String,
 }
 
-/// Normalises a phone number (`+`, digits, spaces, dashes, dots, brackets allowed;
-/// 8 to 15 digits); `None` when it is not one.
-pub fn normal_phone(s: &str) -> Option<String> {
-    let s = s.trim();
-    let allowed = s.chars().enumerate().all(|(i, c)| {
-        c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')') || (c == '+' && i == 0)
-    });
-    let digits = s.chars().filter(char::is_ascii_digit).count();
-    (allowed && (8..=15).contains(&digits)).then(|| s.to_string())
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub form: MessageForm,
+    pub topics: Vec<(String, String)>,
+    pub limit_hint: String,
+}
+
+impl MessagePage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message_sent.html")]
+pub struct MessageSentPage {
+    pub base: Base,
+    pub reference: String,
+    pub how: String,
+    pub show_link: bool,
+    pub link: String,
 }
 
 async fn render(
@@ -50,14 +64,14 @@ async fn render(
     let t = ctx.t;
     let mut base = ctx.base(t.s("message.title"));
     base.has_error = !errors.is_empty();
-    let status = super::views::form_status(&errors);
+    let status = form_status(&errors);
     let max = state.config.chat.max_message_chars;
     let page = MessagePage {
         base,
         errors,
         form,
-        topics: super::resident::topic_options(state, t).await?,
-        limit_hint: t.f("form.limit", &[("max", &max)]),
+        topics: contact::topic_options(state, t).await?,
+        limit_hint: limit_hint(t, max),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -69,8 +83,6 @@ pub async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 
 #[derive(Debug, Deserialize)]
 pub struct Submit {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -89,9 +101,8 @@ pub struct Submit {
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(f): Form<Submit>,
+    CsrfForm(f): CsrfForm<Submit>,
 ) -> Result<Response, AppError> {
-    ctx.check_csrf(&state, &f.csrf)?;
     let t = ctx.t;
     let max = state.config.chat.max_message_chars;
     let mut errors = Vec::new();
@@ -103,28 +114,19 @@ pub async fn submit(
     let contact = match f.reach.as_str() {
         "email" if valid_email(f.email.trim()) => Some(("email", f.email.trim().to_string())),
         "email" => {
-            errors.push(FieldError {
-                field: "email".into(),
-                message: t.s("message.error_email").into(),
-            });
+            errors.push(FieldError::new("email", t.s("message.error_email")));
             None
         }
         "phone" => match normal_phone(&f.phone) {
             Some(p) => Some(("phone", p)),
             None => {
-                errors.push(FieldError {
-                    field: "phone".into(),
-                    message: t.s("message.error_phone").into(),
-                });
+                errors.push(FieldError::new("phone", t.s("message.error_phone")));
                 None
             }
         },
         "return" => Some(("return", String::new())),
         _ => {
-            errors.push(FieldError {
-                field: "reach-email".into(),
-                message: t.s("message.error_reach").into(),
-            });
+            errors.push(FieldError::new("reach-email", t.s("message.error_reach")));
             None
         }
     };
@@ -139,27 +141,21 @@ pub async fn submit(
         };
         return render(&state, &ctx, form, errors).await;
     };
-    let queues = state.store.queues().await?;
-    let Some(queue) = queues.iter().find(|q| q.slug == "chat") else {
-        return Err(AppError::Internal("the chat queue is missing".into()));
+    let queue = contact::queue_by_slug(&state, "chat").await?;
+    let topic = contact::topic_by_slug(&state, &f.topic).await?;
+    let new = NewContact {
+        queue: &queue,
+        topic: topic.as_ref(),
+        name: &name,
+        origin: "message",
+        first_message: &body,
+        reach: Some(Reach {
+            method,
+            value: &value,
+        }),
+        lang: t.lang,
     };
-    let topics = state.store.topics().await?;
-    let topic = topics.iter().find(|tp| tp.slug == f.topic);
-    let contact = crate::web::resident::ContactDetails {
-        method,
-        value: &value,
-    };
-    let (_, token) = create_contact(
-        &state,
-        &ctx,
-        queue,
-        topic,
-        &name,
-        "message",
-        &body,
-        Some(contact),
-    )
-    .await?;
+    let (_, token) = contact::open(&state, new).await?;
     Ok(axum::response::Redirect::to(&format!("/bericht/{token}")).into_response())
 }
 
@@ -207,20 +203,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn contact_details_are_checked() {
-        assert!(valid_email("naam@voorbeeld.nl"));
-        assert!(!valid_email("naam@voorbeeld"));
-        assert!(!valid_email("naam voorbeeld.nl"));
-        assert!(!valid_email("a@b@c.nl"));
-        assert!(!valid_email("<script>@x.nl"));
-        assert_eq!(normal_phone(" 06 12345678 "), Some("06 12345678".into()));
-        assert_eq!(
-            normal_phone("+31 (0)20-123 4567"),
-            Some("+31 (0)20-123 4567".into())
-        );
-        assert_eq!(normal_phone("12345"), None);
-        assert_eq!(normal_phone("06 1234abcd"), None);
-        assert_eq!(normal_phone("06+12345678"), None);
+    fn references_read_aloud() {
         assert_eq!(reference(123), "B-000-123");
         assert_eq!(reference(1234567), "B-1234-567");
     }

@@ -4,11 +4,13 @@
 //! form creates a contact in the agents' inbox (a chat on the `toegankelijkheid` topic),
 //! so the reporter can follow the answer like any chat.
 
-use super::resident::{checked_text, name_error, open_contact};
-use super::views::{self, FieldError, StatementPage};
-use super::{AppError, AppState, Ctx};
+use crate::web::contact::{self, NewContact};
+use crate::web::form::{
+    CsrfForm, FieldError, checked_text, find_error, form_status, limit_hint, name_error,
+};
+use crate::web::views::Base;
+use crate::web::{AppError, AppState, Ctx};
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
@@ -18,10 +20,28 @@ pub const EVALUATED: (&str, &str) = ("23-11-2026", "2026-11-23");
 /// Longest page address accepted in a report.
 const MAX_PAGE_CHARS: usize = 300;
 
+#[derive(Template)]
+#[template(path = "statement.html")]
+pub struct StatementPage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub intro: String,
+    pub evaluated: String,
+    pub evaluated_iso: String,
+    pub limit_hint: String,
+    pub problem: String,
+    pub page: String,
+    pub name: String,
+}
+
+impl StatementPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct ReportForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     problem: String,
     #[serde(default)]
@@ -39,17 +59,14 @@ fn render(
     let t = ctx.t;
     let mut base = ctx.base(t.s("statement.title"));
     base.has_error = !errors.is_empty();
-    let status = views::form_status(&errors);
+    let status = form_status(&errors);
     let page = StatementPage {
         base,
         errors,
         intro: t.f("statement.intro", &[("org", &state.config.organisation)]),
         evaluated: EVALUATED.0.to_string(),
         evaluated_iso: EVALUATED.1.to_string(),
-        limit_hint: t.f(
-            "form.limit",
-            &[("max", &state.config.chat.max_message_chars)],
-        ),
+        limit_hint: limit_hint(t, state.config.chat.max_message_chars),
         problem: form.problem,
         page: form.page,
         name: form.name,
@@ -66,9 +83,8 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 pub async fn report(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(f): Form<ReportForm>,
+    CsrfForm(f): CsrfForm<ReportForm>,
 ) -> Result<Response, AppError> {
-    ctx.check_csrf(&state, &f.csrf)?;
     let t = ctx.t;
     let max = state.config.chat.max_message_chars;
     let mut errors = Vec::new();
@@ -77,33 +93,27 @@ pub async fn report(
         .ok();
     let page = f.page.trim().to_string();
     if page.chars().count() > MAX_PAGE_CHARS || page.chars().any(char::is_control) {
-        errors.push(FieldError {
-            field: "page".into(),
-            message: t.s("statement.error_page").into(),
-        });
+        errors.push(FieldError::new("page", t.s("statement.error_page")));
     }
     let name = f.name.trim().to_string();
     errors.extend(name_error(t, &name));
     let (Some(problem), true) = (problem, errors.is_empty()) else {
         return render(&state, &ctx, f, errors);
     };
-    let topic = state
-        .store
-        .topics()
-        .await?
-        .into_iter()
-        .find(|tp| tp.slug == "toegankelijkheid");
+    let topic = contact::topic_by_slug(&state, "toegankelijkheid").await?;
     let mut message = format!("{}: {problem}", t.s("statement.report_prefix"));
     if !page.is_empty() {
         message.push_str(&format!("\n{} {page}", t.s("statement.page")));
     }
-    open_contact(
-        &state,
-        &ctx,
-        topic.as_ref(),
-        &name,
-        "accessibility-report",
-        &message,
-    )
-    .await
+    let queue = contact::chat_queue_for(&state, topic.as_ref()).await?;
+    let new = NewContact {
+        queue: &queue,
+        topic: topic.as_ref(),
+        name: &name,
+        origin: "accessibility-report",
+        first_message: &message,
+        reach: None,
+        lang: t.lang,
+    };
+    contact::open_and_show(&state, new).await
 }

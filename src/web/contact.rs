@@ -1,0 +1,178 @@
+//! Opening a contact: the one step every way in shares (the chat and video start pages,
+//! leave a message, the accessibility report, the kiosk).
+//!
+//! A page checks its own form, then describes the contact as one [`NewContact`] and calls
+//! [`open`]: the conversation is stored with its first message, the hub puts it in its
+//! queue, and the resident gets the capability token of their conversation page. The
+//! look-ups the forms need to choose a queue and a topic live here too.
+
+use super::form::{FieldError, checked_text, name_error};
+use super::{AppError, AppState};
+use crate::i18n::{Lang, T};
+use crate::store::{Channel, Conversation, NewConversation, Queue, Topic};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+/// How a resident who left a message wants to be reached.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach<'a> {
+    /// `email`, `phone` or `return`.
+    pub method: &'a str,
+    pub value: &'a str,
+}
+
+/// Everything that describes a new contact.
+#[derive(Debug, Clone, Copy)]
+pub struct NewContact<'a> {
+    pub queue: &'a Queue,
+    pub topic: Option<&'a Topic>,
+    /// The resident's name as they typed it (may be empty).
+    pub name: &'a str,
+    /// Where it came from: `web`, `kiosk: <location>`, `message`, `accessibility-report`.
+    pub origin: &'a str,
+    /// The question, stored as the resident's first message (empty: none).
+    pub first_message: &'a str,
+    /// How to reach the resident (a left message).
+    pub reach: Option<Reach<'a>>,
+    /// The resident's page language.
+    pub lang: Lang,
+}
+
+/// Stores the conversation and puts it in its queue; returns it with the resident's token.
+pub async fn open(state: &AppState, c: NewContact<'_>) -> Result<(Conversation, String), AppError> {
+    let (conv, token) = state
+        .store
+        .create_conversation(&NewConversation {
+            queue_id: c.queue.id,
+            topic_id: c.topic.map(|tp| tp.id),
+            resident_name: c.name,
+            lang: c.lang.code(),
+            origin: c.origin,
+            first_message: c.first_message,
+        })
+        .await?;
+    let conv = match c.reach {
+        Some(r) => {
+            state.store.set_contact(conv.id, r.method, r.value).await?;
+            state
+                .store
+                .conversation(conv.id)
+                .await?
+                .ok_or(AppError::NotFound)?
+        }
+        None => conv,
+    };
+    tracing::info!(conversation = conv.id, origin = c.origin, queue = %c.queue.slug, "contact opened");
+    state.hub.contact_created(&conv).await?;
+    Ok((conv, token))
+}
+
+/// [`open`], then sends the resident to their conversation page.
+pub async fn open_and_show(state: &AppState, c: NewContact<'_>) -> Result<Response, AppError> {
+    let (_, token) = open(state, c).await?;
+    Ok(Redirect::to(&format!("/chat/{token}")).into_response())
+}
+
+/// The queue with `slug`; a missing built-in queue is an internal error.
+pub async fn queue_by_slug(state: &AppState, slug: &str) -> Result<Queue, AppError> {
+    state
+        .store
+        .queues()
+        .await?
+        .into_iter()
+        .find(|q| q.slug == slug)
+        .ok_or_else(|| AppError::Internal(format!("the {slug} queue is missing")))
+}
+
+/// The chat queue a contact about `topic` goes to: a topic with a chat queue of its own
+/// (same slug) goes there; everything else to the general `chat` queue.
+pub async fn chat_queue_for(state: &AppState, topic: Option<&Topic>) -> Result<Queue, AppError> {
+    let queues = state.store.queues().await?;
+    match topic.and_then(|tp| queues.iter().find(|q| q.slug == tp.slug)) {
+        Some(q) if q.channel == Channel::Chat => Ok(q.clone()),
+        _ => queue_by_slug(state, "chat").await,
+    }
+}
+
+/// The topic with `slug`, if there is one.
+pub async fn topic_by_slug(state: &AppState, slug: &str) -> Result<Option<Topic>, AppError> {
+    Ok(state
+        .store
+        .topics()
+        .await?
+        .into_iter()
+        .find(|tp| tp.slug == slug))
+}
+
+/// Every topic as (slug, name in the reader's language), for the topic choices.
+pub async fn topic_options(state: &AppState, t: T) -> Result<Vec<(String, String)>, AppError> {
+    Ok(state
+        .store
+        .topics()
+        .await?
+        .into_iter()
+        .map(|tp| {
+            let name = match t.lang {
+                Lang::Nl => tp.name_nl,
+                Lang::En => tp.name_en,
+            };
+            (tp.slug, name)
+        })
+        .collect())
+}
+
+/// A start form (chat or video) as posted.
+#[derive(Debug, Default, Deserialize)]
+pub struct StartSubmit {
+    /// The kind of video call (`tolk` or `medewerker`); empty for a chat.
+    #[serde(default)]
+    pub met: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub topic: String,
+    #[serde(default)]
+    pub question: String,
+}
+
+impl StartSubmit {
+    /// Checks the name and the question. A chat needs a question; a call does not (they
+    /// will sign or say it). Gives the checked name and question, or the form to show
+    /// again with its errors.
+    pub fn check(
+        self,
+        t: T,
+        max: usize,
+        question_required: bool,
+    ) -> Result<(String, String), (StartForm, Vec<FieldError>)> {
+        let mut errors = Vec::new();
+        let name = self.name.trim().to_string();
+        errors.extend(name_error(t, &name));
+        let question = if !question_required && self.question.trim().is_empty() {
+            Some(String::new())
+        } else {
+            checked_text(t, &self.question, max, "question", "start.error_question")
+                .map_err(|e| errors.push(e))
+                .ok()
+        };
+        match (question, errors.is_empty()) {
+            (Some(question), true) => Ok((name, question)),
+            _ => Err((
+                StartForm {
+                    name,
+                    topic: self.topic,
+                    question: self.question,
+                },
+                errors,
+            )),
+        }
+    }
+}
+
+/// Values of a start form (chat or video), kept when it is shown again with errors.
+#[derive(Debug, Clone, Default)]
+pub struct StartForm {
+    pub name: String,
+    pub topic: String,
+    pub question: String,
+}

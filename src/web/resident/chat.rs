@@ -1,0 +1,299 @@
+//! Chat for residents: the start form, and the conversation page. The conversation page
+//! works without JavaScript (forms to send and end, a link that fetches new messages);
+//! `static/js/chat.js` makes it live over `/ws/chat/{token}`. When the conversation is a
+//! video call, the same page shows the call area.
+
+use crate::auth::random_token;
+use crate::hub::StatusInfo;
+use crate::store::{Conversation, Sender, Status};
+use crate::web::call_view::CallView;
+use crate::web::contact::{self, NewContact, StartForm, StartSubmit};
+use crate::web::form::{
+    CsrfForm, FieldError, MessageBox, NoFields, find_error, form_status, limit_hint,
+};
+use crate::web::views::{self, Base, MessageView};
+use crate::web::{AppError, AppState, Ctx, front_door, kiosk_device, wording};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "chat_start.html")]
+pub struct ChatStartPage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub form: StartForm,
+    pub topics: Vec<(String, String)>,
+    pub wait_text: String,
+    pub limit_hint: String,
+    /// Why it cannot be started now (closed, nobody there); the form is not shown then.
+    pub closed: Option<String>,
+}
+
+impl ChatStartPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "chat.html")]
+pub struct ChatPage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub token: String,
+    pub status: &'static str,
+    pub status_text: String,
+    pub heading: String,
+    pub messages: Vec<MessageView>,
+    pub last_seq: i64,
+    pub max_chars: usize,
+    pub limit_hint: String,
+    pub too_long_text: String,
+    pub draft: String,
+    pub client_id: String,
+    /// Without JavaScript a waiting resident must load the page now and then.
+    pub noscript_idle: String,
+    /// The call area, when the conversation is a video call.
+    pub call: Option<CallView>,
+    /// On a kiosk: seconds of inactivity before the session is wiped.
+    pub kiosk_idle: Option<i64>,
+}
+
+impl ChatPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
+}
+
+async fn render_start(
+    state: &AppState,
+    ctx: &Ctx,
+    form: StartForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let t = ctx.t;
+    let queue = contact::queue_by_slug(state, "chat").await?;
+    let door = front_door::door(state, t, queue.id, chrono::Utc::now()).await?;
+    let wait_text = wording::join_sentences(&door.wait_text, &door.usual_text);
+    let mut base = ctx.base(t.s("start.title"));
+    base.has_error = !errors.is_empty();
+    let status = form_status(&errors);
+    let page = ChatStartPage {
+        base,
+        errors,
+        form,
+        topics: contact::topic_options(state, t).await?,
+        wait_text,
+        limit_hint: limit_hint(t, state.config.chat.max_message_chars),
+        closed: (!door.can_start).then_some(door.reason),
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    #[serde(default)]
+    onderwerp: String,
+}
+
+/// `GET /chat/start[?onderwerp=slug]`
+pub async fn start_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<StartQuery>,
+) -> Result<Response, AppError> {
+    let form = StartForm {
+        topic: q.onderwerp,
+        ..StartForm::default()
+    };
+    render_start(&state, &ctx, form, Vec::new()).await
+}
+
+/// `POST /chat/start`: validates, creates the conversation, joins the queue.
+pub async fn start_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<StartSubmit>,
+) -> Result<Response, AppError> {
+    let t = ctx.t;
+    let queue = contact::queue_by_slug(&state, "chat").await?;
+    if !front_door::door(&state, t, queue.id, chrono::Utc::now())
+        .await?
+        .can_start
+    {
+        // Closed or nobody there since the form was shown: the page says so again.
+        return render_start(&state, &ctx, StartForm::default(), Vec::new()).await;
+    }
+    let topic = contact::topic_by_slug(&state, &f.topic).await?;
+    let (name, question) = match f.check(t, state.config.chat.max_message_chars, true) {
+        Ok(checked) => checked,
+        Err((form, errors)) => return render_start(&state, &ctx, form, errors).await,
+    };
+    let queue = contact::chat_queue_for(&state, topic.as_ref()).await?;
+    let new = NewContact {
+        queue: &queue,
+        topic: topic.as_ref(),
+        name: &name,
+        origin: "web",
+        first_message: &question,
+        reach: None,
+        lang: t.lang,
+    };
+    contact::open_and_show(&state, new).await
+}
+
+async fn render_chat(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    conv: &Conversation,
+    errors: Vec<FieldError>,
+    draft: String,
+    kiosk_idle: Option<i64>,
+) -> Result<Response, AppError> {
+    let t = ctx.t;
+    let info = if conv.status.is_closed() {
+        StatusInfo {
+            status: conv.status,
+            position: None,
+            wait_ms: None,
+            agent_name: conv.agent_name.clone(),
+        }
+    } else {
+        state.hub.status_of(conv).await?
+    };
+    let messages = state.store.messages_after(conv.id, 0, 10_000).await?;
+    let last_seq = messages.last().map(|m| m.seq).unwrap_or(0);
+    let (status, title) = match conv.status {
+        Status::Waiting => ("waiting", t.s("chat.title_waiting").to_string()),
+        Status::Active => ("active", t.s("chat.title_active").to_string()),
+        Status::Ended => ("ended", t.s("chat.title_closed").to_string()),
+        Status::Abandoned => ("abandoned", t.s("chat.title_closed").to_string()),
+    };
+    let max = state.config.chat.max_message_chars;
+    let mut base = ctx.base(title);
+    base.has_error = !errors.is_empty();
+    let code = form_status(&errors);
+    let page = ChatPage {
+        base,
+        errors,
+        token: token.to_string(),
+        status,
+        status_text: wording::status_sentence(t, &info),
+        heading: t.f(
+            "chat.active_h1",
+            &[("name", &conv.agent_name.clone().unwrap_or_default())],
+        ),
+        messages: messages
+            .iter()
+            .map(|m| views::message_view(t, m, true))
+            .collect(),
+        last_seq,
+        max_chars: max,
+        limit_hint: limit_hint(t, max),
+        too_long_text: t.f("chat.error_too_long", &[("max", &max)]),
+        draft,
+        client_id: random_token(),
+        noscript_idle: t.f(
+            "chat.noscript_idle",
+            &[(
+                "minutes",
+                &state.config.chat.resident_idle_secs.div_ceil(60).max(1),
+            )],
+        ),
+        kiosk_idle,
+        call: conv.is_call.then(|| {
+            CallView::new(
+                state,
+                crate::hub::RESIDENT_MEDIA_ID,
+                t.s(if conv.status == Status::Active {
+                    "call.connecting"
+                } else {
+                    "call.waiting"
+                })
+                .into(),
+            )
+        }),
+    };
+    Ok((code, Html(page.render()?)).into_response())
+}
+
+/// `GET /chat/{token}`: waiting, active or closed.
+pub async fn conversation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let conv = super::by_token(&state, &token).await?;
+    // On a kiosk only the current resident's conversation is shown (not after a wipe).
+    let kiosk = match kiosk_device::guard(&state, &headers, conv.id).await? {
+        Ok(k) => k,
+        Err(to_start) => return Ok(to_start),
+    };
+    state.hub.resident_seen(conv.id);
+    let idle = kiosk.map(|k| k.idle_secs);
+    render_chat(&state, &ctx, &token, &conv, Vec::new(), String::new(), idle).await
+}
+
+/// `POST /chat/{token}/send`: the form behind the message box (no JavaScript needed).
+pub async fn send(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    CsrfForm(f): CsrfForm<MessageBox>,
+) -> Result<Response, AppError> {
+    let conv = super::by_token(&state, &token).await?;
+    state.hub.resident_seen(conv.id);
+    let t = ctx.t;
+    let max = state.config.chat.max_message_chars;
+    let error = |msg: String| vec![FieldError::new("message", msg)];
+    let body: String = match f.checked(t, max, "message") {
+        Ok(b) => b,
+        Err(e) => {
+            let errors = vec![e];
+            return render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await;
+        }
+    };
+    let client_id = f.client_id();
+    match state
+        .hub
+        .send_message(
+            conv.id,
+            Sender::Resident,
+            &conv.resident_name,
+            &body,
+            client_id,
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/chat/{token}#latest")).into_response()),
+        Err(crate::hub::HubError::Closed) => {
+            let errors = error(t.s("chat.error_closed").into());
+            render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await
+        }
+        Err(e) => {
+            // Not stored (disk full, database read-only...): say so and keep the text.
+            tracing::error!(conversation = conv.id, error = %e, "message not stored");
+            let errors = error(t.s("chat.error_not_stored").into());
+            let page = render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await?;
+            Ok((axum::http::StatusCode::SERVICE_UNAVAILABLE, page).into_response())
+        }
+    }
+}
+
+/// `POST /chat/{token}/end`: stop waiting, or end the conversation.
+pub async fn end(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    _form: CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    let conv = super::by_token(&state, &token).await?;
+    match state.hub.resident_leave(conv.id).await {
+        Ok(()) | Err(crate::hub::HubError::Closed) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!("/chat/{token}")).into_response())
+}

@@ -1,0 +1,143 @@
+//! The agent console (`/staff`): presence, offers, the open conversations with their reply
+//! boxes, wrap-up forms, the queues and who is waiting in them.
+//!
+//! Every form works without JavaScript ([`actions`]); `static/js/console.js` makes the
+//! console live over `/ws/staff` and fetches server-rendered fragments ([`panels`],
+//! `/staff/fragments/...`) so the markup lives in one place. Actions on a conversation
+//! check that the broker gave it to this staff member.
+
+pub mod actions;
+pub mod panels;
+
+use crate::i18n::Lang;
+use crate::store::User;
+use crate::web::form::{FieldError, form_status};
+use crate::web::views::{self, Base};
+use crate::web::{AppError, AppState, Ctx, StaffUser};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use panels::{ChatPanelView, OfferView, QueueRow, WaitingRow, WrapupView};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "staff/console.html")]
+pub struct ConsolePage {
+    pub base: Base,
+    pub waiting: Vec<WaitingRow>,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub available: bool,
+    pub presence_text: String,
+    pub offers: Vec<OfferView>,
+    pub chats: Vec<ChatPanelView>,
+    pub chats_heading: String,
+    pub wrapups: Vec<WrapupView>,
+    pub queues: Vec<QueueRow>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConsoleQuery {
+    #[serde(default)]
+    melding: String,
+}
+
+/// Notices the console can show after a form (only known keys; never reflected text).
+fn notice_key(s: &str) -> Option<&'static str> {
+    match s {
+        "accepted" => Some("console.accepted"),
+        "expired" => Some("console.offer_expired"),
+        "wrapped" => Some("console.wrapup_done"),
+        "sent" => Some("console.sent"),
+        "missed" => Some("console.missed_offer"),
+        "left-call" => Some("console.left_call"),
+        _ => None,
+    }
+}
+
+pub(super) async fn render_console(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    notice: Option<String>,
+    errors: Vec<FieldError>,
+    draft: Option<(i64, String)>,
+) -> Result<Response, AppError> {
+    let t = ctx.t;
+    state.hub.staff_online(user).await?;
+    let desk = state.hub.desk(user.id).await?;
+    let available = desk.available;
+    let capacity = desk.chat_capacity;
+    let mut offer_views = Vec::new();
+    for (contact, expires) in desk.offers {
+        offer_views.extend(panels::offer_view(state, t, contact, expires).await?);
+    }
+    let mut chats = Vec::new();
+    for id in desk.conversations {
+        if let Some(conv) = state.store.conversation(id).await? {
+            let mut view = panels::chat_view(state, t, &conv, user).await?;
+            if let Some((_, text)) = draft.as_ref().filter(|(id, _)| *id == conv.id) {
+                view.draft = text.clone();
+            }
+            chats.push(view);
+        }
+    }
+    let mut wrapups = Vec::new();
+    for conv in state.store.awaiting_wrapup(user.id).await? {
+        wrapups.push(panels::wrapup_view(state, t, &conv).await?);
+    }
+    let queues = state
+        .hub
+        .queue_figures()
+        .await?
+        .into_iter()
+        .map(|q| QueueRow {
+            id: q.id,
+            name: match t.lang {
+                Lang::Nl => q.name_nl,
+                Lang::En => q.name_en,
+            },
+            waiting: q.waiting,
+            longest: views::duration_text(q.longest_wait_ms),
+            staff: q.staff_available,
+        })
+        .collect();
+    let waiting = panels::waiting_rows(state, t, user).await?;
+    let mut base = ctx.staff_base(t.s("console.title"), user);
+    base.has_error = !errors.is_empty();
+    let status = form_status(&errors);
+    let page = ConsolePage {
+        base,
+        waiting,
+        errors,
+        notice,
+        available,
+        presence_text: t
+            .s(if available {
+                "console.you_available"
+            } else {
+                "console.you_away"
+            })
+            .into(),
+        offers: offer_views,
+        chats_heading: t.f(
+            "console.chats",
+            &[("count", &chats.len()), ("max", &capacity)],
+        ),
+        chats,
+        wrapups,
+        queues,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /staff`: the console.
+pub async fn console(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    StaffUser(user): StaffUser,
+    Query(q): Query<ConsoleQuery>,
+) -> Result<Response, AppError> {
+    let notice = notice_key(&q.melding).map(|k| ctx.t.s(k).to_string());
+    render_console(&state, &ctx, &user, notice, Vec::new(), None).await
+}

@@ -1,0 +1,166 @@
+//! Staff sign-in and sign-out. Logins are throttled per account and per address; every
+//! login gets a new session id (no fixation); sign-out ends the session on the server and
+//! hands the staff member's contacts back to the queue.
+
+use crate::auth::dummy_hash;
+use crate::web::ctx::{SESSION_COOKIE, cookie, set_cookie};
+use crate::web::form::{CsrfForm, FieldError, NoFields, find_error, form_status};
+use crate::web::views::Base;
+use crate::web::{AppError, AppState, Ctx, StaffUser};
+use askama::Template;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+#[derive(Template)]
+#[template(path = "staff/login.html")]
+pub struct LoginPage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub username: String,
+}
+
+impl LoginPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
+}
+
+fn render_login(
+    ctx: &Ctx,
+    username: String,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let mut base = ctx.base(ctx.t.s("login.title"));
+    base.has_error = !errors.is_empty();
+    let status = form_status(&errors);
+    let page = LoginPage {
+        base,
+        errors,
+        username,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /staff/login`
+pub async fn login_form(ctx: Ctx, user: Option<StaffUser>) -> Result<Response, AppError> {
+    if user.is_some() {
+        return Ok(Redirect::to("/staff").into_response());
+    }
+    render_login(&ctx, String::new(), Vec::new())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /staff/login`: throttled per account and per address; a new session id on
+/// every login (no fixation); always lands on `/staff` (no open redirect).
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<LoginForm>,
+) -> Result<Response, AppError> {
+    let t = ctx.t;
+    let username = f.username.trim().to_string();
+    let mut errors = Vec::new();
+    if username.is_empty() {
+        errors.push(FieldError::new("username", t.s("login.error_username")));
+    }
+    if f.password.is_empty() {
+        errors.push(FieldError::new("password", t.s("login.error_password")));
+    }
+    if !errors.is_empty() {
+        return render_login(&ctx, username, errors);
+    }
+    let now = Instant::now();
+    let user_key = format!("user:{}", username.to_lowercase());
+    let addr_key = format!("addr:{}", addr.ip());
+    let wait = state
+        .throttle
+        .wait_for(&user_key, now)
+        .max(state.throttle.wait_for(&addr_key, now));
+    if !wait.is_zero() {
+        tracing::warn!(%addr, "login throttled");
+        let errors = vec![FieldError {
+            field: "username".into(),
+            message: t.f(
+                "login.error_throttled",
+                &[("seconds", &wait.as_secs().max(1))],
+            ),
+        }];
+        return render_login(&ctx, username, errors);
+    }
+    let user = state.store.user_by_name(&username).await?;
+    let hash = user
+        .as_ref()
+        .filter(|u| !u.disabled)
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let password = f.password;
+    let Ok(ok) = state.passwords.verify(password, hash).await else {
+        tracing::warn!(%addr, "login refused: password checks busy");
+        let errors = vec![FieldError::new("username", t.s("login.error_busy"))];
+        return render_login(&ctx, username, errors);
+    };
+    let Some(user) = user.filter(|u| ok && !u.disabled) else {
+        state.throttle.fail(&user_key, now);
+        state.throttle.fail(&addr_key, now);
+        tracing::info!(%addr, "failed login");
+        let errors = vec![FieldError::new("username", t.s("login.error_wrong"))];
+        return render_login(&ctx, username, errors);
+    };
+    state.throttle.succeed(&user_key);
+    if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+        state.store.delete_session(old).await?;
+    }
+    let token = state.store.create_session(user.id).await?;
+    tracing::info!(staff = user.id, "login");
+    let mut resp = Redirect::to("/staff").into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SESSION_COOKIE,
+            &token,
+            None,
+            "Strict",
+            state.config.secure_cookies,
+        ),
+    );
+    Ok(resp)
+}
+
+/// `POST /staff/logout`: ends the session on the server and requeues held contacts.
+pub async fn logout(
+    State(state): State<AppState>,
+    StaffUser(user): StaffUser,
+    headers: HeaderMap,
+    _form: CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        state.store.delete_session(token).await?;
+    }
+    state.hub.staff_logout(user.id).await;
+    tracing::info!(staff = user.id, "logout");
+    let mut resp = Redirect::to("/staff/login").into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SESSION_COOKIE,
+            "",
+            Some(0),
+            "Strict",
+            state.config.secure_cookies,
+        ),
+    );
+    Ok(resp)
+}

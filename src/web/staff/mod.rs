@@ -1,0 +1,16 @@
+//! Pages for staff: everything behind a login. Each route takes a
+//! [`StaffUser`](crate::web::StaffUser) (or a [`Supervisor`](crate::web::Supervisor)), so
+//! a visitor is sent to the login page and a staff member without the role gets 403; the
+//! access tables (`tests/it/access.rs`) decide every route for every role.
+//!
+//! - [`login`]: sign in and out.
+//! - [`console`]: the agent console, its fragments and its forms.
+//! - [`call`]: the staff side of a video call.
+//! - [`opening_hours`], [`kiosks`], [`short_links`]: supervisors' pages.
+
+pub mod call;
+pub mod console;
+pub mod kiosks;
+pub mod login;
+pub mod opening_hours;
+pub mod short_links;
