@@ -15,6 +15,7 @@
 //! tracks) are `resident` and `staff-{id}`.
 
 use super::live::{Event, Participant};
+use super::types::{RequestStatus, Skill};
 use super::{EndedBy, Hub, HubError};
 use crate::broker::{ContactId, Input, Output, QueueId, RevokeReason};
 use crate::i18n::system_message;
@@ -142,7 +143,7 @@ impl Hub {
             .open_call_requests(conv.id)
             .await?
             .iter()
-            .any(|r| r.status == "waiting")
+            .any(|r| RequestStatus::parse(&r.status) == Some(RequestStatus::Waiting))
         {
             return Err(HubError::AlreadyRequested);
         }
@@ -150,7 +151,7 @@ impl Hub {
         let request = store
             .create_call_request(conv.id, queue.id, topic, by.id)
             .await?;
-        let key = if queue.slug == "ngt" {
+        let key = if Skill::Interpreting.is_queue(&queue.slug) {
             "sys.interpreter_requested"
         } else {
             "sys.agent_requested"
@@ -184,7 +185,7 @@ impl Hub {
             .await;
         if result.is_err() {
             store
-                .set_call_request(request.id, "cancelled", None)
+                .set_call_request(request.id, RequestStatus::Cancelled.as_str(), None)
                 .await?;
         }
         result?;
@@ -213,7 +214,7 @@ impl Hub {
             return Err(HubError::NotAllowed);
         }
         for r in self.inner.store.open_call_requests(conv).await? {
-            if r.status == "waiting" {
+            if RequestStatus::parse(&r.status) == Some(RequestStatus::Waiting) {
                 let _ = self
                     .input(
                         Input::ContactLeft {
@@ -285,7 +286,7 @@ pub(super) async fn apply_request(
         Output::Assigned { staff, .. } => {
             tracing::info!(conversation = conv, request, staff = staff.0, "joined call");
             store
-                .set_call_request(request, "active", Some(staff.0))
+                .set_call_request(request, RequestStatus::Active.as_str(), Some(staff.0))
                 .await?;
             hub.live(|l| l.add_guest(conv, staff.0, request));
             let name = hub.live(|l| l.staff_name(staff.0));
@@ -319,7 +320,9 @@ pub(super) async fn apply_request(
                 staff = staff.0,
                 "call guest lost"
             );
-            store.set_call_request(request, "waiting", None).await?;
+            store
+                .set_call_request(request, RequestStatus::Waiting.as_str(), None)
+                .await?;
             guest_gone(
                 hub,
                 conv,
@@ -332,7 +335,9 @@ pub(super) async fn apply_request(
         }
         Output::Abandoned { .. } => {
             tracing::info!(conversation = conv, request, "call request withdrawn");
-            store.set_call_request(request, "cancelled", None).await?;
+            store
+                .set_call_request(request, RequestStatus::Cancelled.as_str(), None)
+                .await?;
             if hub.is_open(conv) && by != EndedBy::System {
                 hub.append_and_broadcast(
                     conv,
@@ -345,7 +350,9 @@ pub(super) async fn apply_request(
             }
         }
         Output::Ended { staff, .. } => {
-            store.set_call_request(request, "ended", None).await?;
+            store
+                .set_call_request(request, RequestStatus::Ended.as_str(), None)
+                .await?;
             if let Some(s) = staff.or(req.staff_id.map(crate::broker::StaffId)) {
                 tracing::info!(conversation = conv, request, staff = s.0, "left call");
                 guest_gone(hub, conv, request, s.0, "left_call", "sys.left_call").await?;

@@ -2,6 +2,7 @@
 
 use super::calls::{self, Work};
 use super::live::{Event, QueueFigures, StatusInfo};
+use super::types::Origin;
 use super::{Cmd, EndedBy, Hub, HubError, now_millis};
 use crate::broker::{
     Broker, ContactId, ContactState, Input, Output, Presence, PresenceReason, QueueId,
@@ -37,7 +38,7 @@ pub(super) async fn restore(hub: &Hub, broker: &mut Broker, now: u64) -> Result<
         }
         hub.live(|l| {
             l.open_conversation(conv.id, None);
-            if conv.origin == "message" {
+            if Origin::parse(&conv.origin).is_left_message() {
                 l.keep_waiting(conv.id);
             }
         });

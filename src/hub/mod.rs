@@ -21,11 +21,13 @@ mod calls;
 mod driver;
 mod intents;
 mod live;
+mod types;
 
 pub use crate::broker::{ContactId, Presence};
 pub use calls::{RESIDENT_MEDIA_ID, Work, request_contact, staff_media_id};
 pub use intents::{Accepted, Desk};
 pub use live::{ConnId, Event, Participant, QueueFigures, StatusInfo};
+pub use types::{Origin, RequestStatus, Skill};
 
 use crate::broker::{self, Broker, BrokerConfig, BrokerError, Input, Millis, StaffId};
 use crate::config::Config;
@@ -240,7 +242,7 @@ impl Hub {
     pub async fn contact_created(&self, conv: &Conversation) -> Result<(), HubError> {
         self.live(|l| {
             l.open_conversation(conv.id, None);
-            if conv.origin == "message" {
+            if Origin::parse(&conv.origin).is_left_message() {
                 l.keep_waiting(conv.id);
             }
         });

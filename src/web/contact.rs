@@ -8,6 +8,7 @@
 
 use super::form::{FieldError, checked_text, name_error};
 use super::{AppError, AppState};
+use crate::hub::{Origin, Skill};
 use crate::i18n::{Lang, T};
 use crate::store::{Channel, Conversation, NewConversation, Queue, Topic};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,14 +23,14 @@ pub struct Reach<'a> {
 }
 
 /// Everything that describes a new contact.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct NewContact<'a> {
     pub queue: &'a Queue,
     pub topic: Option<&'a Topic>,
     /// The resident's name as they typed it (may be empty).
     pub name: &'a str,
-    /// Where it came from: `web`, `kiosk: <location>`, `message`, `accessibility-report`.
-    pub origin: &'a str,
+    /// Where it came from.
+    pub origin: Origin,
     /// The question, stored as the resident's first message (empty: none).
     pub first_message: &'a str,
     /// How to reach the resident (a left message).
@@ -40,6 +41,7 @@ pub struct NewContact<'a> {
 
 /// Stores the conversation and puts it in its queue; returns it with the resident's token.
 pub async fn open(state: &AppState, c: NewContact<'_>) -> Result<(Conversation, String), AppError> {
+    let origin = c.origin.to_string();
     let (conv, token) = state
         .store
         .create_conversation(&NewConversation {
@@ -47,7 +49,7 @@ pub async fn open(state: &AppState, c: NewContact<'_>) -> Result<(Conversation, 
             topic_id: c.topic.map(|tp| tp.id),
             resident_name: c.name,
             lang: c.lang.code(),
-            origin: c.origin,
+            origin: &origin,
             first_message: c.first_message,
         })
         .await?;
@@ -62,7 +64,7 @@ pub async fn open(state: &AppState, c: NewContact<'_>) -> Result<(Conversation, 
         }
         None => conv,
     };
-    tracing::info!(conversation = conv.id, origin = c.origin, queue = %c.queue.slug, "contact opened");
+    tracing::info!(conversation = conv.id, %origin, queue = %c.queue.slug, "contact opened");
     state.hub.contact_created(&conv).await?;
     Ok((conv, token))
 }
@@ -73,8 +75,13 @@ pub async fn open_and_show(state: &AppState, c: NewContact<'_>) -> Result<Respon
     Ok(Redirect::to(&format!("/chat/{token}")).into_response())
 }
 
-/// The queue with `slug`; a missing built-in queue is an internal error.
-pub async fn queue_by_slug(state: &AppState, slug: &str) -> Result<Queue, AppError> {
+/// The queue of a built-in skill; a missing one is an internal error.
+pub async fn skill_queue(state: &AppState, skill: Skill) -> Result<Queue, AppError> {
+    queue_by_slug(state, skill.queue_slug()).await
+}
+
+/// The queue with `slug`; a missing queue is an internal error.
+async fn queue_by_slug(state: &AppState, slug: &str) -> Result<Queue, AppError> {
     state
         .store
         .queues()
@@ -90,7 +97,7 @@ pub async fn chat_queue_for(state: &AppState, topic: Option<&Topic>) -> Result<Q
     let queues = state.store.queues().await?;
     match topic.and_then(|tp| queues.iter().find(|q| q.slug == tp.slug)) {
         Some(q) if q.channel == Channel::Chat => Ok(q.clone()),
-        _ => queue_by_slug(state, "chat").await,
+        _ => skill_queue(state, Skill::Chat).await,
     }
 }
 

@@ -21,6 +21,7 @@ use super::kiosk_device::{DEVICE_MAX_AGE, KIOSK_COOKIE, kiosk_of};
 use super::views::Base;
 use super::{AppError, AppState, Ctx, front_door};
 use crate::auth::plausible_token;
+use crate::hub::{Origin, Skill};
 use crate::store::Kiosk;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -86,12 +87,17 @@ pub async fn start_page(
     let queues = state.store.queues().await?;
     let now = chrono::Utc::now();
     let mut channels = Vec::new();
-    for (kind, slug, icon, label) in [
-        ("chat", "chat", "kiosk-chat", "kiosk.chat"),
-        ("tolk", "ngt", "kiosk-sign", "kiosk.interpreter"),
-        ("medewerker", "video", "kiosk-video", "kiosk.video"),
+    for (kind, skill, icon, label) in [
+        ("chat", Skill::Chat, "kiosk-chat", "kiosk.chat"),
+        (
+            "tolk",
+            Skill::Interpreting,
+            "kiosk-sign",
+            "kiosk.interpreter",
+        ),
+        ("medewerker", Skill::Video, "kiosk-video", "kiosk.video"),
     ] {
-        let Some(q) = queues.iter().find(|q| q.slug == slug) else {
+        let Some(q) = queues.iter().find(|q| skill.is_queue(&q.slug)) else {
             continue;
         };
         let door = front_door::door(&state, t, q.id, now).await?;
@@ -131,16 +137,16 @@ pub async fn start(
     let Some(kiosk) = kiosk_of(&state, &headers).await? else {
         return refused(&ctx);
     };
-    let slug = match f.kind.as_str() {
-        "chat" => "chat",
-        "tolk" => "ngt",
-        "medewerker" => "video",
+    let skill = match f.kind.as_str() {
+        "chat" => Skill::Chat,
+        "tolk" => Skill::Interpreting,
+        "medewerker" => Skill::Video,
         _ => return Err(AppError::BadRequest),
     };
     let queues = state.store.queues().await?;
     let queue = queues
         .iter()
-        .find(|q| q.slug == slug)
+        .find(|q| skill.is_queue(&q.slug))
         .ok_or(AppError::NotFound)?;
     if !front_door::door(&state, ctx.t, queue.id, chrono::Utc::now())
         .await?
@@ -148,12 +154,14 @@ pub async fn start(
     {
         return Ok(Redirect::to("/kiosk").into_response());
     }
-    let origin = format!("kiosk: {}", kiosk.location);
+    let origin = Origin::Kiosk {
+        location: kiosk.location.clone(),
+    };
     let new = NewContact {
         queue,
         topic: None,
         name: "",
-        origin: &origin,
+        origin,
         first_message: "",
         reach: None,
         lang: ctx.t.lang,

@@ -4,6 +4,7 @@
 //! form creates a contact in the agents' inbox (a chat on the `toegankelijkheid` topic),
 //! so the reporter can follow the answer like any chat.
 
+use crate::hub::Origin;
 use crate::web::contact::{self, NewContact};
 use crate::web::form::{
     CsrfForm, FieldError, checked_text, find_error, form_status, limit_hint, name_error,
@@ -110,7 +111,7 @@ pub async fn report(
         queue: &queue,
         topic: topic.as_ref(),
         name: &name,
-        origin: "accessibility-report",
+        origin: Origin::AccessibilityReport,
         first_message: &message,
         reach: None,
         lang: t.lang,

@@ -4,7 +4,7 @@
 //! video call, the same page shows the call area.
 
 use crate::auth::random_token;
-use crate::hub::StatusInfo;
+use crate::hub::{Origin, Skill, StatusInfo};
 use crate::store::{Conversation, Sender, Status};
 use crate::web::call_view::CallView;
 use crate::web::contact::{self, NewContact, StartForm, StartSubmit};
@@ -74,7 +74,7 @@ async fn render_start(
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
-    let queue = contact::queue_by_slug(state, "chat").await?;
+    let queue = contact::skill_queue(state, Skill::Chat).await?;
     let door = front_door::door(state, t, queue.id, chrono::Utc::now()).await?;
     let wait_text = wording::join_sentences(&door.wait_text, &door.usual_text);
     let mut base = ctx.base(t.s("start.title"));
@@ -118,7 +118,7 @@ pub async fn start_submit(
     CsrfForm(f): CsrfForm<StartSubmit>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
-    let queue = contact::queue_by_slug(&state, "chat").await?;
+    let queue = contact::skill_queue(&state, Skill::Chat).await?;
     if !front_door::door(&state, t, queue.id, chrono::Utc::now())
         .await?
         .can_start
@@ -136,7 +136,7 @@ pub async fn start_submit(
         queue: &queue,
         topic: topic.as_ref(),
         name: &name,
-        origin: "web",
+        origin: Origin::Web,
         first_message: &question,
         reach: None,
         lang: t.lang,

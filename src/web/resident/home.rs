@@ -1,6 +1,7 @@
 //! The front page: each channel with an honest sentence about the wait (or why it cannot
 //! be started now, and what to do instead), the FAQ; and the language switch.
 
+use crate::hub::Skill;
 use crate::i18n::Lang;
 use crate::web::ctx::{LANG_COOKIE, safe_local_path, set_cookie};
 use crate::web::views::Base;
@@ -38,20 +39,20 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
     let now = chrono::Utc::now();
     let queues = state.store.queues().await?;
     let mut channels = Vec::new();
-    for (slug, href, action) in [
-        ("chat", "/chat/start", "home.chat_action"),
+    for (skill, href, action) in [
+        (Skill::Chat, "/chat/start", "home.chat_action"),
         (
-            "ngt",
+            Skill::Interpreting,
             "/video/start?met=tolk",
             "home.video_interpreter_action",
         ),
         (
-            "video",
+            Skill::Video,
             "/video/start?met=medewerker",
             "home.video_employee_action",
         ),
     ] {
-        let Some(q) = queues.iter().find(|q| q.slug == slug) else {
+        let Some(q) = queues.iter().find(|q| skill.is_queue(&q.slug)) else {
             continue;
         };
         let door = front_door::door(&state, t, q.id, now).await?;

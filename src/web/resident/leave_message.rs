@@ -5,6 +5,7 @@
 //! never abandoned for want of a live resident.
 
 use crate::auth::plausible_token;
+use crate::hub::{Origin, Skill};
 use crate::web::contact::{self, NewContact, Reach};
 use crate::web::form::{
     CsrfForm, FieldError, checked_text, find_error, form_status, limit_hint, name_error,
@@ -141,13 +142,13 @@ pub async fn submit(
         };
         return render(&state, &ctx, form, errors).await;
     };
-    let queue = contact::queue_by_slug(&state, "chat").await?;
+    let queue = contact::skill_queue(&state, Skill::Chat).await?;
     let topic = contact::topic_by_slug(&state, &f.topic).await?;
     let new = NewContact {
         queue: &queue,
         topic: topic.as_ref(),
         name: &name,
-        origin: "message",
+        origin: Origin::LeftMessage,
         first_message: &body,
         reach: Some(Reach {
             method,
@@ -173,7 +174,7 @@ pub async fn sent(
         .store
         .conversation_by_token(&token)
         .await?
-        .filter(|c| c.origin == "message")
+        .filter(|c| Origin::parse(&c.origin).is_left_message())
         .ok_or(AppError::ConversationNotFound)?;
     let value = conv.contact_value.clone().unwrap_or_default();
     let how = match conv.contact_method.as_deref() {

@@ -3,6 +3,7 @@
 //! (`static/js/devices.js`); then the resident waits in the queue on their conversation
 //! page, which becomes the call when someone answers.
 
+use crate::hub::{Origin, Skill};
 use crate::web::contact::{self, NewContact, StartForm, StartSubmit};
 use crate::web::form::{CsrfForm, FieldError, find_error, form_status, limit_hint};
 use crate::web::views::Base;
@@ -38,11 +39,11 @@ impl VideoStartPage {
 }
 
 /// The two kinds of video call a resident can start: `tolk` (a sign-language
-/// interpreter, queue `ngt`) and `medewerker` (an employee, queue `video`).
-fn queue_slug(kind: &str) -> Option<&'static str> {
+/// interpreter) and `medewerker` (an employee).
+fn skill_of(kind: &str) -> Option<Skill> {
     match kind {
-        "tolk" => Some("ngt"),
-        "medewerker" => Some("video"),
+        "tolk" => Some(Skill::Interpreting),
+        "medewerker" => Some(Skill::Video),
         _ => None,
     }
 }
@@ -55,8 +56,8 @@ async fn render_start(
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
-    let slug = queue_slug(kind).ok_or(AppError::NotFound)?;
-    let queue = contact::queue_by_slug(state, slug).await?;
+    let skill = skill_of(kind).ok_or(AppError::NotFound)?;
+    let queue = contact::skill_queue(state, skill).await?;
     let door = front_door::door(state, t, queue.id, chrono::Utc::now()).await?;
     let wait_text = wording::join_sentences(&door.wait_text, &door.usual_text);
     let interpreter = kind == "tolk";
@@ -137,8 +138,8 @@ pub async fn start_submit(
 ) -> Result<Response, AppError> {
     let t = ctx.t;
     let kind = kind_of(&f.met);
-    let slug = queue_slug(kind).ok_or(AppError::NotFound)?;
-    let queue = contact::queue_by_slug(&state, slug).await?;
+    let skill = skill_of(kind).ok_or(AppError::NotFound)?;
+    let queue = contact::skill_queue(&state, skill).await?;
     if !front_door::door(&state, t, queue.id, chrono::Utc::now())
         .await?
         .can_start
@@ -154,7 +155,7 @@ pub async fn start_submit(
         queue: &queue,
         topic: topic.as_ref(),
         name: &name,
-        origin: "web",
+        origin: Origin::Web,
         first_message: &question,
         reach: None,
         lang: t.lang,

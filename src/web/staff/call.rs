@@ -5,7 +5,7 @@
 //! Media and signalling are in `static/js/call.js` and [`crate::web::live::signal`].
 
 use crate::auth::random_token;
-use crate::hub::{HubError, staff_media_id};
+use crate::hub::{HubError, RequestStatus, Skill, staff_media_id};
 use crate::i18n::{Lang, T};
 use crate::store::{Channel, Queue, Role};
 use crate::web::call_view::CallView;
@@ -48,7 +48,10 @@ pub struct StaffCallPage {
 fn add_queues(t: T, queues: &[Queue], asker_is_interpreter: bool) -> Vec<(String, String)> {
     queues
         .iter()
-        .filter(|q| q.channel == Channel::Video && (q.slug == "ngt") != asker_is_interpreter)
+        .filter(|q| {
+            q.channel == Channel::Video
+                && Skill::Interpreting.is_queue(&q.slug) != asker_is_interpreter
+        })
         .map(|q| {
             let name = match t.lang {
                 Lang::Nl => q.name_nl.clone(),
@@ -108,7 +111,7 @@ pub async fn call_page(
         .open_call_requests(id)
         .await?
         .iter()
-        .any(|r| r.status == "waiting");
+        .any(|r| RequestStatus::parse(&r.status) == Some(RequestStatus::Waiting));
     let heading = t.f("staffcall.title", &[("name", &name)]);
     let topic = match t.lang {
         Lang::Nl => conv.topic_nl.clone(),

@@ -3,7 +3,7 @@
 //! the list of waiting residents.
 
 use crate::auth::random_token;
-use crate::hub::{ContactId, Work};
+use crate::hub::{ContactId, Skill, Work};
 use crate::i18n::{Lang, T};
 use crate::store::{Conversation, Role, User};
 use crate::web::views::{self, Base, MessageView};
@@ -224,7 +224,7 @@ pub(super) async fn chat_view(
         .queues()
         .await?
         .into_iter()
-        .find(|q| q.slug == "ngt")
+        .find(|q| Skill::Interpreting.is_queue(&q.slug))
         .map(|q| q.id);
     Ok(ChatPanelView {
         interpreter_queue: interpreter_queue.unwrap_or(0),
