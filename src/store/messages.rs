@@ -5,7 +5,7 @@ use super::{Appended, Message, NewMessage, Store, StoreError, writer};
 
 impl Store {
     /// Stores a message and returns it with its sequence number, after its transaction
-    /// committed (see [`writer`](super::writer): messages are written in batches). When
+    /// committed (see [`writer`]: messages are written in batches). When
     /// `client_id` was already stored for this conversation, the earlier message is
     /// returned instead and nothing is written (`Appended::duplicate`).
     pub async fn append_message(&self, new: &NewMessage<'_>) -> Result<Appended, StoreError> {
