@@ -1,4 +1,5 @@
 use super::*;
+use crate::auth::hash_token;
 
 async fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

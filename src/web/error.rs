@@ -5,7 +5,8 @@
 //! visitor's language, renders the marker as a proper page (title starting with "Fout:"
 //! / "Error:", a plain explanation, a way back). Errors that axum itself produces (an
 //! unknown route, a body that is too large, an undecodable form) get the same treatment.
-//! Internal errors are logged with the request id and never shown raw.
+//! Internal errors are logged once, as the response is made, with their whole chain of
+//! causes (and the request id from the surrounding span); they are never shown raw.
 
 use super::AppState;
 use super::ctx::request_lang;
@@ -20,6 +21,11 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 /// Everything a handler can fail with.
+///
+/// Failures of the store, the hub and the templates keep their cause as the error's
+/// [`source`](std::error::Error::source), so the one log line written when the error
+/// becomes a response (see [`chain`]) says what went wrong all the way down. Their own
+/// text is a short label: it never carries message text, tokens or names.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("page not found")]
@@ -34,29 +40,43 @@ pub enum AppError {
     LoginRequired,
     #[error("bad request")]
     BadRequest,
+    #[error("store failed")]
+    Store(#[from] StoreError),
+    /// A hub failure other than [`HubError::NotAllowed`] (that one is [`AppError::Forbidden`]).
+    #[error("hub failed")]
+    Hub(#[source] HubError),
+    #[error("template failed")]
+    Template(#[from] askama::Error),
     #[error("internal error: {0}")]
     Internal(String),
-}
-
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        AppError::Internal(e.to_string())
-    }
 }
 
 impl From<HubError> for AppError {
     fn from(e: HubError) -> Self {
         match e {
             HubError::NotAllowed => AppError::Forbidden,
-            other => AppError::Internal(other.to_string()),
+            other => AppError::Hub(other),
         }
     }
 }
 
-impl From<askama::Error> for AppError {
-    fn from(e: askama::Error) -> Self {
-        AppError::Internal(format!("template: {e}"))
+/// The error and its sources as one line: `a: b: c`. Many errors repeat their source in
+/// their own text (`database error: {0}`); a source already contained in the line
+/// before it is left out, so each cause appears once.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut last = line.clone();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !last.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+            last = text;
+        }
+        source = e.source();
     }
+    line
 }
 
 /// Marker on an error response, rendered into a page by [`render_error_pages`].
@@ -73,7 +93,7 @@ pub enum ErrorKind {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, kind) = match self {
+        let (status, kind) = match &self {
             AppError::LoginRequired => return Redirect::to("/staff/login").into_response(),
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorKind::NotFound),
             AppError::ConversationNotFound => {
@@ -82,8 +102,11 @@ impl IntoResponse for AppError {
             AppError::Forbidden => (StatusCode::FORBIDDEN, ErrorKind::Forbidden),
             AppError::Csrf => (StatusCode::FORBIDDEN, ErrorKind::Csrf),
             AppError::BadRequest => (StatusCode::BAD_REQUEST, ErrorKind::BadRequest),
-            AppError::Internal(msg) => {
-                tracing::error!(error = %msg, "internal error");
+            AppError::Store(_)
+            | AppError::Hub(_)
+            | AppError::Template(_)
+            | AppError::Internal(_) => {
+                tracing::error!(error = %chain(&self), "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal)
             }
         };
@@ -170,8 +193,52 @@ pub async fn render_error_pages(
             out
         }
         Err(e) => {
-            tracing::error!(error = %e, "error page failed to render");
+            tracing::error!(error = %chain(&e), "error page failed to render");
             status.into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store_error() -> StoreError {
+        StoreError::Db(sqlx::Error::RowNotFound)
+    }
+
+    #[test]
+    fn chain_names_each_cause_once() {
+        let line = chain(&AppError::from(store_error()));
+        let cause = sqlx::Error::RowNotFound.to_string();
+        assert_eq!(line, format!("store failed: database error: {cause}"));
+        let line = chain(&AppError::from(HubError::Store(store_error())));
+        assert_eq!(line, format!("hub failed: database error: {cause}"));
+    }
+
+    #[test]
+    fn sources_are_kept() {
+        let e = AppError::from(HubError::Store(store_error()));
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source, Some(store_error().to_string()));
+    }
+
+    #[test]
+    fn statuses_are_unchanged() {
+        let status = |e: AppError| e.into_response().status();
+        assert_eq!(
+            status(store_error().into()),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            status(HubError::ShuttingDown.into()),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(status(HubError::NotAllowed.into()), StatusCode::FORBIDDEN);
+        assert_eq!(
+            status(AppError::Internal("x".into())),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(status(AppError::NotFound), StatusCode::NOT_FOUND);
     }
 }
