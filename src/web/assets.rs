@@ -18,6 +18,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/js/live.js"),
     ),
     (
+        "js/composer.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/composer.js"),
+    ),
+    (
         "js/chat.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/chat.js"),

@@ -1,6 +1,7 @@
 // The resident's conversation page, made live. Without JavaScript the page still works:
 // the message box is a form that posts, and a link fetches new messages.
-import { LiveSocket, clientId, addMessage, say, typingNotifier } from './live.js';
+import { LiveSocket, addMessage, say } from './live.js';
+import { Composer } from './composer.js';
 
 const root = document.getElementById('chat');
 if (root) start(root);
@@ -19,15 +20,12 @@ async function start(root) {
   const connection = document.getElementById('connection');
   const typing = document.getElementById('typing');
   const form = document.getElementById('message-form');
-  const textarea = document.getElementById('message');
   const refresh = document.getElementById('latest');
-  const max = Number(root.dataset.max) || 2000;
   let lastSeq = Number(root.dataset.lastSeq) || 0;
   let status = root.dataset.status;
   let lostShown = false;
   let typingTimer = null;
-  // Messages sent but not yet acknowledged: resent with the same id after a reconnect.
-  const outbox = new Map();
+  let composer = null; // the message box (absent once the conversation is closed)
 
   if (refresh) refresh.hidden = true;
   // Show the newest messages first: the log scrolls, so start at its end.
@@ -38,7 +36,7 @@ async function start(root) {
     onOpen(reconnected) {
       if (lostShown) { say(connection, root.dataset.back, 4000); lostShown = false; }
       socket.send({ type: 'resume', after: lastSeq });
-      for (const [id, body] of outbox) socket.send({ type: 'send', client_id: id, body });
+      if (composer) composer.resend();
       if (call && status === 'active') { if (reconnected) call.rejoin(); else call.join(); }
     },
     onDown() {
@@ -58,8 +56,7 @@ async function start(root) {
           if (f.sender === 'agent') typing.textContent = '';
           break;
         case 'ack':
-          outbox.delete(f.client_id);
-          if (outbox.size === 0) setFormState('');
+          if (composer) composer.ack(f);
           break;
         case 'status':
           onStatus(f);
@@ -69,15 +66,11 @@ async function start(root) {
           clearTimeout(typingTimer);
           if (f.active) typingTimer = setTimeout(() => { typing.textContent = ''; }, 6000);
           break;
-        case 'error': {
-          const refused = f.client_id ? outbox.get(f.client_id) : undefined;
-          if (f.client_id) outbox.delete(f.client_id);
+        case 'error':
           if (f.code === 'conversation_closed') { location.reload(); return; }
-          // A message the server could not store is not lost: it goes back in the box.
-          if (refused && !textarea.value.trim()) textarea.value = refused;
-          showError(f.message);
+          // A refused message goes back in the box; any other error is said there too.
+          if (composer && !composer.refused(f)) composer.showError(f.message);
           break;
-        }
         default:
           break;
       }
@@ -111,70 +104,12 @@ async function start(root) {
     }
   }
 
-  function errorBox() {
-    let box = document.getElementById('message-error-live');
-    if (!box) {
-      box = document.createElement('p');
-      box.id = 'message-error-live';
-      box.className = 'error-message';
-      box.setAttribute('role', 'alert');
-      textarea.before(box);
-    }
-    return box;
-  }
-
-  function showError(text) {
-    errorBox().textContent = text;
-    textarea.setAttribute('aria-invalid', 'true');
-    textarea.setAttribute('aria-describedby', `${describedBy} message-error-live`);
-    textarea.focus();
-  }
-
-  function clearError() {
-    const box = document.getElementById('message-error-live');
-    if (box) box.textContent = '';
-    textarea.removeAttribute('aria-invalid');
-    textarea.setAttribute('aria-describedby', describedBy);
-  }
-
-  const describedBy = textarea ? (textarea.getAttribute('aria-describedby') || 'message-hint').replace(/ ?message-error\S*/g, '') : '';
-  let stateLine = null;
-  function setFormState(text) {
-    if (!stateLine) {
-      stateLine = document.createElement('p');
-      stateLine.className = 'hint';
-      stateLine.setAttribute('role', 'status');
-      form.append(stateLine);
-    }
-    stateLine.textContent = text;
-  }
-
-  if (!form || !textarea) return;
-  const notifier = typingNotifier((active) => socket.send({ type: 'typing', active }));
-  textarea.addEventListener('input', () => {
-    notifier.input();
-    if (call) call.typed(textarea.value);
-  });
-  textarea.addEventListener('keydown', (e) => {
-    // Enter sends, Shift+Enter makes a new line (as in most chat programs).
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      form.requestSubmit();
-    }
-  });
-  form.addEventListener('submit', (e) => {
-    if (!socket.open) return; // no live connection: the form posts the normal way
-    e.preventDefault();
-    const body = textarea.value.trim();
-    if (!body) { showError(root.dataset.empty); return; }
-    if ([...body].length > max) { showError(root.dataset.tooLong); return; }
-    clearError();
-    const id = clientId();
-    outbox.set(id, body);
-    socket.send({ type: 'send', client_id: id, body });
-    notifier.stop();
-    if (call) call.lineDone();
-    textarea.value = '';
-    setTimeout(() => { if (outbox.has(id)) setFormState(root.dataset.failed); }, 5000);
+  if (!form) return;
+  composer = new Composer(form, {
+    socket,
+    max: Number(root.dataset.max) || 2000,
+    texts: { empty: root.dataset.empty, tooLong: root.dataset.tooLong, failed: root.dataset.failed },
+    onInput: (text) => { if (call) call.typed(text); },
+    onSent: () => { if (call) call.lineDone(); },
   });
 }

@@ -1,7 +1,8 @@
 // The agent console, made live over /ws/staff. Offers, chat panels and wrap-up forms are
 // fetched as server-rendered fragments, so their markup lives in one place (templates/).
 // Without a live connection every button is a plain form that posts.
-import { LiveSocket, clientId, addMessage, say, typingNotifier } from './live.js';
+import { LiveSocket, addMessage, say } from './live.js';
+import { Composer } from './composer.js';
 
 const root = document.getElementById('console');
 if (root) start(root);
@@ -12,14 +13,14 @@ function start(root) {
   const wrapups = document.getElementById('wrapups');
   const status = document.getElementById('console-status');
   const connection = document.getElementById('connection');
-  const pending = new Map(); // client_id -> { conversation, body }
+  const composers = new Map(); // conversation id -> the Composer of its reply box
   let lostShown = false;
 
   const socket = new LiveSocket(root.dataset.ws, {
     onOpen() {
       if (lostShown) { say(connection, root.dataset.back, 4000); lostShown = false; }
       for (const panel of chats.querySelectorAll('.chat-panel')) resume(panel);
-      for (const [id, p] of pending) socket.send({ type: 'send', conversation: p.conversation, client_id: id, body: p.body });
+      for (const composer of composers.values()) composer.resend();
     },
     onDown() {
       if (!lostShown) { say(connection, root.dataset.lost); lostShown = true; }
@@ -149,11 +150,12 @@ function start(root) {
           }
         }
         removeKeepingFocus(panel, document.getElementById('chats-title'));
+        composers.delete(f.conversation);
         updateEmpty();
         break;
       }
       case 'ack':
-        pending.delete(f.client_id);
+        composers.get(f.conversation)?.ack(f);
         break;
       case 'presence': {
         document.getElementById('presence-text').textContent = f.text;
@@ -179,27 +181,17 @@ function start(root) {
         break;
       }
       case 'error': {
-        const refused = f.client_id ? pending.get(f.client_id) : undefined;
-        if (f.client_id) pending.delete(f.client_id);
         if (f.code === 'offer_gone') {
           const card = document.getElementById(`offer-${f.conversation}`);
           if (card) { removeKeepingFocus(card, document.getElementById('offers-title')); updateEmpty(); }
           say(status, f.message);
           break;
         }
-        const panel = f.conversation && document.getElementById(`conv-${f.conversation}`);
-        if (panel) {
-          let box = panel.querySelector('.error-message');
-          if (!box) {
-            box = document.createElement('p');
-            box.className = 'error-message';
-            box.setAttribute('role', 'alert');
-            panel.querySelector('textarea').before(box);
-          }
-          box.textContent = f.message;
-          // A reply the server could not store is not lost: it goes back in the box.
-          const area = panel.querySelector('textarea');
-          if (refused && area && !area.value.trim()) area.value = refused.body;
+        // A refused reply goes back in its box, which says why; an error about a
+        // conversation is said at its box, anything else in the console's status line.
+        const composer = f.conversation ? composers.get(f.conversation) : undefined;
+        if (composer) {
+          if (!composer.refused(f)) composer.showError(f.message);
         } else {
           say(status, f.message);
         }
@@ -226,25 +218,12 @@ function start(root) {
         });
       } else if ((m = action.match(/^\/staff\/chats\/(\d+)\/send$/))) {
         const conversation = Number(m[1]);
-        const textarea = form.querySelector('textarea');
-        const notifier = typingNotifier((active) => socket.send({ type: 'typing', conversation, active }));
-        textarea.addEventListener('input', () => notifier.input());
-        textarea.addEventListener('keydown', (e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
-        });
-        form.addEventListener('submit', (e) => {
-          if (!socket.open) return;
-          e.preventDefault();
-          const body = textarea.value.trim();
-          if (!body) return;
-          const id = clientId();
-          pending.set(id, { conversation, body });
-          socket.send({ type: 'send', conversation, client_id: id, body });
-          notifier.stop();
-          textarea.value = '';
-          const box = form.closest('.chat-panel').querySelector('.error-message');
-          if (box) box.textContent = '';
-        });
+        composers.set(conversation, new Composer(form, {
+          socket,
+          conversation,
+          texts: { empty: root.dataset.empty, tooLong: root.dataset.tooLong, failed: root.dataset.failed },
+          focusOnError: false, // several boxes: a late answer must not pull focus from another
+        }));
       } else if ((m = action.match(/^\/staff\/chats\/(\d+)\/end$/))) {
         const conversation = Number(m[1]);
         form.addEventListener('submit', (e) => {

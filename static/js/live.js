@@ -1,4 +1,5 @@
-// Live connection helpers shared by the resident chat and the agent console.
+// Live connection helpers shared by the resident chat, the agent console and the staff call
+// page (and their message boxes, composer.js).
 // A LiveSocket reconnects by itself (with back-off), sends a heartbeat, and tells its
 // owner when it opens (so the owner can resume from the last message number it saw).
 
@@ -60,7 +61,8 @@ export function clientId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-// Builds one message item with the same markup as the server (text only, never HTML).
+// Builds one message item with the same markup as the server (`message_item` in
+// templates/macros/chat.html; change both together). Text only, never HTML.
 export function messageItem(m) {
   const li = document.createElement('li');
   li.className = `msg msg-${m.sender}`;

@@ -1,7 +1,8 @@
 // The staff call page, made live: the video call (call.js), the conversation's messages
 // and real-time text, over the staff WebSocket. Without JavaScript the page still shows
 // the messages, and every action (send, ask someone to join, leave, hang up) is a form.
-import { LiveSocket, clientId, addMessage, say, typingNotifier } from './live.js';
+import { LiveSocket, addMessage, say } from './live.js';
+import { Composer } from './composer.js';
 import { Call } from './call.js';
 
 const root = document.getElementById('call-page');
@@ -13,7 +14,6 @@ function start(root) {
   const connection = document.getElementById('connection');
   const typing = document.getElementById('typing');
   const form = document.getElementById('message-form');
-  const textarea = document.getElementById('message');
   const callRoot = document.getElementById('call');
   let lastSeq = Number(root.dataset.lastSeq) || 0;
   let navigating = false;
@@ -22,7 +22,7 @@ function start(root) {
   });
   let lostShown = false;
   let typingTimer = null;
-  const outbox = new Map();
+  let composer = null; // the message box
   const log = list.closest('.log');
   if (log) log.scrollTop = log.scrollHeight;
 
@@ -30,7 +30,7 @@ function start(root) {
     onOpen(reconnected) {
       if (lostShown) { say(connection, root.dataset.back, 4000); lostShown = false; }
       socket.send({ type: 'resume', conversation, after: lastSeq });
-      for (const [id, body] of outbox) socket.send({ type: 'send', conversation, client_id: id, body });
+      if (composer) composer.resend();
       if (reconnected) call.rejoin(); else call.join();
     },
     onDown() {
@@ -45,7 +45,7 @@ function start(root) {
           if (addMessage(list, f)) lastSeq = Math.max(lastSeq, f.seq);
           break;
         case 'ack':
-          outbox.delete(f.client_id);
+          if (composer) composer.ack(f);
           break;
         case 'typing':
           typing.textContent = f.active ? root.dataset.typing.replace('{name}', f.who) : '';
@@ -59,8 +59,9 @@ function start(root) {
           if (!navigating) location.reload();
           break;
         case 'error':
-          if (f.client_id) outbox.delete(f.client_id);
-          say(connection, f.message, 8000);
+          // A refused message goes back in the box, which says why; other errors are said
+          // in the page's alert region.
+          if (!composer || !composer.refused(f)) say(connection, f.message, 8000);
           break;
         default:
           break;
@@ -116,29 +117,12 @@ function start(root) {
     if (notice) say(connection, notice.textContent, 8000);
   });
 
-  if (!form || !textarea) return;
-  const notifier = typingNotifier((active) => socket.send({ type: 'typing', conversation, active }));
-  textarea.addEventListener('input', () => {
-    notifier.input();
-    call.typed(textarea.value);
-  });
-  textarea.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      form.requestSubmit();
-    }
-  });
-  form.addEventListener('submit', (e) => {
-    if (!socket.open) return;
-    e.preventDefault();
-    const body = textarea.value.trim();
-    if (!body) { say(connection, root.dataset.empty, 4000); return; }
-    const id = clientId();
-    outbox.set(id, body);
-    socket.send({ type: 'send', conversation, client_id: id, body });
-    notifier.stop();
-    call.lineDone();
-    textarea.value = '';
-    setTimeout(() => { if (outbox.has(id)) say(connection, root.dataset.failed, 8000); }, 5000);
+  if (!form) return;
+  composer = new Composer(form, {
+    socket,
+    conversation,
+    texts: { empty: root.dataset.empty, tooLong: root.dataset.tooLong, failed: root.dataset.failed },
+    onInput: (text) => call.typed(text),
+    onSent: () => call.lineDone(),
   });
 }

@@ -1,56 +1,35 @@
 // axe-core and scripted WCAG checks on every page in every state, reached through the UI.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
-import { launch, newContext } from './lib/browser.js';
-import { Report } from './lib/report.js';
-import { Auditor } from './lib/audit.js';
+import { DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
+import { newContext } from './lib/browser.js';
+import { Suite } from './lib/suite.js';
+import { submitAndWait, goAvailable, startChat } from './lib/flows.js';
 
 const RO = Boolean(AUDITOR_URL);
 const writeIt = { skip: RO ? 'auditor mode (LOKET_URL): read-only checks only' : false };
 
 describe('accessibility of every page state', () => {
-  let server, browser, resident, staff, report, auditor, rp, sp;
+  // Every page is watched for script errors and CSP violations (script-src 'self';
+  // style-src 'self'); the last test asserts there were none.
+  const suite = new Suite('a11y');
+  let server, browser, auditor, rp, sp;
   const state = {};
-  const pageErrors = [];
-  // Script errors and CSP violations (script-src 'self'; style-src 'self') on any page.
-  function watchErrors(page, who) {
-    page.on('pageerror', (e) => pageErrors.push(`${who} ${page.url()}: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(`${who} ${page.url()}: ${m.text()}`);
-    });
-  }
 
   before(async () => {
-    server = await startServer();
-    browser = await launch();
-    report = new Report('a11y');
-    auditor = new Auditor(report);
-    resident = await newContext(browser);
-    staff = await newContext(browser);
-    rp = await resident.newPage();
-    sp = await staff.newPage();
-    for (const [who, page] of [['resident', rp], ['staff', sp]]) watchErrors(page, who);
-    if (RO) report.note(`Auditor mode against ${AUDITOR_URL}: only read-only pages were checked.`);
+    await suite.start();
+    ({ server, browser, auditor } = suite);
+    rp = await suite.page('resident');
+    sp = await suite.page('staff');
+    if (RO) suite.report.note(`Auditor mode against ${AUDITOR_URL}: only read-only pages were checked.`);
   });
 
   after(async () => {
-    report?.note(`axe rules run: ${auditor?.rules.size ?? 0}`);
-    report?.write();
-    await browser?.close();
-    await server?.stop();
+    suite.report?.note(`axe rules run: ${auditor?.rules.size ?? 0}`);
+    await suite.close();
   });
 
-  async function check(page, name, opts) {
-    const problems = await auditor.audit(page, name, opts);
-    assert.deepEqual(problems, [], `${name}: ${problems.length} problem(s)`);
-  }
-
-  async function submitAndWait(page, button) {
-    const nav = page.waitForNavigation({ waitUntil: 'load' });
-    await button.click();
-    return nav;
-  }
+  const check = (page, name, opts) => suite.check(page, name, opts);
 
   it('canary: the checks detect known failures', async () => {
     // A deliberately broken page proves the checks can fail (no silent passes).
@@ -186,8 +165,7 @@ describe('accessibility of every page state', () => {
   });
 
   it('console available with an offer', writeIt, async () => {
-    await sp.click('button[name=presence][value=available]');
-    await sp.locator('button[name=presence][value=available][aria-pressed=true]').waitFor();
+    await goAvailable(sp);
     await sp.locator('#offers li.offer').first().waitFor();
     await check(sp, 'console available with an offer');
   });
@@ -242,13 +220,9 @@ describe('accessibility of every page state', () => {
   });
 
   it('console with two chats', writeIt, async () => {
-    const r2ctx = await newContext(browser);
-    state.r2ctx = r2ctx;
-    const r2 = await r2ctx.newPage();
-    watchErrors(r2, 'resident 2');
-    await r2.goto(server.url('/chat/start'));
-    await r2.fill('#question', 'Wanneer wordt het grofvuil opgehaald?');
-    await submitAndWait(r2, r2.locator('main form button[type=submit]'));
+    const r2 = await suite.page('resident 2');
+    state.r2 = r2;
+    await startChat(r2, server, 'Wanneer wordt het grofvuil opgehaald?');
     await sp.locator('#offers button[data-action=accept]').first().click();
     await sp.locator('#chats .chat-panel').nth(1).waitFor();
     await r2.locator('#chat[data-status=active]').waitFor();
@@ -284,19 +258,15 @@ describe('accessibility of every page state', () => {
   });
 
   it('conversation abandoned (resident stopped waiting)', writeIt, async () => {
-    const ctx = await newContext(browser);
+    const p = await suite.page('resident 3');
     try {
-      const p = await ctx.newPage();
-      watchErrors(p, 'resident 3');
-      await p.goto(server.url('/chat/start'));
-      await p.fill('#question', 'Mag ik een vraag stellen?');
-      await submitAndWait(p, p.locator('main form button[type=submit]'));
+      await startChat(p, server, 'Mag ik een vraag stellen?');
       await submitAndWait(p, p.locator('.end-form button'));
       assert.match(await p.getAttribute('#chat', 'data-status'), /abandoned|ended/);
       await check(p, 'conversation abandoned', { key: '/chat/{token}' });
     } finally {
-      await ctx.close();
-      await state.r2ctx?.close();
+      await p.context().close();
+      await state.r2?.context().close();
     }
   });
 
@@ -324,8 +294,7 @@ describe('accessibility of every page state', () => {
   });
 
   it('no script errors or CSP violations on any page', () => {
-    report.check({ state: 'all', check: 'no script errors / CSP violations', ok: pageErrors.length === 0, details: pageErrors });
-    assert.deepEqual(pageErrors, []);
+    suite.assertNoScriptErrors('all');
   });
 
   it('every page has a unique title', () => {
@@ -337,7 +306,7 @@ describe('accessibility of every page state', () => {
         owner.set(t, key);
       }
     }
-    report.check({ state: 'all', check: 'unique <title> per page', ok: clashes.length === 0, details: clashes.length ? clashes : [...owner.keys()] });
+    suite.report.check({ state: 'all', check: 'unique <title> per page', ok: clashes.length === 0, details: clashes.length ? clashes : [...owner.keys()] });
     assert.deepEqual(clashes, []);
   });
 

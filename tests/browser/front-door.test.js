@@ -3,10 +3,9 @@
 // message form, a message lands in the agent's console. Every page is audited.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
-import { launch, newContext } from './lib/browser.js';
-import { Report } from './lib/report.js';
-import { Auditor } from './lib/audit.js';
+import { AUDITOR_URL } from './lib/harness.js';
+import { Suite } from './lib/suite.js';
+import { logIn, goAvailable } from './lib/flows.js';
 
 // The one day the chat queue will be open: 30 days from now, in Dutch words.
 const openDay = (() => {
@@ -19,38 +18,22 @@ const openDay = (() => {
 const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): this flow posts and is skipped' : false;
 
 describe('front door: opening hours and messages out of hours', { skip }, () => {
-  let server, browser, report, auditor, rp, sp, ap;
+  const suite = new Suite('front-door', { env: { LOKET_QUEUE_WITHOUT_STAFF: 'false' } });
+  let server, rp, sp, ap;
 
   before(async () => {
-    server = await startServer({ env: { LOKET_QUEUE_WITHOUT_STAFF: 'false' } });
-    browser = await launch();
-    report = new Report('front-door');
-    auditor = new Auditor(report);
-    rp = await (await newContext(browser)).newPage();
-    sp = await (await newContext(browser)).newPage();
-    ap = await (await newContext(browser)).newPage();
+    ({ server } = await suite.start());
+    rp = await suite.page('resident');
+    sp = await suite.page('supervisor');
+    ap = await suite.page('agent');
   });
 
-  after(async () => {
-    report?.write();
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => suite.close());
 
-  async function check(page, name, opts) {
-    const problems = await auditor.audit(page, name, opts);
-    assert.deepEqual(problems, [], `${name}: ${problems.length} problem(s)`);
-  }
-
-  async function login(page, user) {
-    await page.goto(server.url('/staff/login'));
-    await page.fill('#username', user);
-    await page.fill('#password', DEMO_PASSWORD);
-    await Promise.all([page.waitForURL('**/staff'), page.click('main form button[type=submit]')]);
-  }
+  const check = (page, name, opts) => suite.check(page, name, opts);
 
   it('a supervisor sets opening hours (errors first, then saved)', async () => {
-    await login(sp, 'teamleider');
+    await logIn(sp, server, 'teamleider');
     await Promise.all([sp.waitForURL('**/staff/openingstijden'), sp.click('header a[href="/staff/openingstijden"]')]);
     await check(sp, 'opening hours (supervisor)', { key: '/staff/openingstijden' });
     const chat = sp.locator('section.hours').first();
@@ -105,8 +88,8 @@ describe('front door: opening hours and messages out of hours', { skip }, () => 
   });
 
   it('the message lands in the console of the next agent', async () => {
-    await login(ap, 'anna');
-    await ap.click('button[name=presence][value=available]');
+    await logIn(ap, server, 'anna');
+    await goAvailable(ap);
     const offer = ap.locator('#offers li.offer').first();
     await offer.waitFor();
     assert.match(await offer.textContent(), /Mijn container is niet geleegd/);

@@ -2,9 +2,8 @@
 // whole conversation with Tab, Shift+Tab, Enter and Space; the live region behaves.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
-import { launch, newContext } from './lib/browser.js';
-import { Report } from './lib/report.js';
+import { DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
+import { Suite } from './lib/suite.js';
 import { tabTo, describeFocus, watchSockets, waitLive } from './lib/keys.js';
 import { CutProxy } from './lib/proxy.js';
 
@@ -12,32 +11,27 @@ const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): this flow posts and is ski
 const TIME = /(^|\D)\d{1,2}[:.]\d{2}(\D|$)/;
 
 describe('keyboard-only conversation, live', { skip }, () => {
-  let server, proxy, browser, rctx, sctx, rp, sp, rSockets, sSockets, report;
+  const suite = new Suite('keyboard');
+  let server, proxy, rp, sp, rSockets, sSockets;
   const navs = { r: 0 };
 
   before(async () => {
-    server = await startServer();
+    ({ server } = await suite.start());
     // The resident browses through a proxy whose connections the test can cut.
     proxy = await new CutProxy(server.port).start();
-    browser = await launch();
-    report = new Report('keyboard');
-    rctx = await newContext(browser);
-    sctx = await newContext(browser);
-    rp = await rctx.newPage();
-    sp = await sctx.newPage();
+    rp = await suite.page('resident');
+    sp = await suite.page('agent');
     rSockets = watchSockets(rp);
     sSockets = watchSockets(sp);
     rp.on('framenavigated', (f) => { if (f === rp.mainFrame()) navs.r += 1; });
   });
 
   after(async () => {
-    report?.write();
-    await browser?.close();
     await proxy?.stop();
-    await server?.stop();
+    await suite.close();
   });
 
-  function ok(check, details) { report.check({ state: 'keyboard/live', check, ok: true, details }); }
+  function ok(check, details) { suite.report.check({ state: 'keyboard/live', check, ok: true, details }); }
 
   it('resident starts a chat with the keyboard', async () => {
     await rp.goto(proxy.url('/'));
@@ -123,7 +117,7 @@ describe('keyboard-only conversation, live', { skip }, () => {
     proxy.disconnect();
     const alert = rp.locator('#connection[role=alert]');
     // The network drops (every connection cut, new ones refused): the alert says so.
-    await rp.waitForFunction(() => document.querySelector('#connection').textContent.trim().length > 0, null, { timeout: 15000 });
+    await rp.waitForFunction(() => document.querySelector('#connection').textContent.trim().length > 0);
     const lost = (await alert.textContent()).trim();
     assert.ok(lost.length > 0);
     // While the resident is offline the agent writes; the message must arrive after the resume.
@@ -134,9 +128,10 @@ describe('keyboard-only conversation, live', { skip }, () => {
     await sp.locator('.chat-panel .messages li', { hasText: 'Hier is de link' }).waitFor();
     proxy.restore();
     // The socket comes back by itself; the alert then says the connection is back.
-    await rp.waitForFunction((t) => { const x = document.querySelector('#connection').textContent.trim(); return x && x !== t; }, lost, { timeout: 20000 });
+    // (Reconnect attempts back off up to 10 s apart: the bound is generous on purpose.)
+    await rp.waitForFunction((t) => { const x = document.querySelector('#connection').textContent.trim(); return x && x !== t; }, lost, { timeout: 60000 });
     const back = (await alert.textContent()).trim();
-    await rp.locator('#messages li', { hasText: 'Hier is de link' }).waitFor({ timeout: 15000 });
+    await rp.locator('#messages li', { hasText: 'Hier is de link' }).waitFor();
     const seqs = await rp.$$eval('#messages li:not(.msg-system)', (lis) => lis.map((li) => li.dataset.seq));
     assert.equal(new Set(seqs).size, seqs.length, `no duplicate messages after resume: ${seqs}`);
     assert.equal(seqs.length, before + 1);
@@ -165,7 +160,7 @@ describe('keyboard-only conversation, live', { skip }, () => {
   });
 
   it('resident sees the ended conversation and opens the transcript by keyboard', async () => {
-    await rp.locator('#chat[data-status=ended] .actions').waitFor({ timeout: 15000 });
+    await rp.locator('#chat[data-status=ended] .actions').waitFor();
     await tabTo(rp, (f) => f.href.endsWith('/transcript'), { label: 'transcript link' });
     await Promise.all([rp.waitForURL('**/transcript'), rp.keyboard.press('Enter')]);
     const text = await rp.textContent('ol.transcript');

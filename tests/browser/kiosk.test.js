@@ -5,49 +5,32 @@
 // of the conversation. Time is driven with Playwright's clock. Every page is audited.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
-import { launch, newContext } from './lib/browser.js';
-import { Report } from './lib/report.js';
-import { Auditor } from './lib/audit.js';
+import { AUDITOR_URL } from './lib/harness.js';
+import { Suite } from './lib/suite.js';
+import { logIn } from './lib/flows.js';
 
 const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): this flow posts and is skipped' : false;
 const SECRET = 'Mijn BSN is 123456782';
 
 describe('kiosk mode', { skip }, () => {
-  let server, browser, report, auditor, sp, kp, ap, xp;
+  const suite = new Suite('kiosk');
+  let server, sp, kp, ap, xp;
   let link;
 
   before(async () => {
-    server = await startServer();
-    browser = await launch();
-    report = new Report('kiosk');
-    auditor = new Auditor(report);
-    sp = await (await newContext(browser)).newPage();
-    kp = await (await newContext(browser)).newPage();
-    ap = await (await newContext(browser)).newPage();
-    xp = await (await newContext(browser)).newPage();
+    ({ server } = await suite.start());
+    sp = await suite.page('supervisor');
+    kp = await suite.page('kiosk');
+    ap = await suite.page('agent');
+    xp = await suite.page('unregistered browser');
   });
 
-  after(async () => {
-    report?.write();
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => suite.close());
 
-  async function check(page, name, opts) {
-    const problems = await auditor.audit(page, name, opts);
-    assert.deepEqual(problems, [], `${name}: ${problems.length} problem(s)`);
-  }
-
-  async function login(page, user) {
-    await page.goto(server.url('/staff/login'));
-    await page.fill('#username', user);
-    await page.fill('#password', DEMO_PASSWORD);
-    await Promise.all([page.waitForURL('**/staff'), page.click('main form button[type=submit]')]);
-  }
+  const check = (page, name, opts) => suite.check(page, name, opts);
 
   it('a supervisor registers a kiosk and gets its enrolment link', async () => {
-    await login(sp, 'teamleider');
+    await logIn(sp, server, 'teamleider');
     await Promise.all([sp.waitForURL('**/staff/kiosks'), sp.click('header a[href="/staff/kiosks"]')]);
     await check(sp, 'kiosks (none yet)', { key: '/staff/kiosks' });
     await sp.fill('#kiosk-idle', '10');
@@ -76,9 +59,7 @@ describe('kiosk mode', { skip }, () => {
     await Promise.all([kp.waitForURL('**/kiosk'), kp.click('main form button[type=submit]')]);
     assert.match(await kp.textContent('main'), /Stadskantoor Noord/);
     // Somebody must be there for the buttons to start anything.
-    await login(ap, 'anna');
-    await ap.click('button[name=presence][value=available]');
-    await ap.locator('button[name=presence][value=available][aria-pressed=true]').waitFor();
+    await logIn(ap, server, 'anna', { available: true });
     await kp.reload();
     const buttons = kp.locator('.kiosk-channels button');
     assert.ok(await buttons.count() >= 1);

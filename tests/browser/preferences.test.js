@@ -3,51 +3,27 @@
 // link as the first Tab stop that moves focus to <main> (2.4.1).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
-import { launch, newContext } from './lib/browser.js';
-import { Report } from './lib/report.js';
+import { AUDITOR_URL } from './lib/harness.js';
+import { Suite } from './lib/suite.js';
+import { logIn, startChat } from './lib/flows.js';
 
 const RO = Boolean(AUDITOR_URL);
 
 describe('user preferences and the skip link', () => {
-  let server, browser, report;
+  const suite = new Suite('preferences');
+  let server, report;
 
   before(async () => {
-    server = await startServer();
-    browser = await launch();
-    report = new Report('preferences');
+    ({ server, report } = await suite.start());
   });
 
-  after(async () => {
-    report?.write();
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => suite.close());
 
-  async function submitAndWait(page, selector) {
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
-  }
-
-  /** Opens a new conversation through the start form; returns its path. */
-  async function startConversation(page, question) {
-    await page.goto(server.url('/chat/start'));
-    await page.fill('#question', question);
-    await submitAndWait(page, 'main form button[type=submit]');
-    const path = new URL(page.url()).pathname;
-    assert.match(path, /^\/chat\/[^/]+$/);
-    return path;
-  }
-
-  async function logIn(page) {
-    await page.goto(server.url('/staff/login'));
-    await page.fill('#username', 'anna');
-    await page.fill('#password', DEMO_PASSWORD);
-    await submitAndWait(page, 'main form button[type=submit]');
-    assert.equal(new URL(page.url()).pathname, '/staff');
-  }
+  const startConversation = (page, question) => startChat(page, server, question);
+  const logInAnna = (page) => logIn(page, server, 'anna');
 
   it('reduced motion: no running animations or transitions on home and conversation', async () => {
-    const ctx = await newContext(browser, { reducedMotion: 'reduce' });
+    const ctx = await suite.context({ reducedMotion: 'reduce' });
     try {
       const page = await ctx.newPage();
       await page.emulateMedia({ reducedMotion: 'reduce' });
@@ -69,8 +45,8 @@ describe('user preferences and the skip link', () => {
   });
 
   it('forced colours: every button and link keeps a size and stays visible (320 and 1280 px)', async () => {
-    const rctx = await newContext(browser, { forcedColors: 'active' });
-    const sctx = await newContext(browser, { forcedColors: 'active' });
+    const rctx = await suite.context({ forcedColors: 'active' });
+    const sctx = await suite.context({ forcedColors: 'active' });
     try {
       const rp = await rctx.newPage();
       const sp = await sctx.newPage();
@@ -81,7 +57,7 @@ describe('user preferences and the skip link', () => {
       ];
       if (!RO) {
         states.push(['conversation', rp, async () => { await startConversation(rp, 'Hoe ziet dit eruit met hoog contrast?'); }]);
-        states.push(['console', sp, async () => { await logIn(sp); }]);
+        states.push(['console', sp, async () => { await logInAnna(sp); }]);
       }
       for (const [name, page, open] of states) {
         await open();
@@ -108,8 +84,8 @@ describe('user preferences and the skip link', () => {
   });
 
   it('skip link: first Tab stop on every page, and it moves focus to main', async () => {
-    const rctx = await newContext(browser);
-    const sctx = await newContext(browser);
+    const rctx = await suite.context();
+    const sctx = await suite.context();
     try {
       const rp = await rctx.newPage();
       const sp = await sctx.newPage();
@@ -123,7 +99,7 @@ describe('user preferences and the skip link', () => {
       if (!RO) {
         states.push(['conversation', rp, async () => { await startConversation(rp, 'Waar brengt de link mij naartoe?'); }]);
         states.push(['transcript', rp, async () => { await rp.goto(server.url(`${new URL(rp.url()).pathname}/transcript`)); }]);
-        states.push(['console', sp, async () => { await logIn(sp); }]);
+        states.push(['console', sp, async () => { await logInAnna(sp); }]);
       }
       for (const [name, page, open] of states) {
         await open();

@@ -3,24 +3,21 @@
 // scrolling and without clipped text, and its controls must stay on screen.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, AUDITOR_URL } from './lib/harness.js';
-import { launch, newContext } from './lib/browser.js';
+import { AUDITOR_URL } from './lib/harness.js';
+import { Suite } from './lib/suite.js';
+import { startChat, submitAndWait } from './lib/flows.js';
 import { pageOverflow, textSpacingClipping } from './lib/checks.js';
 
 describe('zoom to 200%', () => {
-  let server, browser, ctx, page;
+  const suite = new Suite('zoom');
+  let server, page;
 
   before(async () => {
-    server = await startServer();
-    browser = await launch();
-    ctx = await newContext(browser, { viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 });
-    page = await ctx.newPage();
+    ({ server } = await suite.start());
+    page = await suite.page('resident at 200%', { viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 });
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => suite.close());
 
   async function fits(name) {
     const o = await pageOverflow(page);
@@ -42,12 +39,9 @@ describe('zoom to 200%', () => {
     }
     if (AUDITOR_URL) return; // auditor mode: read-only, no conversations are created
     // A conversation, reached through the form (keyboard-free here: this test is about layout).
-    await page.goto(server.url('/chat/start'));
-    await page.fill('#question', 'Een vraag die ook bij 200% zoom goed leesbaar moet blijven.');
-    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
-    assert.match(new URL(page.url()).pathname, /^\/chat\//);
+    await startChat(page, server, 'Een vraag die ook bij 200% zoom goed leesbaar moet blijven.');
     await fits('conversation (waiting)');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Stoppen met wachten' }).click()]);
+    await submitAndWait(page, page.getByRole('button', { name: 'Stoppen met wachten' }));
     await fits('conversation (closed)');
   });
 });

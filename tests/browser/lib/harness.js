@@ -36,7 +36,7 @@ export function routes() {
   }
 }
 
-async function waitHealthy(base, proc, timeoutMs = 20000) {
+async function waitHealthy(base, proc, timeoutMs = 60000) {
   const deadline = Date.now() + timeoutMs;
   let last;
   while (Date.now() < deadline) {

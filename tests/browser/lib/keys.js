@@ -45,7 +45,7 @@ export function watchSockets(page) {
 }
 
 /** Waits until an open live socket has received at least one frame. */
-export async function waitLive(sockets, timeoutMs = 10000) {
+export async function waitLive(sockets, timeoutMs = 30000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (sockets.some((s) => s.open && s.frames > 0)) return;

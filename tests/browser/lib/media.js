@@ -115,7 +115,7 @@ export async function measure(page, ms = 3000) {
 }
 
 /** Waits until the page decodes video from every id in `ids`. */
-export async function waitDecoding(page, ids, timeoutMs = 20000) {
+export async function waitDecoding(page, ids, timeoutMs = 30000) {
   const deadline = Date.now() + timeoutMs;
   let last = {};
   while (Date.now() < deadline) {
