@@ -147,7 +147,10 @@ pub async fn save(
                 field: format!("q{queue}-day{d}"),
                 message: t.f(
                     "hours.error_day",
-                    &[("day", &super::front::weekday_names(t)[d]), ("problem", &e)],
+                    &[
+                        ("day", &super::front::weekday_names(t)[d]),
+                        ("problem", &e.to_string()),
+                    ],
                 ),
             }),
         }
