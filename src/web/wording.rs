@@ -24,14 +24,7 @@ pub fn wait_sentence(t: T, estimate: Option<u64>, free_now: bool) -> String {
     match estimate {
         _ if free_now => t.s("wait.now").to_string(),
         Some(0) => t.s("wait.now").to_string(),
-        Some(ms) => {
-            let minutes = ms.div_ceil(60_000).max(1);
-            if minutes == 1 {
-                t.s("wait.one_minute").to_string()
-            } else {
-                t.f("wait.minutes", &[("minutes", &minutes)])
-            }
-        }
+        Some(ms) => t.f("wait.minutes", &[("minutes", &ms.div_ceil(60_000).max(1))]),
         None => t.s("wait.unknown").to_string(),
     }
 }

@@ -166,7 +166,10 @@ pub async fn save(
                 field: format!("q{queue}-day{d}"),
                 message: t.f(
                     "hours.error_day",
-                    &[("day", &wording::weekday_names(t)[d]), ("problem", &e)],
+                    &[
+                        ("day", &wording::weekday_names(t)[d]),
+                        ("problem", &e.to_string()),
+                    ],
                 ),
             }),
         }

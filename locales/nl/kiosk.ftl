@@ -1,0 +1,47 @@
+### The kiosk (zuil) in a public building, and its admin page.
+### Language: Dutch (plain B1 language). Keys: see the module doc of src/i18n.rs.
+
+## Kiosk
+
+kiosk-title = Zuil: contact met de gemeente
+kiosk-h1 = Stel hier uw vraag
+kiosk-lead = Kies hoe u wilt praten. Tik op een grote knop.
+kiosk-place = U bent bij:
+kiosk-chat = Typen met een medewerker
+kiosk-interpreter = Beeldbellen met een gebarentolk
+kiosk-video = Beeldbellen met een medewerker
+kiosk-privacy = Klaar? Dan wissen we alles van uw gesprek op dit scherm. Ook als u een tijd niets doet.
+kiosk-refused_title = Dit is geen zuil
+kiosk-refused = Deze browser is niet aangemeld als zuil. Alleen een zuil die een teamleider heeft aangemeld, kan de zuilpagina openen. U kunt wel gewoon chatten of bellen via de startpagina.
+kiosk-enrol_title = Deze browser als zuil aanmelden
+kiosk-enrol_intro = Na aanmelden opent deze browser de zuilpagina. De link werkt maar één keer.
+kiosk-enrol_button = Deze browser wordt de zuil
+kiosk-admin_title = Zuilen
+kiosk-nav = Zuilen
+kiosk-list = Aangemelde zuilen
+kiosk-none = Er zijn nog geen zuilen.
+kiosk-name = Naam
+kiosk-location = Plaats
+kiosk-idle = Wissen na
+kiosk-state = Status
+kiosk-idle_value =
+    { $secs ->
+        [one] { $secs } seconde
+       *[other] { $secs } seconden
+    }
+
+kiosk-enrolled = In gebruik
+kiosk-not_enrolled = Nog niet aangemeld
+kiosk-register = Nieuwe zuil
+kiosk-register_button = Zuil aanmaken
+kiosk-idle_label = Wissen na (seconden zonder gebruik)
+kiosk-idle_hint = Tussen 60 en 1800. Een halve minuut eerder krijgt de inwoner een waarschuwing met een knop om door te gaan.
+kiosk-error_name = Vul een naam in (hoogstens 100 tekens).
+kiosk-error_location = Vul de plaats in (hoogstens 100 tekens).
+kiosk-error_idle = Vul een aantal seconden in tussen 60 en 1800.
+kiosk-link_intro = Open deze link één keer op de zuil zelf. Bewaar hem niet: wie hem heeft, kan een browser tot deze zuil maken.
+kiosk-idle_title = Bent u er nog?
+# The page gets this text with {secs} left in; the browser script fills it in, so no plural variants here.
+kiosk-idle_text = U heeft een tijd niets gedaan. Over { $secs } seconden wissen we uw gesprek van dit scherm.
+kiosk-continue = Ik ben er nog
+kiosk-done = Klaar, alles wissen
