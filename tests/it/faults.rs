@@ -10,9 +10,9 @@
 //! The disk tests run the real binary in its own mount namespace (`unshare`), on a small
 //! tmpfs or a read-only bind mount, so the errors are the kernel's and SQLite's own.
 
-mod common;
-
-use common::{Browser, Server, Ws, accept_next, available_agent, free_port, msg, wait_healthy};
+use crate::common::{
+    Browser, Server, Ws, accept_next, available_agent, free_port, msg, wait_healthy,
+};
 use futures_util::StreamExt;
 use loket::store::Role;
 use serde_json::{Value, json};
