@@ -10,9 +10,9 @@
 //! The disk tests run the real binary in its own mount namespace (`unshare`), on a small
 //! tmpfs or a read-only bind mount, so the errors are the kernel's and SQLite's own.
 
-mod common;
-
-use common::{Browser, Server, Ws, accept_next, available_agent, free_port, msg, wait_healthy};
+use crate::common::{
+    Browser, Server, Ws, accept_next, available_agent, free_port, msg, wait_healthy,
+};
 use futures_util::StreamExt;
 use loket::store::Role;
 use serde_json::{Value, json};
@@ -125,7 +125,10 @@ async fn a_client_that_stops_reading_cannot_stall_other_conversations() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     eprintln!("other conversation during the flood: slowest delivery {worst:?}");
-    assert!(worst < Duration::from_millis(500), "{worst:?}");
+    // The figure is reported above (about 10 ms on an idle machine). A stall would last
+    // until the slow socket's write timeout (10 s); the bound only a real defect exceeds
+    // leaves room for a busy 2-core machine.
+    assert!(worst < Duration::from_secs(5), "{worst:?}");
     let mut total = 0;
     for f in flooders {
         total += f.await.unwrap();

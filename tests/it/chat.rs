@@ -1,8 +1,6 @@
 //! End-to-end chat tests against a real server, real SQLite and real WebSockets.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use loket::store::{Role, Status};
 use serde_json::json;
 use std::time::Duration;

@@ -5,9 +5,7 @@
 //! And the ordinary stop (SIGTERM): every live connection is closed with 1012 before the
 //! database closes, the process exits cleanly, and clients resume after the restart.
 
-mod common;
-
-use common::{Ws, free_port, wait_healthy};
+use crate::common::{self, Ws, free_port, wait_healthy};
 use futures_util::StreamExt;
 use serde_json::json;
 use std::process::{Child, Command, Stdio};

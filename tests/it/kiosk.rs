@@ -2,9 +2,7 @@
 //! other browser, one-touch start recording the location, and the wipe: after a reset
 //! the kiosk cannot show the previous conversation again.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use loket::store::{Role, Status};
 
 #[tokio::test]

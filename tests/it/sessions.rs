@@ -2,9 +2,7 @@
 //! on the server, idle sessions expire, and failed logins are throttled per account and
 //! per address.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use loket::store::Role;
 
 /// The value of the session cookie a browser holds.

@@ -1,6 +1,5 @@
 //! Test harness: a real Loket server on an ephemeral loopback port with a fresh SQLite
 //! file, HTTP clients with their own cookie jars, and real WebSocket clients.
-#![allow(dead_code)]
 
 use futures_util::{SinkExt, StreamExt};
 use loket::config::Config;
@@ -53,7 +52,7 @@ impl Server {
         config.staff.disconnect_grace_secs = 1;
         config.chat.resident_grace_secs = 1;
         // Most tests start a chat before an agent logs in; the front door's own tests
-        // (tests/front_door.rs) switch this back to the default.
+        // (tests/it/front_door.rs) switch this back to the default.
         config.front_door.queue_without_staff = true;
         tune(&mut config);
         let running = loket::server::start(config).await.unwrap();

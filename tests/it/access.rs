@@ -10,9 +10,7 @@
 //! (read from `loket::protocol`, so a new type fails until it has a row) times every role
 //! that can open that socket.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use loket::store::Role;
 use serde_json::json;
 

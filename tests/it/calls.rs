@@ -4,9 +4,7 @@
 //! signalling frames' refusals. Real server, real SQLite, real WebSockets; the SFU answers
 //! real SDP in the browser suite (tests/browser/call.test.js).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use loket::store::{Role, Status};
 use serde_json::json;
 

@@ -2,9 +2,7 @@
 //! headers on every kind of page, markup in every new field shown as text, open
 //! redirects, path traversal in the file routes, oversized bodies, bad tokens.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use loket::store::Role;
 
 const SCRIPT: &str = "<script>alert(1)</script><img src=x onerror=alert(2)>";

@@ -2,9 +2,7 @@
 //! hours edited by a supervisor, a closed queue that says when it opens and offers a
 //! message, a message that lands in the agents' inbox and waits there, and role checks.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use loket::store::Role;
 use serde_json::json;
 
