@@ -4,6 +4,7 @@
 //! Where things live:
 //! - [`broker`]: the session broker, a pure state machine (queues, presence, capacity,
 //!   offers, routing, wait estimates). No I/O; time is passed in.
+//! - [`domain`]: the contact centre's words as types (origin, skill, request status).
 //! - [`hub`]: drives the broker from one task, and fans events out to live connections.
 //! - [`store`]: everything on disk (SQLite through sqlx), behind one type.
 //! - [`web`]: HTTP pages, forms and WebSocket endpoints (axum, askama templates).
@@ -19,6 +20,7 @@
 pub mod auth;
 pub mod broker;
 pub mod config;
+pub mod domain;
 pub mod hub;
 pub mod i18n;
 pub mod protocol;

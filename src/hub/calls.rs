@@ -15,9 +15,9 @@
 //! tracks) are `resident` and `staff-{id}`.
 
 use super::live::{Event, Participant};
-use super::types::{RequestStatus, Skill};
 use super::{EndedBy, Hub, HubError};
 use crate::broker::{ContactId, Input, Output, QueueId, RevokeReason};
+use crate::domain::{RequestStatus, Skill};
 use crate::i18n::system_message;
 use crate::store::{CallRequest, Conversation, Queue, Sender, User};
 use std::sync::Arc;
@@ -143,7 +143,7 @@ impl Hub {
             .open_call_requests(conv.id)
             .await?
             .iter()
-            .any(|r| RequestStatus::parse(&r.status) == Some(RequestStatus::Waiting))
+            .any(|r| r.state() == Some(RequestStatus::Waiting))
         {
             return Err(HubError::AlreadyRequested);
         }
@@ -214,7 +214,7 @@ impl Hub {
             return Err(HubError::NotAllowed);
         }
         for r in self.inner.store.open_call_requests(conv).await? {
-            if RequestStatus::parse(&r.status) == Some(RequestStatus::Waiting) {
+            if r.state() == Some(RequestStatus::Waiting) {
                 let _ = self
                     .input(
                         Input::ContactLeft {

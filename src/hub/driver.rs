@@ -2,12 +2,12 @@
 
 use super::calls::{self, Work};
 use super::live::{Event, QueueFigures, StatusInfo};
-use super::types::Origin;
 use super::{Cmd, EndedBy, Hub, HubError, now_millis};
 use crate::broker::{
     Broker, ContactId, ContactState, Input, Output, Presence, PresenceReason, QueueId,
     RevokeReason, StaffId,
 };
+use crate::domain::Origin;
 use crate::i18n::system_message;
 use crate::store::{Sender, Status};
 use std::collections::{HashMap, HashSet};

@@ -105,6 +105,13 @@ pub struct QueueFigures {
     pub staff_available: usize,
 }
 
+impl QueueFigures {
+    /// The queue's name in both languages.
+    pub fn name(&self) -> crate::i18n::Localized {
+        crate::i18n::Localized::new(&self.name_nl, &self.name_en)
+    }
+}
+
 type Tx = mpsc::Sender<Arc<Event>>;
 
 #[derive(Debug)]

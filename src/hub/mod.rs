@@ -21,13 +21,12 @@ mod calls;
 mod driver;
 mod intents;
 mod live;
-mod types;
 
 pub use crate::broker::{ContactId, Presence};
+pub use crate::domain::{Origin, RequestStatus, Skill};
 pub use calls::{RESIDENT_MEDIA_ID, Work, request_contact, staff_media_id};
 pub use intents::{Accepted, Desk};
 pub use live::{ConnId, Event, Participant, QueueFigures, StatusInfo};
-pub use types::{Origin, RequestStatus, Skill};
 
 use crate::broker::{self, Broker, BrokerConfig, BrokerError, Input, Millis, StaffId};
 use crate::config::Config;

@@ -1,5 +1,7 @@
 //! Rows the store reads and writes.
 
+use crate::domain::RequestStatus;
+use crate::i18n::Localized;
 use serde::Serialize;
 
 /// A staff member's role. Roles are checked on every staff route.
@@ -276,4 +278,53 @@ pub struct Kiosk {
     pub current_conversation: Option<i64>,
     pub created_at: i64,
     pub enrolled_at: Option<i64>,
+}
+
+// ----- bilingual columns ---------------------------------------------------------------
+// Names and texts are stored as `*_nl` / `*_en` column pairs; code reads them as one
+// [`Localized`] and picks the reader's language with `get(lang)`.
+
+impl Queue {
+    /// The queue's name in both languages.
+    pub fn name(&self) -> Localized {
+        Localized::new(&self.name_nl, &self.name_en)
+    }
+}
+
+impl Topic {
+    /// The topic's name in both languages.
+    pub fn name(&self) -> Localized {
+        Localized::new(&self.name_nl, &self.name_en)
+    }
+}
+
+impl Faq {
+    /// The question in both languages.
+    pub fn question(&self) -> Localized {
+        Localized::new(&self.question_nl, &self.question_en)
+    }
+
+    /// The answer in both languages.
+    pub fn answer(&self) -> Localized {
+        Localized::new(&self.answer_nl, &self.answer_en)
+    }
+}
+
+impl Conversation {
+    /// The topic the resident chose, in both languages (none chosen: `None`).
+    pub fn topic(&self) -> Option<Localized> {
+        Localized::from_options(self.topic_nl.clone(), self.topic_en.clone())
+    }
+}
+
+impl CallRequest {
+    /// The topic of the request, in both languages.
+    pub fn topic(&self) -> Option<Localized> {
+        Localized::from_options(self.topic_nl.clone(), self.topic_en.clone())
+    }
+
+    /// Where the request stands.
+    pub fn state(&self) -> Option<RequestStatus> {
+        RequestStatus::parse(&self.status)
+    }
 }

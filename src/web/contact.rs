@@ -119,10 +119,7 @@ pub async fn topic_options(state: &AppState, t: T) -> Result<Vec<(String, String
         .await?
         .into_iter()
         .map(|tp| {
-            let name = match t.lang {
-                Lang::Nl => tp.name_nl,
-                Lang::En => tp.name_en,
-            };
+            let name = tp.name().get(t.lang).to_string();
             (tp.slug, name)
         })
         .collect())

@@ -5,7 +5,7 @@
 //! sentence fits a state and fills in its values.
 
 use crate::hub::StatusInfo;
-use crate::i18n::{Lang, T};
+use crate::i18n::{Lang, Localized, T};
 use crate::store::Status;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Europe::Amsterdam;
@@ -26,6 +26,14 @@ pub fn wait_sentence(t: T, estimate: Option<u64>, free_now: bool) -> String {
         Some(0) => t.s("wait.now").to_string(),
         Some(ms) => t.f("wait.minutes", &[("minutes", &ms.div_ceil(60_000).max(1))]),
         None => t.s("wait.unknown").to_string(),
+    }
+}
+
+/// The topic of a contact as staff see it ("no topic" when the resident chose none).
+pub fn topic_text(t: T, topic: Option<Localized>) -> String {
+    match topic {
+        Some(tp) => tp.get(t.lang).to_string(),
+        None => t.s("console.no_topic").to_string(),
     }
 }
 

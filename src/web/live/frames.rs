@@ -3,7 +3,7 @@
 
 use super::signal;
 use crate::hub::{Event, StatusInfo};
-use crate::i18n::{Lang, T};
+use crate::i18n::{Localized, T};
 use crate::protocol::{ErrorCode, MessageOut, QueueOut, ServerFrame};
 use crate::store::Message;
 use crate::web::views::{local_time, message_text, sender_label};
@@ -45,18 +45,12 @@ pub fn status_frame(t: T, conversation: i64, info: &StatusInfo) -> ServerFrame {
 }
 
 fn pick(t: T, nl: &str, en: &str) -> String {
-    match t.lang {
-        Lang::Nl => nl.to_string(),
-        Lang::En => en.to_string(),
-    }
+    Localized::new(nl, en).get(t.lang).to_string()
 }
 
-pub fn topic_text(t: T, nl: &Option<String>, en: &Option<String>) -> String {
-    match t.lang {
-        Lang::Nl => nl.clone(),
-        Lang::En => en.clone(),
-    }
-    .unwrap_or_else(|| t.s("console.no_topic").to_string())
+/// The topic carried by a hub event, as staff see it.
+fn topic_text(t: T, nl: &Option<String>, en: &Option<String>) -> String {
+    wording::topic_text(t, Localized::from_options(nl.clone(), en.clone()))
 }
 
 /// Turns a hub event into a frame for this connection; `None` to skip it.

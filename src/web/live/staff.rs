@@ -4,14 +4,14 @@
 //! checked against the hub: only those who take part may act on it.
 
 use super::conn::{Close, Conn, Peer};
-use super::frames::{error_frame, topic_text};
+use super::frames::error_frame;
 use super::signal::{self, CallLink};
 use super::{replay, send_message};
 use crate::hub::{ContactId, Event, HubError, Presence, staff_media_id};
 use crate::protocol::{self, ErrorCode, PresenceChoice, ServerFrame, StaffFrame};
 use crate::sfu::ClientSignal;
 use crate::store::{Sender, User};
-use crate::web::AppState;
+use crate::web::{AppState, wording};
 
 /// The staff member's side of a connection.
 pub struct Staff {
@@ -82,7 +82,7 @@ impl Peer for Staff {
                 let frame = ServerFrame::Assigned {
                     conversation: conv.id,
                     resident_name: conv.resident_name.clone(),
-                    topic: topic_text(conn.t, &conv.topic_nl, &conv.topic_en),
+                    topic: wording::topic_text(conn.t, conv.topic()),
                     last_seq: conv.last_seq,
                     call: conv.is_call,
                 };

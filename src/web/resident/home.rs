@@ -57,10 +57,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
         };
         let door = front_door::door(&state, t, q.id, now).await?;
         channels.push(ChannelCard {
-            name: match t.lang {
-                Lang::Nl => q.name_nl.clone(),
-                Lang::En => q.name_en.clone(),
-            },
+            name: q.name().get(t.lang).to_string(),
             wait_text: wording::join_sentences(&door.wait_text, &door.usual_text),
             available: door.can_start,
             href: href.into(),
@@ -74,9 +71,11 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
         .faqs()
         .await?
         .into_iter()
-        .map(|f| match t.lang {
-            Lang::Nl => (f.question_nl, f.answer_nl),
-            Lang::En => (f.question_en, f.answer_en),
+        .map(|f| {
+            (
+                f.question().get(t.lang).to_string(),
+                f.answer().get(t.lang).to_string(),
+            )
         })
         .collect();
     let page = HomePage {

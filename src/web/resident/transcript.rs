@@ -1,7 +1,6 @@
 //! The transcript of a conversation: a printable page and a plain-text download, both
 //! reached through the resident's capability link (never on a kiosk after a wipe).
 
-use crate::i18n::Lang;
 use crate::web::views::{self, Base, MessageView};
 use crate::web::{AppError, AppState, Ctx, kiosk_device};
 use askama::Template;
@@ -37,10 +36,7 @@ pub async fn page(
         base: ctx.base(t.s("transcript.title")),
         token,
         started: views::local_datetime(conv.created_at),
-        topic: match t.lang {
-            Lang::Nl => conv.topic_nl.clone(),
-            Lang::En => conv.topic_en.clone(),
-        },
+        topic: conv.topic().map(|tp| tp.get(t.lang).to_string()),
         status_text: t.s(&format!("status.{}", conv.status.as_str())).into(),
         messages: messages
             .iter()

@@ -6,13 +6,13 @@
 
 use crate::auth::random_token;
 use crate::hub::{HubError, RequestStatus, Skill, staff_media_id};
-use crate::i18n::{Lang, T};
+use crate::i18n::T;
 use crate::store::{Channel, Queue, Role};
 use crate::web::call_view::CallView;
 use crate::web::contact;
 use crate::web::form::{CsrfForm, FieldError, NoFields};
 use crate::web::views::{self, Base, MessageView};
-use crate::web::{AppError, AppState, Ctx, StaffUser};
+use crate::web::{AppError, AppState, Ctx, StaffUser, wording};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -53,10 +53,7 @@ fn add_queues(t: T, queues: &[Queue], asker_is_interpreter: bool) -> Vec<(String
                 && Skill::Interpreting.is_queue(&q.slug) != asker_is_interpreter
         })
         .map(|q| {
-            let name = match t.lang {
-                Lang::Nl => q.name_nl.clone(),
-                Lang::En => q.name_en.clone(),
-            };
+            let name = q.name().get(t.lang).to_string();
             (q.id.to_string(), name)
         })
         .collect()
@@ -111,13 +108,9 @@ pub async fn call_page(
         .open_call_requests(id)
         .await?
         .iter()
-        .any(|r| RequestStatus::parse(&r.status) == Some(RequestStatus::Waiting));
+        .any(|r| r.state() == Some(RequestStatus::Waiting));
     let heading = t.f("staffcall.title", &[("name", &name)]);
-    let topic = match t.lang {
-        Lang::Nl => conv.topic_nl.clone(),
-        Lang::En => conv.topic_en.clone(),
-    }
-    .unwrap_or_else(|| t.s("console.no_topic").into());
+    let topic = wording::topic_text(t, conv.topic());
     let page = StaffCallPage {
         base: ctx.staff_base(&heading, &user),
         errors: Vec::new(),

@@ -2,7 +2,7 @@
 //! schedule and dated exceptions (public holidays, a closed afternoon), in
 //! Europe/Amsterdam time. The rules live in [`crate::schedule`]; this is the form.
 
-use crate::i18n::{Lang, T};
+use crate::i18n::T;
 use crate::schedule::{Schedule, day_text, parse_day};
 use crate::store::User;
 use crate::web::form::{CsrfForm, FieldError, find_error, form_status};
@@ -107,10 +107,7 @@ async fn render(
             }
         };
         queues.push(HoursQueue {
-            name: match t.lang {
-                Lang::Nl => q.name_nl.clone(),
-                Lang::En => q.name_en.clone(),
-            },
+            name: q.name().get(t.lang).to_string(),
             ..view
         });
     }

@@ -2,7 +2,6 @@
 //! (`/o/{slug}`, see [`crate::web::resident::short_link`]) for the phone menu, a letter or
 //! a poster, with a QR code each (an SVG image with a text alternative).
 
-use crate::i18n::Lang;
 use crate::web::ctx::site_address;
 use crate::web::views::Base;
 use crate::web::{AppError, AppState, Ctx, Supervisor, contact};
@@ -44,10 +43,7 @@ pub async fn page(
         .map(|tp| {
             let url = format!("{base_url}/o/{}", tp.slug);
             LinkRow {
-                name: match t.lang {
-                    Lang::Nl => tp.name_nl,
-                    Lang::En => tp.name_en,
-                },
+                name: tp.name().get(t.lang).to_string(),
                 qr_alt: t.f("links.qr_alt", &[("url", &url)]),
                 url,
                 slug: tp.slug,

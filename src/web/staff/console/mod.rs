@@ -9,7 +9,6 @@
 pub mod actions;
 pub mod panels;
 
-use crate::i18n::Lang;
 use crate::store::User;
 use crate::web::form::{FieldError, form_status};
 use crate::web::views::{self, Base};
@@ -93,10 +92,7 @@ pub(super) async fn render_console(
         .into_iter()
         .map(|q| QueueRow {
             id: q.id,
-            name: match t.lang {
-                Lang::Nl => q.name_nl,
-                Lang::En => q.name_en,
-            },
+            name: q.name().get(t.lang).to_string(),
             waiting: q.waiting,
             longest: views::duration_text(q.longest_wait_ms),
             staff: q.staff_available,

@@ -4,10 +4,10 @@
 
 use crate::auth::random_token;
 use crate::hub::{ContactId, Skill, Work};
-use crate::i18n::{Lang, T};
+use crate::i18n::T;
 use crate::store::{Conversation, Role, User};
 use crate::web::views::{self, Base, MessageView};
-use crate::web::{AppError, AppState, Ctx, StaffUser, contact};
+use crate::web::{AppError, AppState, Ctx, StaffUser, contact, wording};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
@@ -103,13 +103,6 @@ pub struct WrapupFragment {
     pub w: WrapupView,
 }
 
-fn pick(t: T, nl: &Option<String>, en: &Option<String>) -> Option<String> {
-    match t.lang {
-        Lang::Nl => nl.clone(),
-        Lang::En => en.clone(),
-    }
-}
-
 fn resident_name(t: T, conv: &Conversation) -> String {
     if conv.resident_name.is_empty() {
         t.s("console.anonymous").to_string()
@@ -125,10 +118,7 @@ async fn queue_name(state: &AppState, t: T, queue_id: i64) -> Result<String, App
         .await?
         .into_iter()
         .find(|q| q.id == queue_id)
-        .map(|q| match t.lang {
-            Lang::Nl => q.name_nl,
-            Lang::En => q.name_en,
-        })
+        .map(|q| q.name().get(t.lang).to_string())
         .unwrap_or_default())
 }
 
@@ -171,8 +161,7 @@ pub(super) async fn offer_view(
         _ => preview,
     };
     let name = resident_name(t, conv);
-    let topic =
-        pick(t, &conv.topic_nl, &conv.topic_en).unwrap_or_else(|| t.s("console.no_topic").into());
+    let topic = wording::topic_text(t, conv.topic());
     Ok(Some(OfferView {
         id: contact.0,
         call: conv.is_call || request.is_some(),
@@ -215,8 +204,7 @@ pub(super) async fn chat_view(
 ) -> Result<ChatPanelView, AppError> {
     let messages = state.store.messages_after(conv.id, 0, 10_000).await?;
     let name = resident_name(t, conv);
-    let topic =
-        pick(t, &conv.topic_nl, &conv.topic_en).unwrap_or_else(|| t.s("console.no_topic").into());
+    let topic = wording::topic_text(t, conv.topic());
     let guest = state.hub.guest_request(conv.id, user.id).is_some();
     let left_message = left_message_text(t, conv);
     let interpreter_queue = state
@@ -303,12 +291,8 @@ pub(super) async fn waiting_rows(
                 rows.push(WaitingRow {
                     position,
                     name: resident_name(t, &conv),
-                    topic: pick(t, &conv.topic_nl, &conv.topic_en)
-                        .unwrap_or_else(|| t.s("console.no_topic").into()),
-                    queue: match t.lang {
-                        Lang::Nl => q.name_nl.clone(),
-                        Lang::En => q.name_en.clone(),
-                    },
+                    topic: wording::topic_text(t, conv.topic()),
+                    queue: q.name().get(t.lang).to_string(),
                     waited: views::duration_text(u64::try_from(now - conv.created_at).unwrap_or(0)),
                 });
             }
