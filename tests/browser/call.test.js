@@ -19,8 +19,9 @@ const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): calls post forms and are s
 // Video for sign language: 20 fps or more (EN 301 549 6.5.3 b) at 320 px or wider (QVGA,
 // 6.5.2 b); a call whose video stalls or shrinks to a stamp is broken whatever the load.
 // The asserted fps bound is "frames keep coming" (measured again over 10 s before failing):
-// on two cores kept busy (load 20) a three-way call measured 4.4 fps.
-const FPS = { target: { min: 20 }, bound: { min: 1 } };
+// on two cores kept busy (load average 14-20) streams of a three-way call measured
+// 1.5-4.4 fps over 3 s.
+const FPS = { target: { min: 20 }, bound: { min: 0.5 } };
 const WIDTH = { target: { min: 320 }, bound: { min: 160 } };
 // Real-time text: sent within 500 ms (EN 301 549 6.2.4); measured here inside the pages,
 // from the sender's box changing to the other side's screen showing it (the test driver's
@@ -60,7 +61,7 @@ describe('video calls through the SFU', { skip }, () => {
     for (const id of from) {
       const s = m[id];
       assert.ok(s, `${label}: nothing received from ${id}: ${JSON.stringify(m)}`);
-      const who = `${label} <- ${id.startsWith('staff-') ? 'staff' : id}`;
+      const who = `${label} <- ${id}`;
       figure(t, { name: `video fps, ${who}`, value: Math.round(s.fps * 10) / 10, unit: 'fps', ...FPS });
       figure(t, { name: `video width, ${who}`, value: s.width, unit: 'px', ...WIDTH });
       assert.ok(s.fps >= FPS.bound.min, `${label}: ${id} video at ${s.fps.toFixed(1)} fps (< ${FPS.bound.min}: stalled)`);
