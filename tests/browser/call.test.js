@@ -18,13 +18,15 @@ const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): calls post forms and are s
 // asserts only bounds that a real defect exceeds, so a busy machine cannot fail it.
 // Video for sign language: 20 fps or more (EN 301 549 6.5.3 b) at 320 px or wider (QVGA,
 // 6.5.2 b); a call whose video stalls or shrinks to a stamp is broken whatever the load.
-const FPS = { target: { min: 20 }, bound: { min: 5 } };
+// The asserted fps bound is "frames keep coming" (measured again over 10 s before failing):
+// on two cores kept busy (load average 14-20) streams of a three-way call measured
+// 1.5-4.4 fps over 3 s.
+const FPS = { target: { min: 20 }, bound: { min: 0.5 } };
 const WIDTH = { target: { min: 320 }, bound: { min: 160 } };
-// Real-time text: sent within 500 ms (EN 301 549 6.2.4); measured here up to the other
-// side's screen. The test fails only when it takes 5 s or more.
+// Real-time text: sent within 500 ms (EN 301 549 6.2.4); measured here inside the pages,
+// from the sender's box changing to the other side's screen showing it (the test driver's
+// own key-press delays are not counted). The test fails only at 5 s or more.
 const RTT = { target: { max: 500 }, bound: { max: 5000 } };
-// How long a test waits for a real-time text line to appear (the bound above).
-const RTT_WAIT = RTT.bound.max;
 
 describe('video calls through the SFU', { skip }, () => {
   const suite = new Suite('call', { media: true });
@@ -41,12 +43,25 @@ describe('video calls through the SFU', { skip }, () => {
   const check = (page, name, opts) => suite.check(page, name, opts);
   const figure = (t, entry) => t.diagnostic(suite.report.figure(entry));
 
-  /** Records each stream's fps and width as figures; fails only on broken video or no audio. */
+  /**
+   * Measures what `page` receives from each of `from` over 3 s (10 s more for a stream
+   * below the bound) and records fps and width as figures; fails only on video that
+   * stopped, shrank to a stamp, or no audio.
+   */
+  async function quality(t, label, page, from) {
+    const m = await measure(page);
+    if (from.some((id) => !m[id] || m[id].fps < FPS.bound.min)) {
+      const longer = await measure(page, 10000);
+      for (const id of from) if (!m[id] || m[id].fps < FPS.bound.min) m[id] = longer[id];
+    }
+    assertQuality(t, label, m, from);
+  }
+
   function assertQuality(t, label, m, from) {
     for (const id of from) {
       const s = m[id];
       assert.ok(s, `${label}: nothing received from ${id}: ${JSON.stringify(m)}`);
-      const who = `${label} <- ${id.startsWith('staff-') ? 'staff' : id}`;
+      const who = `${label} <- ${id}`;
       figure(t, { name: `video fps, ${who}`, value: Math.round(s.fps * 10) / 10, unit: 'fps', ...FPS });
       figure(t, { name: `video width, ${who}`, value: s.width, unit: 'px', ...WIDTH });
       assert.ok(s.fps >= FPS.bound.min, `${label}: ${id} video at ${s.fps.toFixed(1)} fps (< ${FPS.bound.min}: stalled)`);
@@ -87,9 +102,7 @@ describe('video calls through the SFU', { skip }, () => {
     await waitDecoding(tp, ['resident']);
     await waitDecoding(rp, [ids.tolk]);
     figure(t, { name: 'first video frame after accepting (both ways)', value: Date.now() - started, unit: 'ms' });
-    const [mt, mr] = await Promise.all([measure(tp), measure(rp)]);
-    assertQuality(t, 'two-way: interpreter', mt, ['resident']);
-    assertQuality(t, 'two-way: resident', mr, [ids.tolk]);
+    await Promise.all([quality(t, 'two-way: interpreter', tp, ['resident']), quality(t, 'two-way: resident', rp, [ids.tolk])]);
     // The sender keeps the frame rate when bandwidth drops (EN 301 549 6.5).
     const pref = await rp.evaluate(() => window.__pcs.at(-1).getSenders().filter((s) => s.track?.kind === 'video').map((s) => s.getParameters().degradationPreference));
     assert.deepEqual(pref, ['maintain-framerate']);
@@ -110,33 +123,60 @@ describe('video calls through the SFU', { skip }, () => {
     await waitDecoding(ap, ['resident', ids.tolk]);
     await waitDecoding(tp, ['resident', ids.anna]);
     await waitDecoding(rp, [ids.tolk, ids.anna]);
-    const [mr, mt, ma] = await Promise.all([measure(rp), measure(tp), measure(ap)]);
-    assertQuality(t, 'three-way: resident', mr, [ids.tolk, ids.anna]);
-    assertQuality(t, 'three-way: interpreter', mt, ['resident', ids.anna]);
-    assertQuality(t, 'three-way: agent', ma, ['resident', ids.tolk]);
+    await Promise.all([
+      quality(t, 'three-way: resident', rp, [ids.tolk, ids.anna]),
+      quality(t, 'three-way: interpreter', tp, ['resident', ids.anna]),
+      quality(t, 'three-way: agent', ap, ['resident', ids.tolk]),
+    ]);
     // The layout favours the people who sign: resident and interpreter large, agent small.
     assert.match(await ap.getAttribute(`.tile[data-participant="${ids.tolk}"]`, 'class'), /tile-large/);
     assert.match(await rp.getAttribute(`.tile[data-participant="${ids.anna}"]`, 'class'), /tile-small/);
   });
 
   it('real-time text: typed characters arrive (measured against 500 ms), backspace erases', async (t) => {
-    await rp.focus('#message');
+    // In-page clocks (one machine, one clock): when the resident's box held each text, and
+    // when the interpreter's and the agent's pages first showed it.
+    await rp.evaluate(() => {
+      window.__typed = {};
+      document.getElementById('message').addEventListener('input', (e) => { window.__typed[e.target.value] ??= Date.now(); });
+    });
+    for (const p of [tp, ap]) {
+      await p.evaluate(() => {
+        window.__shown = {};
+        const lines = document.getElementById('rtt-lines');
+        const note = () => {
+          const text = lines.querySelector('li[data-participant=resident] .rtt-text')?.textContent;
+          if (text !== undefined) window.__shown[text] ??= Date.now();
+        };
+        new MutationObserver(note).observe(lines, { childList: true, subtree: true, characterData: true });
+      });
+    }
+    const latency = async (p, text) => (await p.evaluate((x) => window.__shown[x], text)) - (await rp.evaluate((x) => window.__typed[x], text));
     const line = (p) => p.locator('#rtt-lines li[data-participant=resident] .rtt-text');
-    // Five keys: measured from the first key press until the interpreter's page shows all five.
-    const sentAt = Date.now();
+    await rp.focus('#message');
     await rp.keyboard.type('Hallo');
-    await line(tp).filter({ hasText: /^Hallo$/ }).waitFor({ timeout: RTT_WAIT });
-    const typedMs = Date.now() - sentAt;
-    figure(t, { name: 'real-time text, 5 keys typed until shown at the other side', value: typedMs, unit: 'ms', target: { max: RTT.target.max + 5 * 60 }, bound: RTT.bound });
-    assert.ok(typedMs < RTT.bound.max, `text took ${typedMs} ms (typing 5 keys included)`);
-    await line(ap).filter({ hasText: /^Hallo$/ }).waitFor({ timeout: RTT_WAIT });
-    // Erasure: measured from the two key presses alone.
-    const t0 = Date.now();
+    await line(tp).filter({ hasText: /^Hallo$/ }).waitFor();
+    await line(ap).filter({ hasText: /^Hallo$/ }).waitFor();
+    // Every key: from the box holding the text to the other page showing it.
+    const keys = [];
+    for (const prefix of ['H', 'Ha', 'Hal', 'Hall', 'Hallo']) {
+      for (const p of [tp, ap]) {
+        const ms = await latency(p, prefix);
+        if (!Number.isNaN(ms)) keys.push(ms); // a prefix may be sent together with the next key
+      }
+    }
+    const worst = Math.max(...keys);
+    figure(t, { name: 'real-time text, slowest of 5 keys at 2 receivers (box to screen)', value: worst, unit: 'ms', ...RTT });
+    figure(t, { name: 'real-time text, Hallo complete at the interpreter (box to screen)', value: await latency(tp, 'Hallo'), unit: 'ms', ...RTT });
+    assert.ok(worst < RTT.bound.max, `real-time text took ${worst} ms (${keys.join(', ')})`);
+    // Erasure: the same clocks, started afresh ("Hal" was on both screens before).
+    await rp.evaluate(() => { window.__typed = {}; });
+    await tp.evaluate(() => { window.__shown = {}; });
     await rp.keyboard.press('Backspace');
     await rp.keyboard.press('Backspace');
-    await line(tp).filter({ hasText: /^Hal$/ }).waitFor({ timeout: RTT_WAIT });
-    const eraseMs = Date.now() - t0;
-    figure(t, { name: 'real-time text, erasure (2 x Backspace) shown at the other side', value: eraseMs, unit: 'ms', ...RTT });
+    await line(tp).filter({ hasText: /^Hal$/ }).waitFor();
+    const eraseMs = await latency(tp, 'Hal');
+    figure(t, { name: 'real-time text, erasure (2 x Backspace) at the interpreter (box to screen)', value: eraseMs, unit: 'ms', ...RTT });
     assert.ok(eraseMs < RTT.bound.max, `erasure arrived after ${eraseMs} ms`);
     assert.equal(await tp.getAttribute('#rtt-lines', 'aria-live'), 'off', 'not announced character by character');
     assert.match(await tp.textContent('#rtt-lines li[data-participant=resident] .rtt-name'), /Sanne/);
@@ -145,11 +185,11 @@ describe('video calls through the SFU', { skip }, () => {
     await rp.keyboard.press('Enter');
     await tp.locator('#messages li', { hasText: 'Hallo allemaal' }).waitFor();
     await ap.locator('#messages li', { hasText: 'Hallo allemaal' }).waitFor();
-    await line(tp).waitFor({ state: 'detached', timeout: RTT_WAIT });
+    await line(tp).waitFor({ state: 'detached' });
     // And the other way: the interpreter types, the resident sees it live.
     await tp.focus('#message');
     await tp.keyboard.type('Goedemiddag');
-    await rp.locator(`#rtt-lines li[data-participant="${ids.tolk}"] .rtt-text`).filter({ hasText: 'Goedemiddag' }).waitFor({ timeout: RTT_WAIT });
+    await rp.locator(`#rtt-lines li[data-participant="${ids.tolk}"] .rtt-text`).filter({ hasText: 'Goedemiddag' }).waitFor();
     await tp.keyboard.press('Enter');
     await rp.locator('#messages li', { hasText: 'Goedemiddag' }).waitFor();
   });
@@ -197,9 +237,7 @@ describe('video calls through the SFU', { skip }, () => {
     await Promise.all([ap.waitForURL('**/staff?melding=left-call'), ap.click('.call-leave button[type=submit]')]);
     await rp.locator(`.tile[data-participant="${ids.anna}"]`).waitFor({ state: 'detached' });
     await tp.locator(`.tile[data-participant="${ids.anna}"]`).waitFor({ state: 'detached' });
-    const [mr, mt] = await Promise.all([measure(rp), measure(tp)]);
-    assertQuality(t, 'after the agent left: resident', mr, [ids.tolk]);
-    assertQuality(t, 'after the agent left: interpreter', mt, ['resident']);
+    await Promise.all([quality(t, 'after the agent left: resident', rp, [ids.tolk]), quality(t, 'after the agent left: interpreter', tp, ['resident'])]);
   });
 
   it('the resident reloads the page and is back in the call', async (t) => {
@@ -213,8 +251,7 @@ describe('video calls through the SFU', { skip }, () => {
       assert.ok(Date.now() < deadline, 'interpreter decodes the reconnected resident');
       await new Promise((r) => setTimeout(r, 200));
     }
-    const mt = await measure(tp);
-    assertQuality(t, 'after the resident reconnected: interpreter', mt, ['resident']);
+    await quality(t, 'after the resident reconnected: interpreter', tp, ['resident']);
   });
 
   it('the interpreter hangs up: the call ends for everyone', async () => {

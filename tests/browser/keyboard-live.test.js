@@ -6,6 +6,7 @@ import { DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
 import { Suite } from './lib/suite.js';
 import { tabTo, describeFocus, watchSockets, waitLive } from './lib/keys.js';
 import { CutProxy } from './lib/proxy.js';
+import { recordTexts } from './lib/flows.js';
 
 const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): this flow posts and is skipped' : false;
 const TIME = /(^|\D)\d{1,2}[:.]\d{2}(\D|$)/;
@@ -114,12 +115,13 @@ describe('keyboard-only conversation, live', { skip }, () => {
 
   it('connection loss is announced in role=alert, and the chat resumes without duplicates', async () => {
     const before = await rp.locator('#messages li:not(.msg-system)').count();
+    // Every text of the alert region is recorded ("back" clears itself after 4 s).
+    const lost = await rp.getAttribute('#chat', 'data-lost');
+    const back = await rp.getAttribute('#chat', 'data-back');
+    const alert = await recordTexts(rp, '#connection[role=alert]');
     proxy.disconnect();
-    const alert = rp.locator('#connection[role=alert]');
     // The network drops (every connection cut, new ones refused): the alert says so.
-    await rp.waitForFunction(() => document.querySelector('#connection').textContent.trim().length > 0);
-    const lost = (await alert.textContent()).trim();
-    assert.ok(lost.length > 0);
+    await alert.waitFor(lost);
     // While the resident is offline the agent writes; the message must arrive after the resume.
     const cur = await describeFocus(sp);
     if (!(cur && cur.tag === 'textarea')) await tabTo(sp, (x) => x.tag === 'textarea' && x.id.startsWith('reply-'), { label: 'reply box' });
@@ -129,8 +131,8 @@ describe('keyboard-only conversation, live', { skip }, () => {
     proxy.restore();
     // The socket comes back by itself; the alert then says the connection is back.
     // (Reconnect attempts back off up to 10 s apart: the bound is generous on purpose.)
-    await rp.waitForFunction((t) => { const x = document.querySelector('#connection').textContent.trim(); return x && x !== t; }, lost, { timeout: 60000 });
-    const back = (await alert.textContent()).trim();
+    await alert.waitFor(back, { timeout: 60000 });
+    assert.deepEqual((await alert.seen()).slice(-2), [lost, back], 'lost, then back');
     await rp.locator('#messages li', { hasText: 'Hier is de link' }).waitFor();
     const seqs = await rp.$$eval('#messages li:not(.msg-system)', (lis) => lis.map((li) => li.dataset.seq));
     assert.equal(new Set(seqs).size, seqs.length, `no duplicate messages after resume: ${seqs}`);

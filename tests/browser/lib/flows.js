@@ -105,3 +105,24 @@ export async function refuseMarked(target, marker, length) {
     });
   });
 }
+
+/**
+ * Records every text the element `selector` shows from now on (a live region whose text
+ * comes and goes, such as "connection lost" / "connection back", which clears itself after
+ * a few seconds), so a test can wait for a text even if it has gone again by the time the
+ * test looks. Returns `waitFor(text)`, which resolves once the element has shown `text`.
+ */
+export async function recordTexts(page, selector) {
+  await page.evaluate((sel) => {
+    window.__texts ??= {};
+    const seen = (window.__texts[sel] = []);
+    const el = document.querySelector(sel);
+    const note = () => { const t = el.textContent.trim(); if (t && seen.at(-1) !== t) seen.push(t); };
+    note();
+    new MutationObserver(note).observe(el, { childList: true, subtree: true, characterData: true });
+  }, selector);
+  return {
+    waitFor: (text, opts) => page.waitForFunction(([sel, x]) => window.__texts[sel].includes(x), [selector, text], opts),
+    seen: () => page.evaluate((sel) => window.__texts[sel], selector),
+  };
+}
