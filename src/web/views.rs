@@ -84,6 +84,16 @@ pub fn sender_label(t: T, m: &Message, resident_view: bool) -> String {
     }
 }
 
+/// The text of a message as the resident reads it: about their own actions the page
+/// speaks to them ("U heeft het gesprek beëindigd", not "De inwoner heeft ...").
+pub fn resident_message_text(t: T, m: &Message) -> String {
+    if m.sender == Sender::System && m.body == "sys.ended_by_resident" {
+        t.s("sys.ended_by_you").to_string()
+    } else {
+        message_text(t, m)
+    }
+}
+
 /// The displayed text of a message (system messages are rendered in the reader's language).
 pub fn message_text(t: T, m: &Message) -> String {
     match m.sender {
@@ -98,7 +108,11 @@ pub fn message_view(t: T, m: &Message, resident_view: bool) -> MessageView {
         seq: m.seq,
         sender: m.sender.as_str(),
         sender_label: sender_label(t, m, resident_view),
-        body: message_text(t, m),
+        body: if resident_view {
+            resident_message_text(t, m)
+        } else {
+            message_text(t, m)
+        },
         time: local_time(m.created_at),
         iso: iso_time(m.created_at),
     }
@@ -119,7 +133,7 @@ pub fn transcript_text(t: T, org: &str, started: i64, messages: &[Message]) -> S
             "[{}] {}: {}\n",
             local_time(m.created_at),
             sender_label(t, m, true),
-            message_text(t, m).replace('\n', "\n    ")
+            resident_message_text(t, m).replace('\n', "\n    ")
         ));
     }
     out

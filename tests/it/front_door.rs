@@ -246,15 +246,22 @@ async fn short_topic_links_and_qr_codes() {
     let server = Server::start().await;
     server.add_staff("sanne", Role::Supervisor, &[], 3).await;
     server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    server
+        .store()
+        .add_topic("afval", "Afval", "Waste collection", false)
+        .await
+        .unwrap();
     let topic = server
         .store()
         .topics()
         .await
         .unwrap()
         .into_iter()
-        .next()
+        .find(|tp| tp.slug != "toegankelijkheid")
         .unwrap();
     let resident = server.browser();
+    // The accessibility-report topic is no chat topic: no short link (issue 12).
+    assert_eq!(resident.get("/o/toegankelijkheid").await.status, 404);
     let short = resident.get(&format!("/o/{}", topic.slug)).await;
     assert_eq!(short.status, 303);
     assert_eq!(
@@ -277,6 +284,7 @@ async fn short_topic_links_and_qr_codes() {
     let page = sup.get("/staff/links").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains(&format!("/o/{}", topic.slug)));
+    assert!(!page.body.contains("/o/toegankelijkheid"));
     assert!(
         page.body
             .contains("alt=\"QR-code met de link http://127.0.0.1")

@@ -16,6 +16,7 @@ mod cli;
 mod crash;
 mod faults;
 mod front_door;
+mod front_door_topic;
 mod fuzz;
 mod hostile;
 mod kiosk;

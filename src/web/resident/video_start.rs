@@ -58,7 +58,7 @@ async fn render_start(
     let t = ctx.t;
     let skill = skill_of(kind).ok_or(AppError::NotFound)?;
     let queue = contact::skill_queue(state, skill).await?;
-    let door = front_door::door(state, t, queue.id, chrono::Utc::now()).await?;
+    let door = front_door::door(state, t, &queue, chrono::Utc::now()).await?;
     let wait_text = wording::join_sentences(&door.wait_text, &door.usual_text);
     let interpreter = kind == "tolk";
     let heading = t
@@ -140,7 +140,7 @@ pub async fn start_submit(
     let kind = kind_of(&f.met);
     let skill = skill_of(kind).ok_or(AppError::NotFound)?;
     let queue = contact::skill_queue(&state, skill).await?;
-    if !front_door::door(&state, t, queue.id, chrono::Utc::now())
+    if !front_door::door(&state, t, &queue, chrono::Utc::now())
         .await?
         .can_start
     {
