@@ -54,6 +54,41 @@ pub struct Config {
     pub front_door: FrontDoorSettings,
     /// Heartbeats on the live connections (`[connections]`).
     pub connections: ConnectionSettings,
+    /// How residents reach the organisation outside this website (`[contact]`).
+    pub contact: ContactSettings,
+}
+
+/// The organisation's other ways in, shown under "Hulp nodig?" on every resident page:
+/// a phone number with its hours, and a desk (address and opening hours). Until a site
+/// sets `phone`, the pages show example values and say that they are examples.
+///
+/// ```toml
+/// [contact]
+/// phone = "14 012"
+/// phone_hours = { nl = "op werkdagen van 8.30 tot 17.00 uur", en = "on weekdays from 8:30 to 17:00" }
+/// address = "Stadhuisplein 1, 1234 AB Voorbeeld"
+/// desk_hours = { nl = "maandag tot en met vrijdag van 9.00 tot 16.00 uur", en = "Monday to Friday from 9:00 to 16:00" }
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactSettings {
+    /// The phone number as residents dial it (digits, spaces, `+`, `-`).
+    pub phone: Option<String>,
+    /// When the phone is answered, per language.
+    pub phone_hours: Option<LocalText>,
+    /// The desk's address, one line.
+    pub address: Option<String>,
+    /// When the desk is open, per language.
+    pub desk_hours: Option<LocalText>,
+}
+
+/// A short text in Dutch, and optionally English (Dutch is shown where English is missing).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalText {
+    pub nl: String,
+    #[serde(default)]
+    pub en: Option<String>,
 }
 
 /// How the server notices a live connection that went away without a goodbye (a
@@ -201,6 +236,7 @@ impl Default for Config {
             media: MediaSettings::default(),
             front_door: FrontDoorSettings::default(),
             connections: ConnectionSettings::default(),
+            contact: ContactSettings::default(),
         }
     }
 }
@@ -415,6 +451,19 @@ impl Config {
                 });
             }
         }
+        if let Some(phone) = &self.contact.phone {
+            let digits = phone.chars().filter(char::is_ascii_digit).count();
+            let only_dial = phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'));
+            if !only_dial || !(3..=15).contains(&digits) {
+                return Err(ConfigError::Invalid {
+                    field: "contact.phone",
+                    reason: "a phone number of 3 to 15 digits (spaces, +, - and () allowed)"
+                        .into(),
+                });
+            }
+        }
         if self.organisation.trim().is_empty() {
             return Err(ConfigError::Invalid {
                 field: "organisation",
@@ -452,6 +501,19 @@ mod tests {
         .unwrap();
         assert_eq!(c.bind.port(), 9100);
         assert_eq!(c.broker.offer_timeout_secs, 5);
+    }
+
+    #[test]
+    fn contact_from_file_and_checked() {
+        let c = Config::from_toml(
+            "[contact]\nphone = \"14 012\"\nphone_hours = { nl = \"werkdagen\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.contact.phone.as_deref(), Some("14 012"));
+        assert_eq!(c.contact.phone_hours.map(|h| h.nl), Some("werkdagen".into()));
+        let bad = Config::from_toml("[contact]\nphone = \"bel ons\"\n").unwrap();
+        let err = bad.validate().unwrap_err().to_string();
+        assert!(err.contains("contact.phone"), "{err}");
     }
 
     #[test]

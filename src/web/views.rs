@@ -5,7 +5,8 @@
 //! `base: Base` used by `templates/base.html`. askama escapes every value; nothing here
 //! builds HTML by hand.
 
-use crate::i18n::{T, render_system};
+use crate::config::{ContactSettings, LocalText};
+use crate::i18n::{Lang, T, render_system};
 use crate::store::{Message, Sender};
 use askama::Template;
 use chrono::TimeZone;
@@ -24,7 +25,62 @@ pub struct Base {
     pub has_error: bool,
     /// Show the "this is demo data" banner.
     pub demo: bool,
+    /// The organisation's phone and desk, for "Hulp nodig?".
+    pub contact: FooterContact,
 }
+
+/// The organisation's other ways in, as the footer shows them in one language.
+#[derive(Debug, Clone)]
+pub struct FooterContact {
+    pub phone: String,
+    /// `tel:` form of the number (digits and a leading `+`).
+    pub phone_href: String,
+    pub phone_hours: String,
+    pub address: String,
+    pub desk_hours: String,
+    /// Nothing was configured: these are example values, and the footer says so.
+    pub example: bool,
+}
+
+impl FooterContact {
+    /// Phone and desk from `[contact]` in `loket.toml`; example values (marked as such)
+    /// for whatever a site has not set.
+    pub fn new(c: &ContactSettings, t: T) -> FooterContact {
+        let local = |text: &Option<LocalText>, example_key: &str| match text {
+            Some(text) => match (t.lang, &text.en) {
+                (Lang::En, Some(en)) if !en.trim().is_empty() => en.clone(),
+                _ => text.nl.clone(),
+            },
+            None => t.s(example_key).to_string(),
+        };
+        let phone = c
+            .phone
+            .clone()
+            .unwrap_or_else(|| EXAMPLE_PHONE.to_string());
+        let phone_href = phone
+            .chars()
+            .enumerate()
+            .filter(|(i, ch)| ch.is_ascii_digit() || (*i == 0 && *ch == '+'))
+            .map(|(_, ch)| ch)
+            .collect();
+        FooterContact {
+            phone_href,
+            phone,
+            phone_hours: local(&c.phone_hours, "footer.example_phone_hours"),
+            address: c
+                .address
+                .clone()
+                .unwrap_or_else(|| EXAMPLE_ADDRESS.to_string()),
+            desk_hours: local(&c.desk_hours, "footer.example_desk_hours"),
+            example: c.phone.is_none() || c.address.is_none(),
+        }
+    }
+}
+
+/// Shown until a site sets its own number: not a real Dutch number (no area code 0123).
+const EXAMPLE_PHONE: &str = "0123 456 789";
+/// Shown until a site sets its own address.
+const EXAMPLE_ADDRESS: &str = "Voorbeeldstraat 1, 1234 AB Voorbeeld";
 
 /// The signed-in staff member, for the header.
 #[derive(Debug, Clone)]

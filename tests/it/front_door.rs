@@ -299,3 +299,34 @@ async fn short_topic_links_and_qr_codes() {
         &qr.body[..qr.body.len().min(200)]
     );
 }
+
+/// "Hulp nodig?" names a real way in: the phone number (as a `tel:` link), its hours and
+/// the desk from `[contact]`; without configuration it shows example values and says so.
+/// The old footer said "Bel ons" without a number and its "Contact" link led back home.
+#[tokio::test]
+async fn help_footer_gives_phone_and_desk_from_configuration() {
+    let plain = Server::start().await;
+    let page = plain.browser().get("/").await;
+    assert!(page.body.contains("href=\"tel:0123456789\""), "{}", page.body);
+    assert!(page.body.contains("Dit zijn voorbeeldgegevens"));
+    assert!(!page.body.contains(">Contact</a>"));
+
+    let site = Server::start_with(|c| {
+        c.contact.phone = Some("+31 20 555 0100".into());
+        c.contact.address = Some("Stadhuisplein 1, 1011 AA Amsterdam".into());
+        c.contact.phone_hours = Some(loket::config::LocalText {
+            nl: "op werkdagen van 8.30 tot 17.00 uur".into(),
+            en: Some("on weekdays from 8:30 to 17:00".into()),
+        });
+    })
+    .await;
+    let page = site.browser().get("/").await;
+    assert!(page.body.contains("href=\"tel:+31205550100\""));
+    assert!(page.body.contains("op werkdagen van 8.30 tot 17.00 uur"));
+    assert!(page.body.contains("Stadhuisplein 1, 1011 AA Amsterdam"));
+    assert!(!page.body.contains("voorbeeldgegevens"));
+    // The error page carries the same footer.
+    let missing = site.browser().get("/bestaat-niet").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("href=\"tel:+31205550100\""));
+}
