@@ -28,6 +28,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/js/composer.js"),
     ),
     (
+        "js/print.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/print.js"),
+    ),
+    (
         "js/chat.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/chat.js"),

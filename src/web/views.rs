@@ -53,10 +53,7 @@ impl FooterContact {
             },
             None => t.s(example_key).to_string(),
         };
-        let phone = c
-            .phone
-            .clone()
-            .unwrap_or_else(|| EXAMPLE_PHONE.to_string());
+        let phone = c.phone.clone().unwrap_or_else(|| EXAMPLE_PHONE.to_string());
         let phone_href = phone
             .chars()
             .enumerate()

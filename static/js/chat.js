@@ -98,8 +98,8 @@ async function start(root) {
       const h1 = document.querySelector('h1');
       if (h1) h1.textContent = root.dataset.waitingH1;
       setTitle(root.dataset.titleWaiting);
-      const endButton = document.querySelector('.end-form button');
-      if (endButton && !call) endButton.textContent = root.dataset.stop;
+      const endLink = document.getElementById('end-link');
+      if (endLink) endLink.textContent = root.dataset.stop;
     } else if (status === 'active' && was === 'waiting') {
       if (call) call.join();
       // Make the page what a reload would show for an active chat: heading, page title
@@ -107,8 +107,8 @@ async function start(root) {
       const h1 = document.querySelector('h1');
       if (h1 && f.agent_name) h1.textContent = root.dataset.activeH1.replace('{name}', f.agent_name);
       setTitle(root.dataset.titleActive);
-      const endButton = document.querySelector('.end-form button');
-      if (endButton) endButton.textContent = root.dataset.end;
+      const endLink = document.getElementById('end-link');
+      if (endLink) endLink.textContent = root.dataset.end;
       for (const id of ['waiting-help', 'leave-message']) document.getElementById(id)?.remove();
     }
   }
@@ -119,6 +119,8 @@ async function start(root) {
     document.title = `${errorPrefix}${text} - ${root.dataset.org}`;
   }
 
+  askBeforeEnding(() => status);
+
   if (!form) return;
   composer = new Composer(form, {
     socket,
@@ -126,5 +128,30 @@ async function start(root) {
     texts: { empty: root.dataset.empty, tooLong: root.dataset.tooLong, failed: root.dataset.failed },
     onInput: (text) => { if (call) call.typed(text); },
     onSent: () => { if (call) call.lineDone(); },
+  });
+}
+
+// "Gesprek beëindigen" and "Stoppen met wachten" ask first. Without JavaScript the link
+// opens a confirmation page; here the same question is a modal dialog (focus moves into
+// it, Escape or "Nee" closes it and focus returns to the link).
+function askBeforeEnding(currentStatus) {
+  const link = document.getElementById('end-link');
+  const dialog = document.getElementById('end-dialog');
+  if (!link || !dialog || typeof dialog.showModal !== 'function') return;
+  const title = document.getElementById('end-dialog-title');
+  const text = document.getElementById('end-dialog-text');
+  const yes = document.getElementById('end-confirm');
+  const no = document.getElementById('end-cancel');
+  no.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => link.focus());
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    const which = currentStatus() === 'waiting' ? 'stop' : 'end';
+    title.textContent = dialog.dataset[`${which}H1`];
+    text.textContent = dialog.dataset[`${which}Text`];
+    yes.textContent = dialog.dataset[`${which}Yes`];
+    dialog.showModal();
+    // The question could end the conversation: focus starts on the safe answer.
+    no.focus();
   });
 }

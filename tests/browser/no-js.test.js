@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AUDITOR_URL } from './lib/harness.js';
 import { Suite } from './lib/suite.js';
-import { logIn, acceptFirstOffer, startChat, submitAndWait } from './lib/flows.js';
+import { logIn, acceptFirstOffer, startChat, submitAndWait, endChat } from './lib/flows.js';
 
 const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): this flow posts and is skipped' : false;
 
@@ -64,10 +64,8 @@ describe('resident journey without JavaScript', { skip }, () => {
   });
 
   it('ends the conversation and reads the transcript', async () => {
-    await submitAndWait(rp, '.end-form button');
-    // A confirmation page may come first (without JavaScript there is no dialog).
-    const confirm = rp.locator('form.confirm-end button[type=submit]');
-    if (await confirm.count()) await submitAndWait(rp, confirm);
+    // Without JavaScript "Gesprek beëindigen" opens a confirmation page first.
+    await endChat(rp);
     assert.equal(await rp.getAttribute('#chat', 'data-status'), 'ended');
     await submitAndWait(rp, 'a[href$="/transcript"]');
     const text = await rp.textContent('main');

@@ -10,7 +10,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AUDITOR_URL } from './lib/harness.js';
 import { Suite } from './lib/suite.js';
-import { logIn, acceptFirstOffer, startChat, submitAndWait } from './lib/flows.js';
+import { logIn, acceptFirstOffer, startChat, submitAndWait, endChat } from './lib/flows.js';
 import { REPORT_DIR } from './lib/report.js';
 import { mkdirSync } from 'node:fs';
 
@@ -153,7 +153,7 @@ for (const lang of ['nl', 'en']) {
       await rp.waitForTimeout(1500);
       await expectState('agent lost', { h1: w.waitingH1, title: w.waitingTitle, status: w.lost, said: [w.lost] });
       assert.equal((await rp.textContent('#connection')).trim(), '', 'no alert: the connection itself is fine');
-      assert.equal(await rp.locator('.end-form button').textContent(), lang === 'nl' ? 'Stoppen met wachten' : 'Stop waiting');
+      assert.equal(await rp.locator('#end-link').textContent(), lang === 'nl' ? 'Stoppen met wachten' : 'Stop waiting');
       await auditAndShoot('agent lost');
     });
 
@@ -179,7 +179,7 @@ for (const lang of ['nl', 'en']) {
       await startChat(rp, server, 'Nog een vraag over het grofvuil.');
       await acceptFirstOffer(sp);
       await rp.locator('#chat[data-status=active]').waitFor();
-      await submitAndWait(rp, '.end-form button');
+      await endChat(rp);
       await expectState('ended by the resident', { h1: w.closedH1, title: w.closedTitle, status: w.ended });
       // The page speaks to the resident about what they did.
       assert.equal((await rp.locator('#messages li.msg-system').last().textContent()).includes(w.endedByYou), true, 'last system message speaks to the resident');

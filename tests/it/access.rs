@@ -19,6 +19,9 @@ use serde_json::json;
 enum Who {
     /// Everyone.
     Public,
+    /// Everyone, but only what a site configured (the access server configures none, so
+    /// it is not found for anyone; tests/it/sign_video.rs serves a configured one).
+    Configured,
     /// Whoever holds the conversation's capability token (the resident).
     Token,
     /// Any signed-in staff member.
@@ -50,6 +53,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/chat/{token}", Who::Token),
     ("POST", "/chat/{token}/send", Who::Token),
     ("POST", "/chat/{token}/end", Who::Token),
+    ("GET", "/chat/{token}/beeindigen", Who::Token),
     ("GET", "/chat/{token}/transcript", Who::Token),
     ("GET", "/chat/{token}/transcript.txt", Who::Token),
     ("GET", "/video/start", Who::Public),
@@ -91,6 +95,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/staff/fragments/wrapup/{id}", Who::OwnOnly),
     ("GET", "/staff/fragments/waiting", Who::Staff),
     ("GET", "/static/{*path}", Who::Public),
+    ("GET", "/ngt/{page}/{file}", Who::Configured),
     ("GET", "/healthz", Who::Public),
     ("GET", "/ws/chat/{token}", Who::TokenSocket),
     ("GET", "/ws/staff", Who::StaffSocket),
@@ -227,10 +232,13 @@ async fn every_route_times_every_role() {
             .replace("{queue}", &queue.to_string())
             .replace("{slug}", &topic)
             .replace("{lang}", "en")
+            .replace("{page}", "start")
+            .replace("{file}", "video")
             .replace("{*path}", "css/loket.css");
         for (role, b, staff) in &roles {
             let expected = match who {
                 Who::Public => Outcome::Allowed,
+                Who::Configured => Outcome::NotFound,
                 Who::Token | Who::TokenSocket => Outcome::NotFound,
                 Who::Staff if *staff => Outcome::Allowed,
                 Who::Staff | Who::InConversation | Who::OwnOnly | Who::Supervisor if !*staff => {
@@ -280,7 +288,11 @@ async fn every_route_times_every_role() {
         }
     }
     // The owner of the conversation may use its token routes.
-    for path in ["/chat/{token}", "/chat/{token}/transcript"] {
+    for path in [
+        "/chat/{token}",
+        "/chat/{token}/beeindigen",
+        "/chat/{token}/transcript",
+    ] {
         let p = owner.get(&path.replace("{token}", &token)).await;
         assert_eq!(p.status, 200, "{path} for its owner");
     }

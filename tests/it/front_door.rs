@@ -307,7 +307,11 @@ async fn short_topic_links_and_qr_codes() {
 async fn help_footer_gives_phone_and_desk_from_configuration() {
     let plain = Server::start().await;
     let page = plain.browser().get("/").await;
-    assert!(page.body.contains("href=\"tel:0123456789\""), "{}", page.body);
+    assert!(
+        page.body.contains("href=\"tel:0123456789\""),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Dit zijn voorbeeldgegevens"));
     assert!(!page.body.contains(">Contact</a>"));
 

@@ -21,3 +21,4 @@ mod fuzz;
 mod hostile;
 mod kiosk;
 mod sessions;
+mod sign_video;

@@ -11,6 +11,7 @@ use crate::web::contact::{self, NewContact, StartForm, StartSubmit};
 use crate::web::form::{
     CsrfForm, FieldError, MessageBox, NoFields, find_error, form_status, limit_hint,
 };
+use crate::web::sign_video::{self, SignPage, SignVideoView};
 use crate::web::views::{self, Base, MessageView};
 use crate::web::{AppError, AppState, Ctx, front_door, kiosk_device, wording};
 use askama::Template;
@@ -64,6 +65,10 @@ pub struct ChatPage {
     pub call: Option<CallView>,
     /// On a kiosk: seconds of inactivity before the session is wiped.
     pub kiosk_idle: Option<i64>,
+    /// Waiting for a sign-language interpreter: the steps with pictograms, and the
+    /// site's NGT video when it has one.
+    pub sign_language: bool,
+    pub sign_video: Option<SignVideoView>,
 }
 
 impl ChatPage {
@@ -211,10 +216,16 @@ async fn render_chat(
         Status::Abandoned => ("abandoned", t.s("chat.title_closed").to_string()),
     };
     let max = state.config.chat.max_message_chars;
+    let sign_language = conv.status == Status::Waiting
+        && contact::skill_queue(state, Skill::Interpreting).await?.id == conv.queue_id;
     let mut base = ctx.base(title);
     base.has_error = !errors.is_empty();
     let code = form_status(&errors);
     let page = ChatPage {
+        sign_language,
+        sign_video: sign_language
+            .then(|| sign_video::for_page(state, t, SignPage::Waiting))
+            .flatten(),
         base,
         errors,
         token: token.to_string(),
@@ -275,6 +286,47 @@ pub async fn conversation(
     state.hub.resident_seen(conv.id);
     let idle = kiosk.map(|k| k.idle_secs);
     render_chat(&state, &ctx, &token, &conv, Vec::new(), String::new(), idle).await
+}
+
+/// Asks before ending: "Wilt u het gesprek beëindigen?" (or, while waiting, "Wilt u
+/// stoppen met wachten?"). Without JavaScript the end button is a link to this page; with
+/// JavaScript the same question is a dialog on the conversation page.
+#[derive(Template)]
+#[template(path = "chat_end_confirm.html")]
+pub struct EndConfirmPage {
+    pub base: Base,
+    pub token: String,
+    pub waiting: bool,
+}
+
+/// `GET /chat/{token}/beeindigen`: the question before ending. A conversation that is
+/// already over goes back to its page (which says so).
+pub async fn end_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let conv = super::by_token(&state, &token).await?;
+    if let Err(to_start) = kiosk_device::guard(&state, &headers, conv.id).await? {
+        return Ok(to_start);
+    }
+    let waiting = match conv.status {
+        Status::Waiting => true,
+        Status::Active => false,
+        _ => return Ok(Redirect::to(&format!("/chat/{token}")).into_response()),
+    };
+    let key = if waiting {
+        "chat.confirm_stop_h1"
+    } else {
+        "chat.confirm_end_h1"
+    };
+    let page = EndConfirmPage {
+        base: ctx.base(ctx.t.s(key)),
+        token,
+        waiting,
+    };
+    Ok(Html(page.render()?).into_response())
 }
 
 /// `POST /chat/{token}/send`: the form behind the message box (no JavaScript needed).

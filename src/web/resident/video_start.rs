@@ -6,6 +6,7 @@
 use crate::hub::{Origin, Skill};
 use crate::web::contact::{self, NewContact, StartForm, StartSubmit};
 use crate::web::form::{CsrfForm, FieldError, find_error, form_status, limit_hint};
+use crate::web::sign_video::{self, SignPage, SignVideoView};
 use crate::web::views::Base;
 use crate::web::{AppError, AppState, Ctx, front_door, wording};
 use askama::Template;
@@ -30,6 +31,9 @@ pub struct VideoStartPage {
     pub limit_hint: String,
     /// Why it cannot be started now; the form is not shown then.
     pub closed: Option<String>,
+    /// The interpreter's channel: steps with pictograms, and the site's NGT video.
+    pub sign_language: bool,
+    pub sign_video: Option<SignVideoView>,
 }
 
 impl VideoStartPage {
@@ -78,13 +82,8 @@ async fn render_start(
         form,
         kind,
         heading,
-        intro: t
-            .s(if interpreter {
-                "video.intro_interpreter"
-            } else {
-                "video.intro_employee"
-            })
-            .into(),
+        // The interpreter's page explains itself in steps with pictograms instead.
+        intro: t.s("video.intro_employee").into(),
         other_kind: if interpreter { "medewerker" } else { "tolk" },
         other_kind_text: t
             .s(if interpreter {
@@ -97,6 +96,10 @@ async fn render_start(
         topics: contact::topic_options(state, t).await?,
         limit_hint: limit_hint(t, max),
         closed: (!door.can_start).then_some(door.reason),
+        sign_language: interpreter,
+        sign_video: interpreter
+            .then(|| sign_video::for_page(state, t, SignPage::Start))
+            .flatten(),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
