@@ -315,7 +315,14 @@ async fn apply(
                 contact.0,
                 Sender::System,
                 "",
-                &system_message("sys.agent_lost", ""),
+                &system_message(
+                    if by == EndedBy::LoggedOut {
+                        "sys.agent_logged_out"
+                    } else {
+                        "sys.agent_lost"
+                    },
+                    "",
+                ),
                 None,
             )
             .await?;
@@ -359,7 +366,9 @@ async fn apply(
                     "agent",
                     system_message("sys.ended_by_agent", &hub.live(|l| l.staff_name(s.0))),
                 ),
-                EndedBy::System => ("system", system_message("sys.abandoned", "")),
+                EndedBy::System | EndedBy::LoggedOut => {
+                    ("system", system_message("sys.abandoned", ""))
+                }
             };
             store.finish(contact.0, Status::Ended, by_text).await?;
             hub.append_and_broadcast(contact.0, Sender::System, "", &msg, None)
