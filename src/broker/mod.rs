@@ -72,6 +72,11 @@
 //!   after its end (or when the contact goes back to waiting after it ended),
 //!   so a lone staff member who declined gets the contact again later, but
 //!   never immediately.
+//! * **Picking from the list.** Beside the offers, a staff member may take a
+//!   waiting contact themselves ([`Input::ContactClaimed`]): it is assigned
+//!   at once if it is Waiting, they are online, serve its queue and have a
+//!   free slot for its channel (the same capacity rule as offers; a cooldown
+//!   does not stop a deliberate pick).
 //! * **Disconnect.** [`Input::StaffDisconnected`] sets the staff member
 //!   Offline, revokes their offers ([`RevokeReason::StaffLeft`]) and requeues
 //!   every contact they hold at the front ([`Output::Requeued`]); all of them
