@@ -32,18 +32,18 @@ console-left_message = Message left out of hours. Contact: { $how }
 console-title = Console
 console-h1 = Console
 console-presence = Your status
-console-you_available = You are available: new conversations will be offered to you.
-console-you_away = You are away: no new conversations will be offered to you.
+console-you_available = You are offered new conversations.
+console-you_away = You get no new conversations.
 console-missed_offer = You did not accept an offer in time. Your status is now away.
-console-go_available = Available
-console-go_away = Away
+console-go_available = Set me to available
+console-go_away = Set me to away
 console-offers = Offered conversations
 console-no_offers = No conversations are offered to you now.
 # The page gets this text with {name} left in; the browser script fills it in, so no plural variants here.
 console-new_offer = New conversation offered: { $name }
 console-offer_gone = The offer is no longer available.
 console-offer_title = { $name } via { $queue }
-console-offer_meta = Topic: { $topic }. Offer expires at { $time }.
+console-offer_meta = Topic: { $topic }.
 console-accept = Accept
 console-decline = Decline
 console-chats = My conversations ({ $count } of { $max })
@@ -62,18 +62,41 @@ console-offer_expired = This offer is no longer available.
 console-sent = Your message was sent.
 console-queues = Queues
 console-queue = Queue
-console-waiting = Waiting
+console-waiting = Waiting or offered
 console-longest_wait = Longest wait
 console-staff_available = Available staff
 console-waiting_contacts = Residents waiting in your queues
 console-none_waiting = Nobody is waiting in your queues now.
-console-position = Position
-console-resident = Resident
-console-topic = Topic
 console-waited = Waiting for
 console-refresh = Refresh the console
 console-anonymous = Resident
 console-no_topic = none
+console-state_available = Available
+console-state_away = Away
+console-declined = You declined the offer.
+console-origin = Via
+console-origin_web = website
+console-origin_kiosk = kiosk { $place }
+console-origin_message = left message
+console-origin_report = accessibility report
+console-offer_left = Time to accept:
+console-seconds = sec.
+console-take = Take
+console-taken = You took the conversation from the queue.
+console-take_full = You have no room for another conversation. Finish a conversation first.
+console-take_not_theirs = This queue is not one of yours.
+console-take_gone = This resident is no longer waiting. Someone else has the conversation, or the resident stopped.
+console-wrapup_transcript = Conversation with
+console-confirm_cancel = No, go back
+console-confirm_end_h = End the conversation?
+console-confirm_end_text = The conversation stops for the resident. You cannot send anything after that.
+console-confirm_logout_h = Log out with open conversations?
+console-confirm_logout_text = Your open conversations go back to the queue. The residents get a message about it.
+console-confirm_logout_count =
+    You still have { $count ->
+        [one] { $count } open conversation. It goes
+       *[other] { $count } open conversations. They go
+    } back to the queue. The residents get a message about it.
 console-other_topic = Other
 
 ## Opening hours (admin)

@@ -32,18 +32,18 @@ console-left_message = Bericht buiten openingstijd. Contact: { $how }
 console-title = Console
 console-h1 = Console
 console-presence = Uw status
-console-you_available = U bent beschikbaar: u krijgt nieuwe gesprekken aangeboden.
-console-you_away = U bent afwezig: u krijgt geen nieuwe gesprekken.
+console-you_available = U krijgt nieuwe gesprekken aangeboden.
+console-you_away = U krijgt geen nieuwe gesprekken.
 console-missed_offer = U heeft een aanbod niet op tijd aangenomen. Uw status is nu afwezig.
-console-go_available = Beschikbaar
-console-go_away = Afwezig
+console-go_available = Zet mij op beschikbaar
+console-go_away = Zet mij op afwezig
 console-offers = Aangeboden gesprekken
 console-no_offers = Er zijn nu geen gesprekken voor u.
 # The page gets this text with {name} left in; the browser script fills it in, so no plural variants here.
 console-new_offer = Nieuw gesprek aangeboden: { $name }
 console-offer_gone = Het aanbod is vervallen.
 console-offer_title = { $name } via { $queue }
-console-offer_meta = Onderwerp: { $topic }. Aanbod vervalt om { $time }.
+console-offer_meta = Onderwerp: { $topic }.
 console-accept = Aannemen
 console-decline = Weigeren
 console-chats = Mijn gesprekken ({ $count } van { $max })
@@ -62,18 +62,41 @@ console-offer_expired = Dit aanbod is niet meer beschikbaar.
 console-sent = Uw bericht is verstuurd.
 console-queues = Wachtrijen
 console-queue = Wachtrij
-console-waiting = Wachtend
+console-waiting = Wachtend of aangeboden
 console-longest_wait = Langste wachttijd
 console-staff_available = Beschikbare medewerkers
 console-waiting_contacts = Wachtende inwoners in uw wachtrijen
 console-none_waiting = Er wacht nu niemand in uw wachtrijen.
-console-position = Plaats
-console-resident = Inwoner
-console-topic = Onderwerp
 console-waited = Wacht al
 console-refresh = Console verversen
 console-anonymous = Inwoner
 console-no_topic = geen
+console-state_available = Beschikbaar
+console-state_away = Afwezig
+console-declined = U heeft het aanbod geweigerd.
+console-origin = Via
+console-origin_web = website
+console-origin_kiosk = zuil { $place }
+console-origin_message = achtergelaten bericht
+console-origin_report = melding over toegankelijkheid
+console-offer_left = Tijd om aan te nemen:
+console-seconds = sec.
+console-take = Aannemen
+console-taken = U heeft het gesprek uit de wachtrij genomen.
+console-take_full = U heeft geen plaats voor nog een gesprek. Rond eerst een gesprek af.
+console-take_not_theirs = Deze wachtrij hoort niet bij u.
+console-take_gone = Deze inwoner wacht niet meer. Iemand anders heeft het gesprek al, of de inwoner is gestopt.
+console-wrapup_transcript = Gesprek met
+console-confirm_cancel = Nee, terug
+console-confirm_end_h = Gesprek beëindigen?
+console-confirm_end_text = Het gesprek stopt voor de inwoner. U kunt daarna niets meer sturen.
+console-confirm_logout_h = Uitloggen met open gesprekken?
+console-confirm_logout_text = Uw open gesprekken gaan terug naar de wachtrij. De inwoners krijgen daar een bericht over.
+console-confirm_logout_count =
+    U heeft nog { $count ->
+        [one] { $count } open gesprek. Dat gaat
+       *[other] { $count } open gesprekken. Die gaan
+    } terug naar de wachtrij. De inwoners krijgen daar een bericht over.
 console-other_topic = Anders
 
 ## Opening hours (admin)

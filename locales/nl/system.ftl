@@ -17,3 +17,4 @@ sys-joined_call = { $name } is bij het videogesprek gekomen.
 sys-left_call = { $name } heeft het videogesprek verlaten.
 sys-left_call_lost = De verbinding met { $name } is verbroken. Er wordt iemand anders gezocht.
 sys-request_withdrawn = Het verzoek om iemand toe te voegen is ingetrokken.
+sys-agent_logged_out = De medewerker is gestopt en heeft uw gesprek teruggezet in de wachtrij. U staat weer vooraan. Het gesprek tot nu toe blijft bewaard.

@@ -72,6 +72,11 @@
 //!   after its end (or when the contact goes back to waiting after it ended),
 //!   so a lone staff member who declined gets the contact again later, but
 //!   never immediately.
+//! * **Picking from the list.** Beside the offers, a staff member may take a
+//!   waiting contact themselves ([`Input::ContactClaimed`]): it is assigned
+//!   at once if it is Waiting, they are online, serve its queue and have a
+//!   free slot for its channel (the same capacity rule as offers; a cooldown
+//!   does not stop a deliberate pick).
 //! * **Disconnect.** [`Input::StaffDisconnected`] sets the staff member
 //!   Offline, revokes their offers ([`RevokeReason::StaffLeft`]) and requeues
 //!   every contact they hold at the front ([`Output::Requeued`]); all of them
@@ -303,6 +308,7 @@ impl Broker {
             Input::ContactLeft { contact } => self.contact_left(now, contact),
             Input::ConversationEnded { contact } => self.conversation_ended(now, contact),
             Input::Requeue { contact } => self.requeue(now, contact),
+            Input::ContactClaimed { contact, staff } => self.contact_claimed(now, contact, staff),
         };
         if result.is_ok() {
             self.route(now);
@@ -783,6 +789,64 @@ impl Broker {
             self.outputs.push_back(Output::Requeued { contact, staff });
             self.enqueue(now, contact);
         }
+        Ok(())
+    }
+
+    fn contact_claimed(
+        &mut self,
+        now: Millis,
+        contact: ContactId,
+        staff: StaffId,
+    ) -> Result<(), BrokerError> {
+        let s = self
+            .staff
+            .get(&staff)
+            .ok_or(BrokerError::UnknownStaff(staff))?;
+        let c = self
+            .contacts
+            .get(&contact)
+            .ok_or(BrokerError::UnknownContact(contact))?;
+        if c.state != ContactState::Waiting {
+            return Err(BrokerError::InvalidState {
+                contact,
+                expected: ContactStatus::Waiting,
+                actual: c.state.status(),
+            });
+        }
+        if s.presence == Presence::Offline {
+            return Err(BrokerError::StaffOffline(staff));
+        }
+        if s.skills.binary_search(&c.queue).is_err() {
+            return Err(BrokerError::NotSkilled {
+                staff,
+                queue: c.queue,
+            });
+        }
+        let channel = c.channel;
+        if s.free_for(channel) == 0 {
+            return Err(BrokerError::NoCapacity { staff, channel });
+        }
+        // Checked: take it out of the queue and give it to them, as an accepted offer.
+        self.dequeue(contact);
+        let Some(c) = self.contacts.get_mut(&contact) else {
+            return Ok(());
+        };
+        c.state = ContactState::Assigned { staff, since: now };
+        let queue_id = c.queue;
+        let answered = (!c.requeued).then(|| now.saturating_sub(c.arrived_at));
+        let window = self.config.handle_time_window;
+        if let Some(queue) = self.queues.get_mut(&queue_id) {
+            if let Some(wait) = answered {
+                queue.record_answer_time(wait, window);
+            }
+            queue.assigned += 1;
+            self.marks.touch(queue_id, queue);
+        }
+        self.update_staff(staff, |s| {
+            s.add_held(contact, channel);
+            s.idle_since = now;
+        });
+        self.outputs.push_back(Output::Assigned { contact, staff });
         Ok(())
     }
 

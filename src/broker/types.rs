@@ -210,6 +210,18 @@ pub enum Input {
         /// The contact.
         contact: ContactId,
     },
+    /// The staff member picks this waiting contact from their queue's list
+    /// themselves, beside the broker's offers: it is assigned to them at once.
+    /// Refused unless the contact is Waiting (not offered, not held), the
+    /// staff member is online (Available or Away), has the contact's queue as
+    /// a skill and has a free slot for its channel (the same slot arithmetic
+    /// as offers). A cooldown does not block it: picking is their own choice.
+    ContactClaimed {
+        /// The waiting contact.
+        contact: ContactId,
+        /// The staff member who takes it.
+        staff: StaffId,
+    },
 }
 
 /// Something the server must act on, taken with [`super::Broker::poll_output`].
@@ -349,6 +361,22 @@ pub enum BrokerError {
         /// When the offer expired.
         expired_at: Millis,
     },
+    /// The staff member is Offline and cannot pick a contact.
+    StaffOffline(StaffId),
+    /// The staff member does not serve the contact's queue.
+    NotSkilled {
+        /// The staff member.
+        staff: StaffId,
+        /// The contact's queue.
+        queue: QueueId,
+    },
+    /// The staff member has no free slot for the contact's channel.
+    NoCapacity {
+        /// The staff member.
+        staff: StaffId,
+        /// The contact's channel.
+        channel: Channel,
+    },
 }
 
 impl fmt::Display for BrokerError {
@@ -377,6 +405,11 @@ impl fmt::Display for BrokerError {
                 f,
                 "the offer of {contact} to {staff} expired at {expired_at}"
             ),
+            BrokerError::StaffOffline(s) => write!(f, "{s} is offline"),
+            BrokerError::NotSkilled { staff, queue } => write!(f, "{staff} does not serve {queue}"),
+            BrokerError::NoCapacity { staff, channel } => {
+                write!(f, "{staff} has no free {channel:?} slot")
+            }
         }
     }
 }

@@ -324,9 +324,10 @@ async fn apply(
             if is_call {
                 hub.push_participants(contact.0).await;
             }
-            let message = match &lost {
-                Some(name) => system_message("sys.agent_lost_named", name),
-                None => system_message("sys.agent_lost", ""),
+            let message = match (&lost, by == EndedBy::LoggedOut) {
+                (_, true) => system_message("sys.agent_logged_out", ""),
+                (Some(name), false) => system_message("sys.agent_lost_named", name),
+                (None, false) => system_message("sys.agent_lost", ""),
             };
             hub.append_and_broadcast(contact.0, Sender::System, "", &message, None)
                 .await?;
@@ -372,7 +373,9 @@ async fn apply(
                     "agent",
                     system_message("sys.ended_by_agent", &hub.live(|l| l.staff_name(s.0))),
                 ),
-                EndedBy::System => ("system", system_message("sys.abandoned", "")),
+                EndedBy::System | EndedBy::LoggedOut => {
+                    ("system", system_message("sys.abandoned", ""))
+                }
             };
             store.finish(contact.0, Status::Ended, by_text).await?;
             hub.append_and_broadcast(contact.0, Sender::System, "", &msg, None)

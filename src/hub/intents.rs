@@ -7,7 +7,9 @@
 //! conversation ids, "the offer is gone", "not yours".
 
 use super::{EndedBy, Hub, HubError, Work};
-use crate::broker::{ContactId, Input, Millis, Presence, QueueId, QueueStats, StaffId};
+use crate::broker::{
+    BrokerError, ContactId, Input, Millis, Presence, QueueId, QueueStats, StaffId,
+};
 use crate::store::User;
 
 /// What a staff member has in hand: for the console page and a new console connection.
@@ -22,6 +24,19 @@ pub struct Desk {
     /// The conversations they take part in (a call they joined through a request stands
     /// for that call's conversation), in the order they got them.
     pub conversations: Vec<i64>,
+}
+
+/// The answer to picking a waiting contact from the list ([`Hub::claim_contact`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// It is theirs now (the console opens its panel, as for an accepted offer).
+    Taken,
+    /// They hold (or are offered) as much as they can take.
+    Full,
+    /// Not a queue they serve.
+    NotTheirs,
+    /// No longer waiting: offered to or taken by someone else, or the resident left.
+    Gone,
 }
 
 /// What an accepted offer opened.
@@ -68,6 +83,34 @@ impl Hub {
             staff: StaffId(staff),
         };
         self.input(input, EndedBy::System).await.map_err(offer_gone)
+    }
+
+    /// The staff member picks a waiting conversation from their queues' list, beside the
+    /// offers: it is assigned to them at once if it still waits, they serve its queue
+    /// and have room for it.
+    pub async fn claim_contact(&self, user: &User, conversation: i64) -> Result<Claim, HubError> {
+        // Only a resident's conversation is picked from the list (not a request to join
+        // a call, which has a negative contact id).
+        if !matches!(Work::of(ContactId(conversation)), Work::Conversation(_)) {
+            return Ok(Claim::Gone);
+        }
+        self.staff_online(user).await?;
+        let input = Input::ContactClaimed {
+            contact: ContactId(conversation),
+            staff: StaffId(user.id),
+        };
+        match self.input(input, EndedBy::System).await {
+            Ok(()) => {
+                tracing::info!(conversation, staff = user.id, "picked from the list");
+                Ok(Claim::Taken)
+            }
+            Err(HubError::Broker(e)) => Ok(match e {
+                BrokerError::NoCapacity { .. } => Claim::Full,
+                BrokerError::NotSkilled { .. } => Claim::NotTheirs,
+                _ => Claim::Gone,
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     /// The staff member's desk: presence, capacity, offers and conversations.

@@ -25,7 +25,7 @@ mod live;
 pub use crate::broker::{ContactId, Presence};
 pub use crate::domain::{Origin, RequestStatus, Skill};
 pub use calls::{RESIDENT_MEDIA_ID, Work, request_contact, staff_media_id};
-pub use intents::{Accepted, Desk};
+pub use intents::{Accepted, Claim, Desk};
 pub use live::{ConnId, Event, Participant, QueueFigures, StatusInfo};
 
 use crate::broker::{self, Broker, BrokerConfig, BrokerError, Input, Millis, StaffId};
@@ -67,6 +67,9 @@ pub enum EndedBy {
     Resident,
     Agent(StaffId),
     System,
+    /// The staff member logged out: their contacts go back to the queue with a message
+    /// that says so (not "the connection was lost").
+    LoggedOut,
 }
 
 /// Settings the hub needs from the configuration.
@@ -393,14 +396,15 @@ impl Hub {
         }
     }
 
-    /// Logout: the staff member leaves at once.
+    /// Logout: the staff member leaves at once; the residents they held are told that
+    /// the employee logged out and that they are back in the queue.
     pub async fn staff_logout(&self, staff: i64) {
         match self
             .input(
                 Input::StaffDisconnected {
                     staff: StaffId(staff),
                 },
-                EndedBy::System,
+                EndedBy::LoggedOut,
             )
             .await
         {

@@ -208,6 +208,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/staff/chats/{id}/end", post(staff::console::actions::end))
         .route(
+            "/staff/wachtenden/{id}/nemen",
+            post(staff::console::actions::take),
+        )
+        .route(
             "/staff/chats/{id}/wrapup",
             post(staff::console::actions::wrapup),
         )

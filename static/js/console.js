@@ -15,6 +15,43 @@ function start(root) {
   const connection = document.getElementById('connection');
   const composers = new Map(); // conversation id -> the Composer of its reply box
   let lostShown = false;
+  const clock = startTicking(document, Number(root.dataset.now));
+  const dialog = document.getElementById('confirm-dialog');
+  const confirmTexts = document.getElementById('confirm-texts')?.dataset || {};
+
+  // Asks before something that cannot be undone (end a chat, log out with chats open) in
+  // a modal dialog; resolves true for yes. Escape or "No" answer no; focus goes back to
+  // the button that asked.
+  function ask(kind) {
+    if (!dialog || typeof dialog.showModal !== 'function') return Promise.resolve(window.confirm(confirmTexts[`${kind}Text`]));
+    const back = document.activeElement;
+    document.getElementById('confirm-title').textContent = confirmTexts[`${kind}Title`];
+    document.getElementById('confirm-text').textContent = confirmTexts[`${kind}Text`];
+    const yes = document.getElementById('confirm-yes');
+    const no = document.getElementById('confirm-no');
+    yes.textContent = confirmTexts[`${kind}Yes`];
+    return new Promise((resolve) => {
+      let answer = false;
+      const done = () => {
+        yes.onclick = null; no.onclick = null; dialog.onclose = null;
+        if (back && back.isConnected) back.focus();
+        resolve(answer);
+      };
+      yes.onclick = () => { answer = true; dialog.close(); };
+      no.onclick = () => { dialog.close(); };
+      dialog.onclose = done;
+      dialog.showModal();
+      no.focus();
+    });
+  }
+
+  // Posts the form the no-JavaScript way, confirmed (the server then does not ask again).
+  function submitConfirmed(form) {
+    const field = document.createElement('input');
+    field.type = 'hidden'; field.name = 'bevestigd'; field.value = 'ja';
+    form.append(field);
+    form.submit();
+  }
 
   const socket = new LiveSocket(root.dataset.ws, {
     onOpen() {
@@ -91,7 +128,7 @@ function start(root) {
         const card = document.getElementById(`offer-${f.conversation}`);
         if (card) {
           removeKeepingFocus(card, document.getElementById('offers-title'));
-          say(status, root.dataset.offerGone);
+          say(status, f.reason === 'declined' ? root.dataset.declined : root.dataset.offerGone);
           updateEmpty();
         }
         break;
@@ -145,6 +182,8 @@ function start(root) {
           if (form) {
             wrapups.append(form);
             wire(form);
+            const log = form.querySelector('.log');
+            if (log) log.scrollTop = log.scrollHeight;
             if (panel && panel.contains(document.activeElement)) form.querySelector('select').focus();
             say(status, form.querySelector('h3').textContent);
           }
@@ -158,10 +197,14 @@ function start(root) {
         composers.get(f.conversation)?.ack(f);
         break;
       case 'presence': {
+        // The own status is a state ("Beschikbaar" / "Afwezig") with one button to change it.
+        const available = f.presence === 'available';
+        document.getElementById('presence').dataset.presence = available ? 'available' : 'away';
+        document.getElementById('presence-state').textContent = available ? root.dataset.stateAvailable : root.dataset.stateAway;
         document.getElementById('presence-text').textContent = f.text;
-        for (const b of document.querySelectorAll('.presence button[name="presence"]')) {
-          b.setAttribute('aria-pressed', String(b.value === f.presence));
-        }
+        const toggle = document.getElementById('presence-toggle');
+        toggle.value = available ? 'away' : 'available';
+        toggle.textContent = available ? root.dataset.goAway : root.dataset.goAvailable;
         if (f.reason === 'missed_offer') say(status, f.text);
         break;
       }
@@ -170,13 +213,22 @@ function start(root) {
           const row = document.querySelector(`#queues tr[data-queue="${q.id}"]`);
           if (!row) continue;
           const cells = row.querySelectorAll('td');
-          const s = q.longest_wait_secs;
-          const longest = s >= 3600
-            ? `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
-            : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-          const values = [String(q.waiting), longest, String(q.staff_available)];
-          cells.forEach((c, i) => { if (c.textContent !== values[i]) c.textContent = values[i]; });
+          if (cells[0].textContent !== String(q.waiting)) cells[0].textContent = String(q.waiting);
+          if (cells[2].textContent !== String(q.staff_available)) cells[2].textContent = String(q.staff_available);
+          // The longest wait ticks on in the page from when that resident arrived.
+          const longest = cells[1].querySelector('.ticking');
+          if (longest) {
+            if (q.waiting > 0) {
+              const since = clock.now() - q.longest_wait_secs * 1000;
+              // Whole seconds from the server: keep the page's own start unless it is off by more.
+              if (!longest.dataset.since || Math.abs(Number(longest.dataset.since) - since) > 1500) longest.dataset.since = String(since);
+            } else {
+              delete longest.dataset.since;
+              longest.textContent = '0:00';
+            }
+          }
         }
+        clock.tick();
         refreshWaiting();
         break;
       }
@@ -226,8 +278,10 @@ function start(root) {
         }));
       } else if ((m = action.match(/^\/staff\/chats\/(\d+)\/end$/))) {
         const conversation = Number(m[1]);
-        form.addEventListener('submit', (e) => {
-          if (socket.send({ type: 'end', conversation })) e.preventDefault();
+        form.addEventListener('submit', async (e) => {
+          e.preventDefault();
+          if (!(await ask('end'))) return;
+          if (!socket.send({ type: 'end', conversation })) submitConfirmed(form);
         });
       } else if (action === '/staff/presence') {
         form.addEventListener('submit', (e) => {
@@ -251,5 +305,47 @@ function start(root) {
   }
 
   wire(document);
-  for (const log of chats.querySelectorAll('.log')) log.scrollTop = log.scrollHeight;
+  // Logging out with chats open asks first: the chats go back to the queue.
+  for (const form of document.querySelectorAll('form[action="/staff/logout"]')) {
+    form.addEventListener('submit', async (e) => {
+      if (!chats.querySelector('.chat-panel')) return;
+      e.preventDefault();
+      if (await ask('logout')) submitConfirmed(form);
+    });
+  }
+  for (const log of document.querySelectorAll('#chats .log, #wrapups .log')) log.scrollTop = log.scrollHeight;
+}
+
+// Times that move on by themselves: how long someone has waited (`data-since`, unix ms of
+// their arrival, from the server) and how long an offer still stands (`data-until`, unix
+// ms of its expiry). The page ticks them every second from the server's times; the
+// difference between the server's clock and this computer's (`serverNow`, rendered into
+// the page) is taken into account, so a wrong clock here does not show wrong waits.
+
+/** `m:ss`, or `h:mm:ss` from an hour, as the server writes durations. */
+function durationText(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const ss = String(s % 60).padStart(2, '0');
+  if (s >= 3600) return `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${ss}`;
+  return `${Math.floor(s / 60)}:${ss}`;
+}
+
+/** Starts ticking every `.ticking[data-since]` and `[data-until]` under `root`. */
+function startTicking(root, serverNow) {
+  const skew = Number.isFinite(serverNow) && serverNow > 0 ? serverNow - Date.now() : 0;
+  const now = () => Date.now() + skew;
+  function tick() {
+    const t = now();
+    for (const el of root.querySelectorAll('.ticking[data-since]')) {
+      const text = durationText(t - Number(el.dataset.since));
+      if (el.textContent !== text) el.textContent = text;
+    }
+    for (const el of root.querySelectorAll('[data-until]')) {
+      const text = String(Math.max(0, Math.ceil((Number(el.dataset.until) - t) / 1000)));
+      if (el.textContent !== text) el.textContent = text;
+    }
+  }
+  tick();
+  setInterval(tick, 1000);
+  return { now, tick };
 }

@@ -160,7 +160,7 @@ describe('accessibility of every page state', () => {
     await sp.fill('#password', DEMO_PASSWORD);
     await submitAndWait(sp, sp.locator('main form button[type=submit]'));
     assert.equal(new URL(sp.url()).pathname, '/staff');
-    assert.equal(await sp.getAttribute('button[name=presence][value=away]', 'aria-pressed'), 'true');
+    assert.equal(await sp.getAttribute('#presence', 'data-presence'), 'away');
     await check(sp, 'console idle (away)');
   });
 
@@ -241,6 +241,7 @@ describe('accessibility of every page state', () => {
   it('console with a wrap-up form', writeIt, async () => {
     await sp.goto(server.url('/staff'));
     await sp.locator(`#${state.panel1} .end-form button`).click();
+    await sp.click('#confirm-dialog[open] #confirm-yes');
     await sp.locator('#wrapups .wrapup').first().waitFor();
     await sp.locator(`#${state.panel1}`).waitFor({ state: 'detached' });
     await check(sp, 'console with a wrap-up form', { key: '/staff' });

@@ -62,7 +62,7 @@ describe('keyboard-only conversation, live', { skip }, () => {
     await waitLive(sSockets);
     await tabTo(sp, (f) => f.name === 'presence' && f.value === 'available', { label: 'available button' });
     await sp.keyboard.press('Space');
-    await sp.locator('button[name=presence][value=available][aria-pressed=true]').waitFor();
+    await sp.locator('#presence[data-presence=available]').waitFor();
     await sp.locator('#offers li.offer').waitFor();
     await tabTo(sp, (f) => f.action === 'accept', { label: 'accept button' });
     await sp.keyboard.press('Enter');
@@ -144,6 +144,11 @@ describe('keyboard-only conversation, live', { skip }, () => {
 
   it('agent ends the chat, fills in the wrap-up and logs out, by keyboard', async () => {
     await tabTo(sp, (f) => f.form.endsWith('/end'), { label: 'end chat button' });
+    await sp.keyboard.press('Enter');
+    // It asks first; focus is on "No", the answer before it is "Yes".
+    await sp.locator('#confirm-dialog[open]').waitFor();
+    await sp.keyboard.press('Shift+Tab');
+    assert.equal((await describeFocus(sp)).id, 'confirm-yes');
     await sp.keyboard.press('Enter');
     await sp.locator('#wrapups .wrapup').waitFor();
     const f = await describeFocus(sp);

@@ -79,6 +79,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("POST", "/staff/offers/{id}/decline", Who::Staff),
     ("POST", "/staff/chats/{id}/send", Who::InConversation),
     ("POST", "/staff/chats/{id}/end", Who::InConversation),
+    ("POST", "/staff/wachtenden/{id}/nemen", Who::Staff),
     ("POST", "/staff/chats/{id}/wrapup", Who::InConversation),
     ("GET", "/staff/gesprek/{id}", Who::InConversation),
     ("POST", "/staff/gesprek/{id}/aanvragen", Who::InConversation),

@@ -471,7 +471,11 @@ async fn chat_works_without_javascript() {
     assert_eq!(page.body.matches("Om 9 uur?").count(), 1);
 
     let p = agent
-        .post(&format!("/staff/chats/{id}/end"), &[], &csrf)
+        .post(
+            &format!("/staff/chats/{id}/end"),
+            &[("bevestigd", "ja")],
+            &csrf,
+        )
         .await;
     assert_eq!(p.status, 303);
     let page = resident.get(&format!("/chat/{token}")).await;

@@ -13,6 +13,7 @@ mod access;
 mod calls;
 mod chat;
 mod cli;
+mod console;
 mod crash;
 mod faults;
 mod front_door;

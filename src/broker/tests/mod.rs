@@ -7,6 +7,7 @@ use super::*;
 
 mod capacity;
 mod changes;
+mod claiming;
 mod estimates;
 mod leaving;
 mod model;

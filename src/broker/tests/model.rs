@@ -71,6 +71,12 @@ pub(super) enum Op {
         pick: usize,
         late: bool,
     },
+    /// A staff member picks a waiting contact from the list (`random`: any id).
+    Claim {
+        pick: usize,
+        staff: i64,
+        random: bool,
+    },
 }
 
 pub(super) fn op() -> impl Strategy<Value = Op> {
@@ -91,6 +97,8 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
         2 => Just(Op::Tick),
         3 => Just(Op::TickAtDeadline),
         1 => (any::<usize>(), any::<bool>()).prop_map(|(pick, late)| Op::AcceptAtExpiry { pick, late }),
+        2 => (any::<usize>(), 1..=6i64, prop::bool::weighted(0.1))
+            .prop_map(|(pick, staff, random)| Op::Claim { pick, staff, random }),
     ]
 }
 
@@ -417,6 +425,22 @@ impl Model {
                 }
                 None => Input::Tick,
             },
+            Op::Claim {
+                pick,
+                staff,
+                random,
+            } => {
+                let waiting = self.sorted(|c| c.state == MState::Waiting);
+                let contact = if random || waiting.is_empty() {
+                    any_contact(pick)
+                } else {
+                    waiting[pick % waiting.len()]
+                };
+                Input::ContactClaimed {
+                    contact,
+                    staff: StaffId(staff),
+                }
+            }
         }
     }
 
@@ -453,6 +477,17 @@ impl Model {
                 .contacts
                 .get(contact)
                 .is_some_and(|c| matches!(c.state, MState::Assigned { .. })),
+            Input::ContactClaimed { contact, staff } => {
+                match (self.staff.get(staff), self.contacts.get(contact)) {
+                    (Some(st), Some(c)) => {
+                        c.state == MState::Waiting
+                            && st.presence != Presence::Offline
+                            && st.skills.contains(&c.queue)
+                            && self.load(*staff).free_for(st, c.channel) > 0
+                    }
+                    _ => false,
+                }
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::auth::dummy_hash;
 use crate::web::ctx::{SESSION_COOKIE, cookie, set_cookie};
-use crate::web::form::{CsrfForm, FieldError, NoFields, find_error, form_status};
+use crate::web::form::{CsrfForm, FieldError, find_error, form_status};
 use crate::web::views::Base;
 use crate::web::{AppError, AppState, Ctx, StaffUser};
 use askama::Template;
@@ -139,13 +139,46 @@ pub async fn login(
     Ok(resp)
 }
 
+/// Asks before logging out with open chats (without JavaScript; the console asks in a
+/// dialog and then posts the confirmation itself).
+#[derive(Template)]
+#[template(path = "staff/confirm.html")]
+pub struct LogoutConfirmPage {
+    pub base: Base,
+    pub heading: String,
+    pub text: String,
+    pub action: String,
+    pub yes: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    /// `ja` once confirmed; only asked for while chats are open.
+    #[serde(default)]
+    bevestigd: String,
+}
+
 /// `POST /staff/logout`: ends the session on the server and requeues held contacts.
+/// With open chats it asks first: the chats go back to the queue.
 pub async fn logout(
     State(state): State<AppState>,
+    ctx: Ctx,
     StaffUser(user): StaffUser,
     headers: HeaderMap,
-    _form: CsrfForm<NoFields>,
+    CsrfForm(f): CsrfForm<LogoutForm>,
 ) -> Result<Response, AppError> {
+    let open = state.hub.desk(user.id).await?.conversations.len();
+    if open > 0 && f.bevestigd != "ja" {
+        let t = ctx.t;
+        let page = LogoutConfirmPage {
+            base: ctx.staff_base(t.s("console.confirm_logout_h"), &user),
+            heading: t.s("console.confirm_logout_h").to_string(),
+            text: t.f("console.confirm_logout_count", &[("count", &open)]),
+            action: "/staff/logout".to_string(),
+            yes: t.s("nav.logout").to_string(),
+        };
+        return Ok(Html(page.render()?).into_response());
+    }
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(token).await?;
     }

@@ -35,7 +35,7 @@ export async function logIn(page, server, user, { available = false } = {}) {
 /** Presses "available" on the console and waits until the page says so. */
 export async function goAvailable(page) {
   await page.click('button[name=presence][value=available]');
-  await page.locator('button[name=presence][value=available][aria-pressed=true]').waitFor();
+  await page.locator('#presence[data-presence=available]').waitFor();
 }
 
 /**

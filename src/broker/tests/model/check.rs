@@ -249,13 +249,20 @@ impl Model {
                 }
                 Output::Assigned { contact, staff } => {
                     self.stats.assigned += 1;
-                    self.offers_closed += 1;
-                    prop_assert_eq!(&input, &Input::OfferAccepted { contact, staff });
+                    let claimed = input == Input::ContactClaimed { contact, staff };
+                    if !claimed {
+                        self.offers_closed += 1;
+                        prop_assert_eq!(&input, &Input::OfferAccepted { contact, staff });
+                    }
                     let Some(c) = self.contacts.get_mut(&contact) else {
                         return Err(TestCaseError::fail(format!("assign of lost {contact:?}")));
                     };
                     prop_assert!(
-                        matches!(c.state, MState::Offered { staff: s, .. } if s == staff),
+                        if claimed {
+                            c.state == MState::Waiting
+                        } else {
+                            matches!(c.state, MState::Offered { staff: s, .. } if s == staff)
+                        },
                         "{:?}",
                         out
                     );
@@ -371,14 +378,16 @@ impl Model {
             Input::ConversationEnded { contact } => {
                 prop_assert!(terminated.contains(contact))
             }
-            Input::OfferAccepted { contact, staff } => prop_assert!(
-                matches!(
-                    self.contacts.get(contact).map(|c| c.state),
-                    Some(MState::Assigned { staff: s, .. }) if s == *staff
-                ),
-                "{:?}",
-                input
-            ),
+            Input::OfferAccepted { contact, staff } | Input::ContactClaimed { contact, staff } => {
+                prop_assert!(
+                    matches!(
+                        self.contacts.get(contact).map(|c| c.state),
+                        Some(MState::Assigned { staff: s, .. }) if s == *staff
+                    ),
+                    "{:?}",
+                    input
+                )
+            }
             Input::OfferDeclined { contact, .. } | Input::Requeue { contact } => {
                 prop_assert!(
                     !matches!(

@@ -2,13 +2,14 @@
 //! accept or decline an offer, reply, end, wrap up. A refused reply shows the console
 //! again with the text kept in its box.
 
-use super::render_console;
-use crate::hub::{ContactId, HubError, Presence};
+use super::{ConfirmPage, render_console};
+use crate::hub::{Claim, ContactId, HubError, Presence};
 use crate::store::Sender;
 use crate::web::form::{CsrfForm, FieldError, MessageBox, NoFields};
 use crate::web::{AppError, AppState, Ctx, StaffUser};
+use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 /// Longest wrap-up note accepted.
@@ -67,7 +68,8 @@ pub async fn decline(
     _form: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     match state.hub.decline_offer(user.id, ContactId(id)).await {
-        Ok(()) | Err(HubError::OfferGone) => Ok(Redirect::to("/staff").into_response()),
+        Ok(()) => Ok(Redirect::to("/staff?melding=declined").into_response()),
+        Err(HubError::OfferGone) => Ok(Redirect::to("/staff?melding=expired").into_response()),
         Err(e) => Err(e.into()),
     }
 }
@@ -122,13 +124,47 @@ async fn is_call(state: &AppState, id: i64) -> bool {
     matches!(state.store.conversation(id).await, Ok(Some(c)) if c.is_call)
 }
 
-/// `POST /staff/chats/{id}/end`: ends the conversation; the wrap-up form follows.
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    /// `ja` once the staff member confirmed (the dialog, or the confirmation page).
+    #[serde(default)]
+    bevestigd: String,
+}
+
+/// `POST /staff/chats/{id}/end`: ends the conversation once confirmed (without
+/// `bevestigd=ja` it asks first, on a page of its own); the wrap-up form follows.
 pub async fn end(
     State(state): State<AppState>,
+    ctx: Ctx,
     StaffUser(user): StaffUser,
     Path(id): Path<i64>,
-    _form: CsrfForm<NoFields>,
+    CsrfForm(f): CsrfForm<ConfirmForm>,
 ) -> Result<Response, AppError> {
+    if f.bevestigd != "ja" {
+        if state.hub.agent_of(id) != Some(user.id) {
+            return Err(AppError::Forbidden);
+        }
+        let t = ctx.t;
+        let name = state
+            .store
+            .conversation(id)
+            .await?
+            .map(|c| c.resident_name)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| t.s("console.anonymous").to_string());
+        let page = ConfirmPage {
+            base: ctx.staff_base(t.s("console.confirm_end_h"), &user),
+            heading: t.s("console.confirm_end_h").to_string(),
+            text: format!(
+                "{} {}",
+                t.f("console.chat_title", &[("name", &name)]),
+                t.s("console.confirm_end_text")
+            ),
+            action: format!("/staff/chats/{id}/end"),
+            yes: t.s("console.end_chat").to_string(),
+        };
+        return Ok(Html(page.render()?).into_response());
+    }
     match state.hub.agent_end(id, user.id).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff#wrapup-{id}")).into_response()),
         Err(HubError::NotAllowed) => Err(AppError::Forbidden),
@@ -171,4 +207,23 @@ pub async fn wrapup(
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// `POST /staff/wachtenden/{id}/nemen`: the staff member picks a waiting resident from
+/// their queues' list (beside the offers); refused when they have no room, do not serve
+/// that queue, or the resident no longer waits.
+pub async fn take(
+    State(state): State<AppState>,
+    StaffUser(user): StaffUser,
+    Path(id): Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    let to = match state.hub.claim_contact(&user, id).await? {
+        Claim::Taken if is_call(&state, id).await => format!("/staff/gesprek/{id}"),
+        Claim::Taken => format!("/staff?melding=taken#conv-{id}"),
+        Claim::Full => "/staff?melding=full".to_string(),
+        Claim::NotTheirs => "/staff?melding=not-theirs".to_string(),
+        Claim::Gone => "/staff?melding=gone".to_string(),
+    };
+    Ok(Redirect::to(&to).into_response())
 }

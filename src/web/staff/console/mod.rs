@@ -33,6 +33,22 @@ pub struct ConsolePage {
     pub chats_heading: String,
     pub wrapups: Vec<WrapupView>,
     pub queues: Vec<QueueRow>,
+    /// Room for one more chat: the waiting list offers to take a contact.
+    pub can_take: bool,
+    /// The server's clock (unix ms), so the page can tick waits from the server's times.
+    pub now: i64,
+}
+
+/// A question before something that cannot be undone, as a page of its own (without
+/// JavaScript; with it the console asks in a dialog): end a chat.
+#[derive(Template)]
+#[template(path = "staff/confirm.html")]
+pub struct ConfirmPage {
+    pub base: Base,
+    pub heading: String,
+    pub text: String,
+    pub action: String,
+    pub yes: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +66,11 @@ fn notice_key(s: &str) -> Option<&'static str> {
         "sent" => Some("console.sent"),
         "missed" => Some("console.missed_offer"),
         "left-call" => Some("console.left_call"),
+        "declined" => Some("console.declined"),
+        "taken" => Some("console.taken"),
+        "full" => Some("console.take_full"),
+        "not-theirs" => Some("console.take_not_theirs"),
+        "gone" => Some("console.take_gone"),
         _ => None,
     }
 }
@@ -85,6 +106,7 @@ pub(super) async fn render_console(
     for conv in state.store.awaiting_wrapup(user.id).await? {
         wrapups.push(panels::wrapup_view(state, t, &conv).await?);
     }
+    let now = crate::store::now_ms();
     let queues = state
         .hub
         .queue_figures()
@@ -95,9 +117,15 @@ pub(super) async fn render_console(
             name: q.name().get(t.lang).to_string(),
             waiting: q.waiting,
             longest: views::duration_text(q.longest_wait_ms),
+            since: if q.waiting > 0 {
+                now - i64::try_from(q.longest_wait_ms).unwrap_or(0)
+            } else {
+                0
+            },
             staff: q.staff_available,
         })
         .collect();
+    let can_take = chats.len() + offer_views.len() < usize::from(capacity);
     let waiting = panels::waiting_rows(state, t, user).await?;
     let mut base = ctx.staff_base(t.s("console.title"), user);
     base.has_error = !errors.is_empty();
@@ -123,6 +151,8 @@ pub(super) async fn render_console(
         chats,
         wrapups,
         queues,
+        can_take,
+        now,
     };
     Ok((status, Html(page.render()?)).into_response())
 }

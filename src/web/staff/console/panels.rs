@@ -3,7 +3,7 @@
 //! the list of waiting residents.
 
 use crate::auth::random_token;
-use crate::hub::{ContactId, Skill, Work};
+use crate::hub::{ContactId, Origin, Skill, Work};
 use crate::i18n::T;
 use crate::store::{Conversation, Role, User};
 use crate::web::views::{self, Base, MessageView};
@@ -21,6 +21,16 @@ pub struct OfferView {
     pub title: String,
     pub meta: String,
     pub preview: String,
+    /// Where the contact comes from (website, kiosk and its place, left message).
+    pub origin: String,
+    /// When the offer expires (unix ms): the card counts down to it.
+    pub expires_at: u64,
+    /// When the resident arrived (unix ms): the card counts their wait up.
+    pub since: i64,
+    /// Their wait so far, as rendered (the page ticks it on).
+    pub waited: String,
+    /// Seconds left to answer, as rendered.
+    pub left: String,
 }
 
 /// A chat panel in the console.
@@ -51,6 +61,8 @@ pub struct ChatPanelView {
 pub struct WrapupView {
     pub id: i64,
     pub title: String,
+    /// The conversation as it went, shown beside the form.
+    pub messages: Vec<MessageView>,
     pub topics: Vec<(String, String)>,
     pub selected: String,
 }
@@ -62,13 +74,20 @@ pub struct QueueRow {
     pub name: String,
     pub waiting: usize,
     pub longest: String,
+    /// When the longest waiting resident arrived (unix ms; 0: nobody waits).
+    pub since: i64,
     pub staff: usize,
 }
 
 /// A waiting resident in the console.
 #[derive(Debug, Clone)]
 pub struct WaitingRow {
+    /// The conversation (for picking it from the list).
+    pub id: i64,
     pub position: usize,
+    /// When they arrived (unix ms): the page ticks the wait on.
+    pub since: i64,
+    pub origin: String,
     pub name: String,
     pub topic: String,
     pub queue: String,
@@ -82,6 +101,8 @@ pub struct WaitingRow {
 pub struct WaitingFragment {
     pub base: Base,
     pub waiting: Vec<WaitingRow>,
+    /// Room for one more chat: the list offers to take a contact.
+    pub can_take: bool,
 }
 
 #[derive(Template)]
@@ -164,7 +185,14 @@ pub(super) async fn offer_view(
     };
     let name = resident_name(t, conv);
     let topic = wording::topic_text(t, conv.topic());
+    let now = crate::store::now_ms();
+    let left_ms = expires_at.saturating_sub(u64::try_from(now).unwrap_or(0));
     Ok(Some(OfferView {
+        origin: origin_text(t, conv),
+        expires_at,
+        since: conv.created_at,
+        waited: views::duration_text(u64::try_from(now - conv.created_at).unwrap_or(0)),
+        left: left_ms.div_ceil(1000).to_string(),
         id: contact.0,
         call: conv.is_call || request.is_some(),
         title: t.f(
@@ -174,18 +202,19 @@ pub(super) async fn offer_view(
                 ("queue", &queue_name(state, t, queue_id).await?),
             ],
         ),
-        meta: t.f(
-            "console.offer_meta",
-            &[
-                ("topic", &topic),
-                (
-                    "time",
-                    &views::local_time(i64::try_from(expires_at).unwrap_or(0)),
-                ),
-            ],
-        ),
+        meta: t.f("console.offer_meta", &[("topic", &topic)]),
         preview,
     }))
+}
+
+/// Where a contact comes from, in the staff member's words.
+pub(super) fn origin_text(t: T, conv: &Conversation) -> String {
+    match Origin::parse(&conv.origin) {
+        Origin::Web => t.s("console.origin_web").to_string(),
+        Origin::Kiosk { location } => t.f("console.origin_kiosk", &[("place", &location)]),
+        Origin::LeftMessage => t.s("console.origin_message").to_string(),
+        Origin::AccessibilityReport => t.s("console.origin_report").to_string(),
+    }
 }
 
 /// For a message left out of hours: how the resident wants to be reached.
@@ -265,9 +294,14 @@ pub(super) async fn wrapup_view(
         .find(|tp| Some(tp.id) == conv.topic_id)
         .map(|tp| tp.slug)
         .unwrap_or_else(|| "other".into());
+    let messages = state.store.messages_after(conv.id, 0, 10_000).await?;
     Ok(WrapupView {
         id: conv.id,
         title: resident_name(t, conv),
+        messages: messages
+            .iter()
+            .map(|m| views::message_view(t, m, false))
+            .collect(),
         topics,
         selected,
     })
@@ -299,6 +333,9 @@ pub(super) async fn waiting_rows(
         for (conv_id, position) in positions {
             if let Some(conv) = state.store.conversation(conv_id).await? {
                 rows.push(WaitingRow {
+                    id: conv.id,
+                    since: conv.created_at,
+                    origin: origin_text(t, &conv),
                     position,
                     name: resident_name(t, &conv),
                     topic: wording::topic_text(t, conv.topic()),
@@ -312,6 +349,12 @@ pub(super) async fn waiting_rows(
     Ok(rows)
 }
 
+/// Whether the staff member has room for one more chat (held and offered chats count).
+pub(super) async fn can_take(state: &AppState, user: &User) -> Result<bool, AppError> {
+    let desk = state.hub.desk(user.id).await?;
+    Ok(desk.conversations.len() + desk.offers.len() < usize::from(desk.chat_capacity))
+}
+
 /// `GET /staff/fragments/waiting`: the waiting list, for the live console.
 pub async fn waiting_fragment(
     State(state): State<AppState>,
@@ -321,6 +364,7 @@ pub async fn waiting_fragment(
     let page = WaitingFragment {
         base: ctx.staff_base("", &user),
         waiting: waiting_rows(&state, ctx.t, &user).await?,
+        can_take: can_take(&state, &user).await?,
     };
     Ok(Html(page.render()?))
 }
