@@ -16,6 +16,9 @@ pub enum Origin {
     LeftMessage,
     /// A problem report from the accessibility statement.
     AccessibilityReport,
+    /// A short link or its QR code (`/o/{slug}`: a letter, a poster, the phone menu),
+    /// with the topic it was made for.
+    ShortLink { slug: String },
 }
 
 impl Origin {
@@ -24,12 +27,19 @@ impl Origin {
         match stored {
             "message" => Origin::LeftMessage,
             "accessibility-report" => Origin::AccessibilityReport,
-            other => match other.strip_prefix("kiosk: ") {
-                Some(location) => Origin::Kiosk {
-                    location: location.to_string(),
-                },
-                None => Origin::Web,
-            },
+            other => {
+                if let Some(location) = other.strip_prefix("kiosk: ") {
+                    Origin::Kiosk {
+                        location: location.to_string(),
+                    }
+                } else if let Some(slug) = other.strip_prefix("link: ") {
+                    Origin::ShortLink {
+                        slug: slug.to_string(),
+                    }
+                } else {
+                    Origin::Web
+                }
+            }
         }
     }
 
@@ -40,7 +50,8 @@ impl Origin {
     }
 }
 
-/// The stored text (`web`, `kiosk: <location>`, `message`, `accessibility-report`).
+/// The stored text (`web`, `kiosk: <location>`, `message`, `accessibility-report`,
+/// `link: <slug>`).
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -48,6 +59,7 @@ impl fmt::Display for Origin {
             Origin::Kiosk { location } => write!(f, "kiosk: {location}"),
             Origin::LeftMessage => f.write_str("message"),
             Origin::AccessibilityReport => f.write_str("accessibility-report"),
+            Origin::ShortLink { slug } => write!(f, "link: {slug}"),
         }
     }
 }
@@ -128,6 +140,9 @@ mod tests {
                 location: "Stadskantoor Noord".into(),
             },
             Origin::LeftMessage,
+            Origin::ShortLink {
+                slug: "afval".into(),
+            },
             Origin::AccessibilityReport,
         ] {
             assert_eq!(Origin::parse(&o.to_string()), o);

@@ -79,6 +79,7 @@ console-origin_web = website
 console-origin_kiosk = kiosk { $place }
 console-origin_message = left message
 console-origin_report = accessibility report
+console-origin_link = link or QR code “{ $slug }”
 console-offer_left = Time to accept:
 console-seconds = sec.
 console-take = Take

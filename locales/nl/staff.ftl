@@ -79,6 +79,7 @@ console-origin_web = website
 console-origin_kiosk = zuil { $place }
 console-origin_message = achtergelaten bericht
 console-origin_report = melding over toegankelijkheid
+console-origin_link = link of QR-code “{ $slug }”
 console-offer_left = Tijd om aan te nemen:
 console-seconds = sec.
 console-take = Aannemen

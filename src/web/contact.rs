@@ -147,9 +147,24 @@ pub struct StartSubmit {
     pub topic: String,
     #[serde(default)]
     pub question: String,
+    /// `link` when the resident came through a short link (`/o/{slug}`).
+    #[serde(default)]
+    pub via: String,
 }
 
 impl StartSubmit {
+    /// Where this contact came from: a short link when the form says so and the topic is
+    /// the link's, otherwise the website.
+    pub fn origin(&self) -> Origin {
+        if self.via == "link" && !self.topic.is_empty() {
+            Origin::ShortLink {
+                slug: self.topic.clone(),
+            }
+        } else {
+            Origin::Web
+        }
+    }
+
     /// Checks the name and the question. A chat needs a question; a call does not (they
     /// will sign or say it). Gives the checked name and question, or the form to show
     /// again with its errors.
@@ -176,6 +191,7 @@ impl StartSubmit {
                     name,
                     topic: self.topic,
                     question: self.question,
+                    via: self.via,
                 },
                 errors,
             )),
@@ -189,4 +205,6 @@ pub struct StartForm {
     pub name: String,
     pub topic: String,
     pub question: String,
+    /// `link` when the resident came through a short link (kept as a hidden field).
+    pub via: String,
 }

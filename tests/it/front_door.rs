@@ -266,7 +266,7 @@ async fn short_topic_links_and_qr_codes() {
     assert_eq!(short.status, 303);
     assert_eq!(
         short.location.as_deref(),
-        Some(format!("/chat/start?onderwerp={}", topic.slug).as_str())
+        Some(format!("/chat/start?onderwerp={}&via=link", topic.slug).as_str())
     );
     let start = resident.get(short.location.as_deref().unwrap()).await;
     assert!(
@@ -274,6 +274,33 @@ async fn short_topic_links_and_qr_codes() {
             .body
             .contains(&format!("value=\"{}\" selected", topic.slug))
     );
+    // The contact records that it came through the link (the console shows it, issue 12).
+    assert!(start.body.contains("name=\"via\" value=\"link\""));
+    let csrf = resident.csrf(short.location.as_deref().unwrap()).await;
+    let sent = resident
+        .post(
+            "/chat/start",
+            &[
+                ("question", "Wanneer komt de container?"),
+                ("topic", topic.slug.as_str()),
+                ("via", "link"),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let token = sent
+        .location
+        .unwrap()
+        .trim_start_matches("/chat/")
+        .to_string();
+    let conv = server
+        .store()
+        .conversation_by_token(&token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(conv.origin, format!("link: {}", topic.slug));
     assert_eq!(resident.get("/o/bestaat-niet").await.status, 404);
 
     let agent = server.browser();

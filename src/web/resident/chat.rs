@@ -4,7 +4,7 @@
 //! video call, the same page shows the call area.
 
 use crate::auth::random_token;
-use crate::hub::{Origin, Skill, StatusInfo};
+use crate::hub::{Skill, StatusInfo};
 use crate::store::{Conversation, Sender, Status};
 use crate::web::call_view::CallView;
 use crate::web::contact::{self, NewContact, StartForm, StartSubmit};
@@ -130,6 +130,9 @@ async fn render_start(
 pub struct StartQuery {
     #[serde(default)]
     onderwerp: String,
+    /// `link` when the resident came through a short link.
+    #[serde(default)]
+    via: String,
 }
 
 /// `GET /chat/start[?onderwerp=slug]`
@@ -140,6 +143,11 @@ pub async fn start_form(
 ) -> Result<Response, AppError> {
     let form = StartForm {
         topic: q.onderwerp,
+        via: if q.via == "link" {
+            q.via
+        } else {
+            String::new()
+        },
         ..StartForm::default()
     };
     render_start(&state, &ctx, form, Vec::new()).await
@@ -166,9 +174,11 @@ pub async fn start_submit(
             name: f.name,
             topic: f.topic,
             question: f.question,
+            via: f.via,
         };
         return render_start(&state, &ctx, form, Vec::new()).await;
     }
+    let origin = f.origin();
     let (name, question) = match f.check(t, state.config.chat.max_message_chars, true) {
         Ok(checked) => checked,
         Err((form, errors)) => return render_start(&state, &ctx, form, errors).await,
@@ -177,7 +187,7 @@ pub async fn start_submit(
         queue: &queue,
         topic: topic.as_ref(),
         name: &name,
-        origin: Origin::Web,
+        origin,
         first_message: &question,
         reach: None,
         lang: t.lang,

@@ -16,5 +16,5 @@ pub async fn open(
         .await?
         .filter(|tp| contact::is_chat_topic(&tp.slug))
         .ok_or(AppError::NotFound)?;
-    Ok(Redirect::to(&format!("/chat/start?onderwerp={}", topic.slug)).into_response())
+    Ok(Redirect::to(&format!("/chat/start?onderwerp={}&via=link", topic.slug)).into_response())
 }

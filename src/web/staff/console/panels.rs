@@ -214,6 +214,7 @@ pub(super) fn origin_text(t: T, conv: &Conversation) -> String {
         Origin::Kiosk { location } => t.f("console.origin_kiosk", &[("place", &location)]),
         Origin::LeftMessage => t.s("console.origin_message").to_string(),
         Origin::AccessibilityReport => t.s("console.origin_report").to_string(),
+        Origin::ShortLink { slug } => t.f("console.origin_link", &[("slug", &slug)]),
     }
 }
 
