@@ -30,6 +30,9 @@ enum Who {
     OwnOnly,
     /// Supervisors and admins.
     Supervisor,
+    /// A left message in the shared list: staff with the skill of its queue and
+    /// supervisors; for other staff it is not found.
+    Inbox,
     /// An enrolled kiosk browser only.
     Kiosk,
     /// Logging out: anyone, and everyone lands on the login page (checked last, since it
@@ -80,6 +83,10 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("POST", "/staff/gesprek/{id}/aanvragen", Who::InConversation),
     ("POST", "/staff/gesprek/{id}/intrekken", Who::InConversation),
     ("POST", "/staff/gesprek/{id}/verlaten", Who::InConversation),
+    ("GET", "/staff/berichten", Who::Staff),
+    ("GET", "/staff/berichten/{id}", Who::Inbox),
+    ("POST", "/staff/berichten/{id}/oppakken", Who::Inbox),
+    ("POST", "/staff/berichten/{id}/antwoord", Who::Inbox),
     ("GET", "/staff/kiosks", Who::Supervisor),
     ("POST", "/staff/kiosks", Who::Supervisor),
     ("GET", "/staff/links", Who::Supervisor),
@@ -207,6 +214,23 @@ async fn every_route_times_every_role() {
     let queue = server.store().queues().await.unwrap()[0].id;
     let topic = server.store().topics().await.unwrap()[0].slug.clone();
     let fake_token = "A".repeat(43);
+    // A left message in the chat queue (the interpreter has no chat skill).
+    let writer = server.browser();
+    let csrf = writer.csrf("/bericht").await;
+    let left = writer
+        .post(
+            "/bericht",
+            &[("message", "Een bericht"), ("reach", "return")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(left.status, 303, "{}", left.body);
+    let item = server
+        .store()
+        .inbox_list(loket::store::Queues::All, 1)
+        .await
+        .unwrap()[0]
+        .id;
 
     let mut failures = Vec::new();
     let ordered = ROUTES
@@ -215,8 +239,14 @@ async fn every_route_times_every_role() {
         .chain(ROUTES.iter().filter(|r| r.2 == Who::Logout));
     for (method, path, who) in ordered {
         // Fill the path: someone else's conversation and a token one does not hold.
+        let id = if path.starts_with("/staff/berichten/") {
+            item
+        } else {
+            conv
+        };
         let concrete = path
             .replace("{token}", &fake_token)
+            .replace("{id}", &id.to_string())
             .replace("{id}", &conv.to_string())
             .replace("{queue}", &queue.to_string())
             .replace("{slug}", &topic)
@@ -227,13 +257,17 @@ async fn every_route_times_every_role() {
                 Who::Public => Outcome::Allowed,
                 Who::Token | Who::TokenSocket => Outcome::NotFound,
                 Who::Staff if *staff => Outcome::Allowed,
-                Who::Staff | Who::InConversation | Who::OwnOnly | Who::Supervisor if !*staff => {
+                Who::Staff | Who::InConversation | Who::OwnOnly | Who::Supervisor | Who::Inbox
+                    if !*staff =>
+                {
                     Outcome::Login
                 }
                 Who::OwnOnly => Outcome::NotFound,
                 Who::InConversation => Outcome::Forbidden,
                 Who::Supervisor if matches!(*role, "supervisor" | "admin") => Outcome::Allowed,
                 Who::Supervisor => Outcome::Forbidden,
+                Who::Inbox if *role == "interpreter" => Outcome::NotFound,
+                Who::Inbox => Outcome::Allowed,
                 Who::Kiosk => Outcome::Forbidden,
                 Who::Logout => Outcome::Login,
                 Who::StaffSocket if *staff => Outcome::Allowed,
