@@ -58,6 +58,11 @@ pub struct Config {
     pub contact: ContactSettings,
     /// Short explanations in Dutch Sign Language (`[sign_language]`).
     pub sign_language: SignLanguageSettings,
+    /// The SMTP relay that sends e-mail answers to left messages (`[mail]`). Without it,
+    /// residents are not offered an answer by e-mail.
+    pub mail: Option<MailSettings>,
+    /// Left messages and other asynchronous work (`[messages]`).
+    pub messages: MessageSettings,
 }
 
 /// Short videos in Dutch Sign Language (NGT), with captions, that explain the
@@ -146,6 +151,88 @@ pub struct LocalText {
     pub nl: String,
     #[serde(default)]
     pub en: Option<String>,
+}
+
+/// How e-mail leaves Loket: through the organisation's own SMTP relay.
+///
+/// ```toml
+/// [mail]
+/// host = "smtp.gemeente.example"
+/// port = 587
+/// from = "Gemeente Voorbeeld <loket@gemeente.example>"
+/// tls = "starttls"          # "starttls" (default), "tls" (port 465) or "none"
+/// user = "loket"            # optional, with password
+/// password = "..."
+/// ```
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub host: String,
+    #[serde(default = "default_mail_port")]
+    pub port: u16,
+    /// The sender, `Name <address>` or a bare address.
+    pub from: String,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub tls: MailTls,
+    /// Longest wait for the relay before a send counts as failed.
+    #[serde(default = "default_mail_timeout")]
+    pub timeout_secs: u64,
+}
+
+/// The password is never printed.
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("from", &self.from)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("tls", &self.tls)
+            .field("timeout_secs", &self.timeout_secs)
+            .finish()
+    }
+}
+
+fn default_mail_port() -> u16 {
+    587
+}
+
+fn default_mail_timeout() -> u64 {
+    20
+}
+
+/// How the connection to the relay is protected.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTls {
+    /// Plain connection upgraded with STARTTLS (required).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (SMTPS, usually port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine or network (and tests).
+    None,
+}
+
+/// Left messages: the promise on the confirmation page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MessageSettings {
+    /// "U krijgt binnen N werkdagen antwoord": the promise residents are given.
+    pub answer_within_days: u32,
+}
+
+impl Default for MessageSettings {
+    fn default() -> Self {
+        MessageSettings {
+            answer_within_days: 2,
+        }
+    }
 }
 
 /// How the server notices a live connection that went away without a goodbye (a
@@ -295,6 +382,8 @@ impl Default for Config {
             connections: ConnectionSettings::default(),
             contact: ContactSettings::default(),
             sign_language: SignLanguageSettings::default(),
+            mail: None,
+            messages: MessageSettings::default(),
         }
     }
 }
@@ -549,6 +638,32 @@ impl Config {
                 });
             }
         }
+        if let Some(mail) = &self.mail {
+            if mail.host.trim().is_empty() || mail.port == 0 {
+                return Err(ConfigError::Invalid {
+                    field: "mail.host",
+                    reason: "the SMTP relay needs a host and a port".into(),
+                });
+            }
+            if mail.from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(ConfigError::Invalid {
+                    field: "mail.from",
+                    reason: format!("{:?} is not an e-mail address", mail.from),
+                });
+            }
+            if mail.user.is_some() != mail.password.is_some() {
+                return Err(ConfigError::Invalid {
+                    field: "mail.user",
+                    reason: "give both user and password, or neither".into(),
+                });
+            }
+        }
+        if !(1..=60).contains(&self.messages.answer_within_days) {
+            return Err(ConfigError::Invalid {
+                field: "messages.answer_within_days",
+                reason: "must be between 1 and 60".into(),
+            });
+        }
         if self.organisation.trim().is_empty() {
             return Err(ConfigError::Invalid {
                 field: "organisation",
@@ -643,6 +758,28 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("media"), "{err}");
+    }
+
+    #[test]
+    fn mail_and_message_settings() {
+        let c = Config::from_toml(
+            "[mail]\nhost = \"smtp.example.org\"\nfrom = \"Loket <loket@example.org>\"\n\
+             [messages]\nanswer_within_days = 3\n",
+        )
+        .unwrap();
+        let mail = c.mail.as_ref().unwrap();
+        assert_eq!((mail.port, mail.tls), (587, MailTls::Starttls));
+        assert_eq!(c.messages.answer_within_days, 3);
+        assert!(c.validate().is_ok());
+        let c = Config::from_toml("[mail]\nhost = \"h\"\nfrom = \"geen adres\"\n").unwrap();
+        assert!(c.validate().unwrap_err().to_string().contains("mail.from"));
+        let c =
+            Config::from_toml("[mail]\nhost = \"h\"\nfrom = \"a@b.nl\"\nuser = \"u\"\n").unwrap();
+        assert!(c.validate().unwrap_err().to_string().contains("mail.user"));
+        assert!(
+            Config::default().mail.is_none(),
+            "no relay unless configured"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! - [`auth`]: passwords, tokens, CSRF, login throttling.
 //! - [`i18n`]: Dutch and English text.
 //! - [`config`]: `loket.toml` and environment variables.
+//! - [`mail`]: e-mail out through the site's SMTP relay (answers to left messages).
 //! - [`sfu`]: the media forwarder of video calls (WebRTC, webrtc-rs): receives each
 //!   participant's audio, video and real-time text and forwards them to the others.
 //! - [`schedule`]: opening hours (weekly spans plus dated exceptions, Europe/Amsterdam).
@@ -23,6 +24,7 @@ pub mod config;
 pub mod domain;
 pub mod hub;
 pub mod i18n;
+pub mod mail;
 pub mod protocol;
 pub mod schedule;
 pub mod server;

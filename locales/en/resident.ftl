@@ -163,7 +163,6 @@ message-reference = Your reference
 message-sent_email = We will send our answer to { $value }.
 message-sent_phone = We will call you on { $value }.
 message-sent_return = Keep this link. It brings you back to your message and our answer:
-message-open = Go to my message
 
 ## Transcript
 
@@ -176,3 +175,20 @@ transcript-topic = Topic
 transcript-status = Status
 transcript-print_hint = To print, use your browser's print function.
 transcript-print = Print
+
+## A left message: the resident's page (confirmation, later the answer)
+message-promise = { $days ->
+    [one] You will get an answer within { $days } working day.
+   *[other] You will get an answer within { $days } working days.
+}
+message-sent_here = You can read our answer on this page.
+message-sent_on = Sent on
+message-state_new = Your message has not been answered yet.
+message-state_picked_up = An employee is working on your message.
+message-state_answered = Answered on { $time }.
+message-answer_title = Answer to your message
+message-answer_heading = Our answer
+message-answered_written = This is our answer of { $time }:
+message-answered_email = We e-mailed our answer on { $time } to { $address }:
+message-answered_phone = We called you on { $time }.
+message-mail_subject = Answer to your message { $reference }

@@ -137,3 +137,64 @@ login-error_throttled =
        *[other] { $seconds } seconds
     } and try again.
 
+
+## Messages: left messages (asynchronous work)
+inbox-nav = Messages
+inbox-title = Messages
+inbox-intro = Messages from residents who could not be helped right away. The oldest message is at the top. Pick up a message and answer it the way the resident asked.
+inbox-open_heading = Waiting for an answer
+inbox-none_open = No messages are waiting for an answer.
+inbox-answered_heading = Recently answered
+inbox-received = Received
+inbox-state = State
+inbox-reach = Answer by
+inbox-queue = Queue
+inbox-from = From
+inbox-topic = Topic
+inbox-message = The resident's message
+inbox-answer_given = Answer given
+inbox-back = Back to Messages
+inbox-item_title = Message { $reference }
+inbox-no_name = No name given
+inbox-age_minutes = { $n ->
+    [one] { $n } minute ago
+   *[other] { $n } minutes ago
+}
+inbox-age_hours = { $n ->
+    [one] { $n } hour ago
+   *[other] { $n } hours ago
+}
+inbox-age_days = { $n ->
+    [one] { $n } day ago
+   *[other] { $n } days ago
+}
+inbox-state_new = New
+inbox-state_picked_up = Picked up by { $name } at { $time }
+inbox-state_failed = E-mail not sent (picked up by { $name })
+inbox-state_answered = Answered by { $name } on { $time }, { $how }
+inbox-how_written = in writing
+inbox-how_email = by e-mail
+inbox-how_called_back = called back
+inbox-reach_email = E-mail to { $value }
+inbox-reach_phone = Call back on { $value }
+inbox-reach_return = In writing: the resident comes back with the link
+inbox-pick_up = Pick up message
+inbox-pick_up_hint = Your colleagues then see that you are answering this message.
+inbox-picked = You picked up this message.
+inbox-taken = This message was already picked up by { $name }.
+inbox-answered = The message has been answered.
+inbox-refused = You cannot answer this message (any more).
+inbox-answer_heading = Answer
+inbox-written_label = Your answer
+inbox-written_hint = The resident reads this answer with the link of the message.
+inbox-send_written = Post answer
+inbox-email_label = Text of the e-mail
+inbox-email_hint = We e-mail this to { $address }, with the subject: Answer to your message { $reference }.
+inbox-send_email = Send e-mail
+inbox-call_label = Note of the call
+inbox-call_hint = Call { $phone }. Then write down briefly what you agreed. The resident does not see this note.
+inbox-send_called = Save as called back
+inbox-no_mail = Sending e-mail is not set up. Give a written answer: the resident reads it with the link of the message.
+inbox-send_failed = The e-mail was not sent: { $reason }. Your answer has been kept. Please try again.
+inbox-error_answer = Write your answer.
+inbox-error_note = Write a short note of the call.

@@ -163,7 +163,6 @@ message-reference = Uw referentie
 message-sent_email = We sturen ons antwoord naar { $value }.
 message-sent_phone = We bellen u op { $value }.
 message-sent_return = Bewaar deze link. Daarmee komt u terug bij uw bericht en ons antwoord:
-message-open = Naar mijn bericht
 
 ## Transcript
 
@@ -176,3 +175,20 @@ transcript-topic = Onderwerp
 transcript-status = Status
 transcript-print_hint = Printen kan met de printfunctie van uw browser.
 transcript-print = Afdrukken
+
+## Een achtergelaten bericht: de pagina van de inwoner (bevestiging, later het antwoord)
+message-promise = { $days ->
+    [one] U krijgt binnen { $days } werkdag antwoord.
+   *[other] U krijgt binnen { $days } werkdagen antwoord.
+}
+message-sent_here = U leest ons antwoord op deze pagina.
+message-sent_on = Verstuurd op
+message-state_new = Uw bericht is nog niet beantwoord.
+message-state_picked_up = Een medewerker is met uw bericht bezig.
+message-state_answered = Beantwoord op { $time }.
+message-answer_title = Antwoord op uw bericht
+message-answer_heading = Ons antwoord
+message-answered_written = Dit is ons antwoord van { $time }:
+message-answered_email = We hebben ons antwoord op { $time } gemaild naar { $address }:
+message-answered_phone = We hebben u op { $time } gebeld.
+message-mail_subject = Antwoord op uw bericht { $reference }

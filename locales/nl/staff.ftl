@@ -137,3 +137,61 @@ login-error_throttled =
        *[other] { $seconds } seconden
     } en probeer het opnieuw.
 
+
+## Berichten: achtergelaten berichten (asynchroon werk)
+inbox-nav = Berichten
+inbox-title = Berichten
+inbox-intro = Berichten van inwoners die niet meteen geholpen konden worden. Het oudste bericht staat bovenaan. Pak een bericht op en beantwoord het zoals de inwoner vroeg.
+inbox-open_heading = Wachten op antwoord
+inbox-none_open = Er wachten geen berichten op antwoord.
+inbox-answered_heading = Onlangs beantwoord
+inbox-received = Ontvangen
+inbox-state = Stand
+inbox-reach = Antwoord via
+inbox-queue = Wachtrij
+inbox-from = Van
+inbox-topic = Onderwerp
+inbox-message = Bericht van de inwoner
+inbox-answer_given = Gegeven antwoord
+inbox-back = Terug naar Berichten
+inbox-item_title = Bericht { $reference }
+inbox-no_name = Geen naam opgegeven
+inbox-age_minutes = { $n ->
+    [one] { $n } minuut geleden
+   *[other] { $n } minuten geleden
+}
+inbox-age_hours = { $n } uur geleden
+inbox-age_days = { $n ->
+    [one] { $n } dag geleden
+   *[other] { $n } dagen geleden
+}
+inbox-state_new = Nieuw
+inbox-state_picked_up = Opgepakt door { $name } om { $time }
+inbox-state_failed = E-mail niet verstuurd (opgepakt door { $name })
+inbox-state_answered = Beantwoord door { $name } op { $time }, { $how }
+inbox-how_written = schriftelijk
+inbox-how_email = per e-mail
+inbox-how_called_back = teruggebeld
+inbox-reach_email = E-mail naar { $value }
+inbox-reach_phone = Terugbellen op { $value }
+inbox-reach_return = Schriftelijk: de inwoner komt terug met de link
+inbox-pick_up = Bericht oppakken
+inbox-pick_up_hint = Dan zien uw collega's dat u dit bericht beantwoordt.
+inbox-picked = U heeft dit bericht opgepakt.
+inbox-taken = Dit bericht is al opgepakt door { $name }.
+inbox-answered = Het bericht is beantwoord.
+inbox-refused = Dit bericht kunt u niet (meer) beantwoorden.
+inbox-answer_heading = Beantwoorden
+inbox-written_label = Uw antwoord
+inbox-written_hint = De inwoner leest dit antwoord met de link van het bericht.
+inbox-send_written = Antwoord plaatsen
+inbox-email_label = Tekst van de e-mail
+inbox-email_hint = We mailen dit naar { $address }, met als onderwerp: Antwoord op uw bericht { $reference }.
+inbox-send_email = E-mail versturen
+inbox-call_label = Notitie van het gesprek
+inbox-call_hint = Bel { $phone }. Schrijf daarna kort op wat u heeft afgesproken. De inwoner ziet deze notitie niet.
+inbox-send_called = Opslaan als teruggebeld
+inbox-no_mail = E-mail versturen is niet ingesteld. Geef een schriftelijk antwoord: de inwoner leest het met de link van het bericht.
+inbox-send_failed = De e-mail is niet verstuurd: { $reason }. Uw antwoord is bewaard. Probeer het opnieuw.
+inbox-error_answer = Schrijf uw antwoord.
+inbox-error_note = Schrijf een korte notitie van het gesprek.

@@ -16,15 +16,20 @@
 //! a bounded channel of events. A connection that does not keep up (its channel is full)
 //! is dropped, so one slow client never stalls the others; it reconnects and resumes from
 //! its last sequence number.
+//!
+//! Asynchronous work (a left message) does not pass through the broker either: it waits
+//! in the inbox for any staff member with the skill (`hub/inbox.rs`).
 
 mod calls;
 mod driver;
+mod inbox;
 mod intents;
 mod live;
 
 pub use crate::broker::{ContactId, Presence};
 pub use crate::domain::{Origin, RequestStatus, Skill};
 pub use calls::{RESIDENT_MEDIA_ID, Work, request_contact, staff_media_id};
+pub use inbox::{ANSWERED_SHOWN, Answer, Answered, PickUp, reference};
 pub use intents::{Accepted, Claim, Desk};
 pub use live::{ConnId, Event, Participant, QueueFigures, StatusInfo};
 
@@ -168,6 +173,15 @@ impl Hub {
                     channel: to_broker_channel(q.channel),
                 },
             )?;
+        }
+        let interrupted = store
+            .inbox_interrupted_sends("Loket stopped while sending")
+            .await?;
+        if interrupted > 0 {
+            tracing::warn!(
+                interrupted,
+                "e-mail answers interrupted by a stop marked failed"
+            );
         }
         let restored = driver::restore(&hub, &mut broker, now).await?;
         if restored > 0 {

@@ -18,11 +18,13 @@
 //! This file holds the [`Store`] handle, opening the database and the error type. The
 //! methods live with the data they handle, one `impl Store` per file:
 //! `reference.rs` (settings, queues, topics, FAQ, opening hours), `staff.rs` (accounts,
-//! sessions), `conversations.rs`, `messages.rs`, `kiosks.rs` and `calls.rs`.
+//! sessions), `conversations.rs`, `messages.rs`, `kiosks.rs`, `calls.rs` and `inbox.rs` (asynchronous
+//! work: left messages).
 
 mod cache;
 mod calls;
 mod conversations;
+mod inbox;
 mod kiosks;
 mod messages;
 mod models;
@@ -31,6 +33,9 @@ mod staff;
 mod touch;
 mod writer;
 
+pub use inbox::{
+    AnswerHow, InboxChannel, InboxItem, InboxState, NewInboxItem, Queues, Reach, SendState,
+};
 pub use models::*;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

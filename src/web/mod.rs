@@ -99,7 +99,10 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
         "/bericht",
         "leave a message out of hours (form, with errors)",
     ),
-    ("/bericht/{token}", "message received: reference, link back"),
+    (
+        "/bericht/{token}",
+        "the resident's message: received (reference, promise, link), answered (the answer)",
+    ),
     (
         "/video/start",
         "start a video call (interpreter or employee; camera check; with errors)",
@@ -130,6 +133,14 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     (
         "/staff/openingstijden",
         "supervisor: opening hours per queue (with errors, saved)",
+    ),
+    (
+        "/staff/berichten",
+        "staff: shared list of left messages (new, picked up, answered)",
+    ),
+    (
+        "/staff/berichten/{id}",
+        "staff: one left message (pick up; written, e-mail or call-back answer; failed e-mail)",
     ),
     (
         "/staff/gesprek/{id}",
@@ -225,6 +236,16 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/staff/openingstijden/{queue}",
             post(staff::opening_hours::save),
+        )
+        .route("/staff/berichten", get(staff::messages::list))
+        .route("/staff/berichten/{id}", get(staff::messages::item))
+        .route(
+            "/staff/berichten/{id}/oppakken",
+            post(staff::messages::pick_up),
+        )
+        .route(
+            "/staff/berichten/{id}/antwoord",
+            post(staff::messages::answer),
         )
         .route("/staff/gesprek/{id}", get(staff::call::call_page))
         .route("/staff/gesprek/{id}/aanvragen", post(staff::call::request))

@@ -33,6 +33,9 @@ enum Who {
     OwnOnly,
     /// Supervisors and admins.
     Supervisor,
+    /// A left message in the shared list: staff with the skill of its queue and
+    /// supervisors; for other staff it is not found.
+    Inbox,
     /// An enrolled kiosk browser only.
     Kiosk,
     /// Logging out: anyone, and everyone lands on the login page (checked last, since it
@@ -85,6 +88,10 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("POST", "/staff/gesprek/{id}/aanvragen", Who::InConversation),
     ("POST", "/staff/gesprek/{id}/intrekken", Who::InConversation),
     ("POST", "/staff/gesprek/{id}/verlaten", Who::InConversation),
+    ("GET", "/staff/berichten", Who::Staff),
+    ("GET", "/staff/berichten/{id}", Who::Inbox),
+    ("POST", "/staff/berichten/{id}/oppakken", Who::Inbox),
+    ("POST", "/staff/berichten/{id}/antwoord", Who::Inbox),
     ("GET", "/staff/kiosks", Who::Supervisor),
     ("POST", "/staff/kiosks", Who::Supervisor),
     ("GET", "/staff/links", Who::Supervisor),
@@ -219,6 +226,23 @@ async fn every_route_times_every_role() {
         .unwrap();
     let topic = "afval".to_string();
     let fake_token = "A".repeat(43);
+    // A left message in the chat queue (the interpreter has no chat skill).
+    let writer = server.browser();
+    let csrf = writer.csrf("/bericht").await;
+    let left = writer
+        .post(
+            "/bericht",
+            &[("message", "Een bericht"), ("reach", "return")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(left.status, 303, "{}", left.body);
+    let item = server
+        .store()
+        .inbox_list(loket::store::Queues::All, 1)
+        .await
+        .unwrap()[0]
+        .id;
 
     let mut failures = Vec::new();
     let ordered = ROUTES
@@ -227,8 +251,14 @@ async fn every_route_times_every_role() {
         .chain(ROUTES.iter().filter(|r| r.2 == Who::Logout));
     for (method, path, who) in ordered {
         // Fill the path: someone else's conversation and a token one does not hold.
+        let id = if path.starts_with("/staff/berichten/") {
+            item
+        } else {
+            conv
+        };
         let concrete = path
             .replace("{token}", &fake_token)
+            .replace("{id}", &id.to_string())
             .replace("{id}", &conv.to_string())
             .replace("{queue}", &queue.to_string())
             .replace("{slug}", &topic)
@@ -242,13 +272,17 @@ async fn every_route_times_every_role() {
                 Who::Configured => Outcome::NotFound,
                 Who::Token | Who::TokenSocket => Outcome::NotFound,
                 Who::Staff if *staff => Outcome::Allowed,
-                Who::Staff | Who::InConversation | Who::OwnOnly | Who::Supervisor if !*staff => {
+                Who::Staff | Who::InConversation | Who::OwnOnly | Who::Supervisor | Who::Inbox
+                    if !*staff =>
+                {
                     Outcome::Login
                 }
                 Who::OwnOnly => Outcome::NotFound,
                 Who::InConversation => Outcome::Forbidden,
                 Who::Supervisor if matches!(*role, "supervisor" | "admin") => Outcome::Allowed,
                 Who::Supervisor => Outcome::Forbidden,
+                Who::Inbox if *role == "interpreter" => Outcome::NotFound,
+                Who::Inbox => Outcome::Allowed,
                 Who::Kiosk => Outcome::Forbidden,
                 Who::Logout => Outcome::Login,
                 Who::StaffSocket if *staff => Outcome::Allowed,

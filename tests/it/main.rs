@@ -21,5 +21,6 @@ mod front_door_topic;
 mod fuzz;
 mod hostile;
 mod kiosk;
+mod messages;
 mod sessions;
 mod sign_video;

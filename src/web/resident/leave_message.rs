@@ -1,20 +1,29 @@
 //! Leave a message: when a channel is closed or nobody is available, a resident writes
-//! their question and how to be reached (e-mail, phone, or "I come back" with a link that
-//! carries a code). It becomes a contact in the chat queue like any other, offered to the
-//! next agent who is available (the next shift), with the same wrap-up and reports; it is
-//! never abandoned for want of a live resident.
+//! their question and how to be reached: by e-mail (only offered when an SMTP relay is
+//! configured, `[mail]`), by phone, or "I come back" with a link that carries a code.
+//!
+//! A left message is asynchronous work, not a live chat: it goes to the inbox
+//! ([`Hub::inbox_submit`](crate::hub::Hub::inbox_submit)), where any staff member with
+//! the skill of its queue picks it up and answers it (`/staff/berichten`). It is never
+//! offered like a chat, takes no chat capacity and has no queue position.
+//!
+//! `/bericht/{token}` is the resident's own page for it: first the confirmation (the
+//! reference, the promise "U krijgt binnen N werkdagen antwoord" from
+//! `[messages] answer_within_days`, the link to keep), later the answer.
 
 use crate::auth::plausible_token;
-use crate::hub::{Origin, Skill};
-use crate::web::contact::{self, NewContact, Reach};
+use crate::store::{AnswerHow, InboxChannel, InboxItem, InboxState, NewInboxItem, Reach};
+use crate::web::contact;
+use crate::web::ctx::site_address;
 use crate::web::form::{
     CsrfForm, FieldError, checked_text, find_error, form_status, limit_hint, name_error,
     normal_phone, valid_email,
 };
-use crate::web::views::Base;
+use crate::web::views::{Base, iso_time, local_datetime};
 use crate::web::{AppError, AppState, Ctx};
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
@@ -38,6 +47,8 @@ pub struct MessagePage {
     pub form: MessageForm,
     pub topics: Vec<(String, String)>,
     pub limit_hint: String,
+    /// An SMTP relay is configured: e-mail is one of the ways to be reached.
+    pub offer_email: bool,
 }
 
 impl MessagePage {
@@ -46,16 +57,35 @@ impl MessagePage {
     }
 }
 
+/// The resident's page of their message: the confirmation, then the answer.
 #[derive(Template)]
 #[template(path = "message_sent.html")]
 pub struct MessageSentPage {
     pub base: Base,
     pub reference: String,
+    /// "U krijgt binnen 2 werkdagen antwoord." (while not answered).
+    pub promise: String,
+    /// How the answer will come (while not answered).
     pub how: String,
-    pub show_link: bool,
+    /// The full address of this page, to keep.
     pub link: String,
+    /// Where it stands, one sentence (the status box).
+    pub status: String,
+    pub body: String,
+    pub sent_at: String,
+    pub sent_iso: String,
+    pub answer: Option<AnswerView>,
 }
 
+/// The answer as the resident sees it.
+#[derive(Debug, Clone)]
+pub struct AnswerView {
+    /// What happened ("We hebben u op ... gebeld.").
+    pub lead: String,
+    /// The text (a written or e-mailed answer; never the note of a call).
+    pub text: Option<String>,
+    pub by: String,
+}
 async fn render(
     state: &AppState,
     ctx: &Ctx,
@@ -73,6 +103,7 @@ async fn render(
         form,
         topics: contact::topic_options(state, t).await?,
         limit_hint: limit_hint(t, max),
+        offer_email: state.config.mail.is_some(),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -112,26 +143,36 @@ pub async fn submit(
     let body = checked_text(t, &f.message, max, "message", "message.error_message")
         .map_err(|e| errors.push(e))
         .ok();
-    let contact = match f.reach.as_str() {
-        "email" if valid_email(f.email.trim()) => Some(("email", f.email.trim().to_string())),
+    let offer_email = state.config.mail.is_some();
+    let reach = match f.reach.as_str() {
+        "email" if !offer_email => {
+            errors.push(FieldError::new("reach-phone", t.s("message.error_reach")));
+            None
+        }
+        "email" if valid_email(f.email.trim()) => Some((Reach::Email, f.email.trim().to_string())),
         "email" => {
             errors.push(FieldError::new("email", t.s("message.error_email")));
             None
         }
         "phone" => match normal_phone(&f.phone) {
-            Some(p) => Some(("phone", p)),
+            Some(p) => Some((Reach::Phone, p)),
             None => {
                 errors.push(FieldError::new("phone", t.s("message.error_phone")));
                 None
             }
         },
-        "return" => Some(("return", String::new())),
+        "return" => Some((Reach::Return, String::new())),
         _ => {
-            errors.push(FieldError::new("reach-email", t.s("message.error_reach")));
+            let first = if offer_email {
+                "reach-email"
+            } else {
+                "reach-phone"
+            };
+            errors.push(FieldError::new(first, t.s("message.error_reach")));
             None
         }
     };
-    let (Some(body), Some((method, value)), true) = (body, contact, errors.is_empty()) else {
+    let (Some(body), Some((reach, value)), true) = (body, reach, errors.is_empty()) else {
         let form = MessageForm {
             name,
             topic: f.topic,
@@ -142,70 +183,111 @@ pub async fn submit(
         };
         return render(&state, &ctx, form, errors).await;
     };
-    let queue = contact::skill_queue(&state, Skill::Chat).await?;
     let topic = contact::topic_by_slug(&state, &f.topic).await?;
-    let new = NewContact {
-        queue: &queue,
-        topic: topic.as_ref(),
-        name: &name,
-        origin: Origin::LeftMessage,
-        first_message: &body,
-        reach: Some(Reach {
-            method,
-            value: &value,
-        }),
-        lang: t.lang,
-    };
-    let (_, token) = contact::open(&state, new).await?;
+    let queue = contact::chat_queue_for(&state, topic.as_ref()).await?;
+    let (_, token) = state
+        .hub
+        .inbox_submit(&NewInboxItem {
+            channel: InboxChannel::Form,
+            queue_id: queue.id,
+            topic_id: topic.as_ref().map(|tp| tp.id),
+            resident_name: &name,
+            lang: t.lang.code(),
+            body: &body,
+            reach,
+            reach_value: &value,
+        })
+        .await?;
     Ok(axum::response::Redirect::to(&format!("/bericht/{token}")).into_response())
 }
 
-/// `GET /bericht/{token}`: the confirmation, with the reference (and the link to come back).
+/// `GET /bericht/{token}`: the resident's page of their message. Before the answer: the
+/// confirmation (reference, promise, how the answer comes, the link to keep) and their
+/// message; once answered: the answer. Never a queue.
 pub async fn sent(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(token): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
     if !plausible_token(&token) {
         return Err(AppError::ConversationNotFound);
     }
-    let conv = state
+    let item = state
         .store
-        .conversation_by_token(&token)
+        .inbox_item_by_token(&token)
         .await?
-        .filter(|c| Origin::parse(&c.origin).is_left_message())
         .ok_or(AppError::ConversationNotFound)?;
-    let value = conv.contact_value.clone().unwrap_or_default();
-    let how = match conv.contact_method.as_deref() {
-        Some("email") => t.f("message.sent_email", &[("value", &value)]),
-        Some("phone") => t.f("message.sent_phone", &[("value", &value)]),
-        _ => t.s("message.sent_return").to_string(),
+    let answered = item.state == InboxState::Answered;
+    let title = if answered {
+        t.s("message.answer_title")
+    } else {
+        t.s("message.sent_title")
     };
     let page = MessageSentPage {
-        base: ctx.base(t.s("message.sent_title")),
-        reference: reference(conv.id),
-        how,
-        show_link: conv.contact_method.as_deref() == Some("return"),
-        link: format!("/chat/{token}"),
+        base: ctx.base(title),
+        reference: item.reference(),
+        promise: t.f(
+            "message.promise",
+            &[("days", &state.config.messages.answer_within_days)],
+        ),
+        how: match item.reach {
+            Reach::Email => t.f("message.sent_email", &[("value", &item.reach_value)]),
+            Reach::Phone => t.f("message.sent_phone", &[("value", &item.reach_value)]),
+            Reach::Return => t.s("message.sent_here").to_string(),
+        },
+        link: format!(
+            "{}/bericht/{token}",
+            site_address(&headers, state.config.secure_cookies)
+        ),
+        status: status_text(&ctx, &item),
+        body: item.body.clone(),
+        sent_at: local_datetime(item.created_at),
+        sent_iso: iso_time(item.created_at),
+        answer: answer_view(&ctx, &item),
     };
     Ok(Html(page.render()?).into_response())
 }
 
-/// The reference a resident quotes: `B-` and the number, grouped for reading aloud.
-pub fn reference(id: i64) -> String {
-    let digits = format!("{id:06}");
-    let (a, b) = digits.split_at(digits.len() - 3);
-    format!("B-{a}-{b}")
+/// Where the message stands, as the resident reads it.
+fn status_text(ctx: &Ctx, item: &InboxItem) -> String {
+    let t = ctx.t;
+    match (item.state, item.answered_at) {
+        (InboxState::Answered, Some(at)) => {
+            t.f("message.state_answered", &[("time", &local_datetime(at))])
+        }
+        (InboxState::New, _) => t.s("message.state_new").to_string(),
+        _ => t.s("message.state_picked_up").to_string(),
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn references_read_aloud() {
-        assert_eq!(reference(123), "B-000-123");
-        assert_eq!(reference(1234567), "B-1234-567");
+fn answer_view(ctx: &Ctx, item: &InboxItem) -> Option<AnswerView> {
+    let t = ctx.t;
+    if item.state != InboxState::Answered {
+        return None;
     }
+    let time = local_datetime(item.answered_at.unwrap_or(item.created_at));
+    let by = item.answered_by_name.clone().unwrap_or_default();
+    let text = item.answer_body.clone();
+    Some(match item.answer_how {
+        Some(AnswerHow::CalledBack) => AnswerView {
+            lead: t.f("message.answered_phone", &[("time", &time)]),
+            text: None,
+            by,
+        },
+        Some(AnswerHow::Email) => AnswerView {
+            lead: t.f(
+                "message.answered_email",
+                &[("time", &time), ("address", &item.reach_value)],
+            ),
+            text,
+            by,
+        },
+        _ => AnswerView {
+            lead: t.f("message.answered_written", &[("time", &time)]),
+            text,
+            by,
+        },
+    })
 }

@@ -6,11 +6,13 @@
 //! - [`login`]: sign in and out.
 //! - [`console`]: the agent console, its fragments and its forms.
 //! - [`call`]: the staff side of a video call.
+//! - [`messages`]: "Berichten", the shared list of left messages and their answers.
 //! - [`opening_hours`], [`kiosks`], [`short_links`]: supervisors' pages.
 
 pub mod call;
 pub mod console;
 pub mod kiosks;
 pub mod login;
+pub mod messages;
 pub mod opening_hours;
 pub mod short_links;
