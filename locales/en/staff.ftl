@@ -112,3 +112,9 @@ login-error_throttled =
        *[other] { $seconds } seconds
     } and try again.
 
+
+## Opening hours: what is wrong with a day's times
+
+hours-problem_bad_span = "{ $text }" is not a time such as 09:00-17:00.
+hours-problem_backwards = { $span } ends before it starts.
+hours-problem_overlap = { $a } and { $b } overlap.

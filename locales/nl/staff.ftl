@@ -112,3 +112,9 @@ login-error_throttled =
        *[other] { $seconds } seconden
     } en probeer het opnieuw.
 
+
+## Opening hours: what is wrong with a day's times
+
+hours-problem_bad_span = "{ $text }" is geen tijd zoals 09:00-17:00.
+hours-problem_backwards = { $span } eindigt voordat het begint.
+hours-problem_overlap = { $a } en { $b } lopen door elkaar.

@@ -116,7 +116,8 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("/kiosk/aanmelden/{token}", "kiosk enrolment confirmation"),
     (
         "/staff/kiosks",
-        "supervisor: register kiosks (with errors, with a new enrolment link)",
+        "supervisor: kiosks (none, with errors, with a new enrolment link and QR code, \
+         list with last seen, rename error)",
     ),
     (
         "/staff/links",
@@ -207,6 +208,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/staff/kiosks",
             get(staff::kiosks::page).post(staff::kiosks::register),
+        )
+        .route("/staff/kiosks/{id}/naam", post(staff::kiosks::rename))
+        .route("/staff/kiosks/{id}/intrekken", post(staff::kiosks::revoke))
+        .route("/staff/kiosks/{id}/link", post(staff::kiosks::new_link))
+        .route(
+            "/staff/kiosks/{id}/verwijderen",
+            post(staff::kiosks::delete),
         )
         .route("/staff/links", get(staff::short_links::page))
         .route("/staff/links/{slug}/qr.svg", get(staff::short_links::qr))

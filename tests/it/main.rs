@@ -19,4 +19,5 @@ mod front_door;
 mod fuzz;
 mod hostile;
 mod kiosk;
+mod opening_hours;
 mod sessions;
