@@ -63,3 +63,13 @@ kiosk-delete_button = Delete
 kiosk-renamed = The name has been changed.
 kiosk-revoked_done = The kiosk has been revoked. With a new enrolment link you can enrol it again.
 kiosk-deleted = The kiosk has been deleted.
+
+## The kiosk when nobody is free, and leaving a message on the kiosk
+
+kiosk-nobody_interpreter = No sign language interpreter is free right now.
+kiosk-nobody_employee = No employee is free right now.
+kiosk-hours_today = Today we are open { $hours }. Please try again a little later.
+kiosk-try_later = Please try again a little later.
+kiosk-message_offer = You can also leave a message. We will then contact you.
+kiosk-message_intro = Write your question. An employee reads it and contacts you, by e-mail or phone.
+kiosk-message_done = Done? Then tap the button below. We then erase everything from this screen.

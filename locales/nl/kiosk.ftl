@@ -63,3 +63,13 @@ kiosk-delete_button = Verwijderen
 kiosk-renamed = De naam is gewijzigd.
 kiosk-revoked_done = De zuil is ingetrokken. Met een nieuwe aanmeldlink kunt u haar weer aanmelden.
 kiosk-deleted = De zuil is verwijderd.
+
+## The kiosk when nobody is free, and leaving a message on the kiosk
+
+kiosk-nobody_interpreter = Er is nu geen gebarentolk vrij.
+kiosk-nobody_employee = Er is nu geen medewerker vrij.
+kiosk-hours_today = Vandaag zijn we open van { $hours }. Probeer het straks nog eens.
+kiosk-try_later = Probeer het straks nog eens.
+kiosk-message_offer = U kunt ook een bericht achterlaten. Dan nemen wij contact met u op.
+kiosk-message_intro = Schrijf uw vraag. Een medewerker leest die en neemt contact met u op, per e-mail of telefoon.
+kiosk-message_done = Klaar? Tik dan op de knop hieronder. Dan wissen we alles van dit scherm.

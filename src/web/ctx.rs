@@ -107,6 +107,7 @@ impl Ctx {
             staff: None,
             has_error: false,
             demo: self.demo,
+            kiosk: false,
         }
     }
 

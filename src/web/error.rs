@@ -178,6 +178,7 @@ pub async fn render_error_pages(
             staff: None,
             has_error: true,
             demo: state.demo,
+            kiosk: false,
         },
         heading: t.s(heading).to_string(),
         message: t.s(message).to_string(),

@@ -115,6 +115,14 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ),
     ("/kiosk/aanmelden/{token}", "kiosk enrolment confirmation"),
     (
+        "/kiosk/bericht",
+        "kiosk: leave a message in the kiosk layout (with errors)",
+    ),
+    (
+        "/kiosk/bericht/ontvangen",
+        "kiosk: the message was received, with its reference",
+    ),
+    (
         "/staff/kiosks",
         "supervisor: kiosks (none, with errors, with a new enrolment link and QR code, \
          list with last seen, rename error)",
@@ -160,6 +168,11 @@ pub fn router(state: AppState) -> Router {
         .route("/kiosk", get(kiosk::start_page))
         .route("/kiosk/start", post(kiosk::start))
         .route("/kiosk/reset", post(kiosk::reset))
+        .route(
+            "/kiosk/bericht",
+            get(kiosk::message_form).post(kiosk::message_submit),
+        )
+        .route("/kiosk/bericht/ontvangen", get(kiosk::message_sent))
         .route(
             "/kiosk/aanmelden/{token}",
             get(kiosk::enrol_page).post(kiosk::enrol),

@@ -24,6 +24,9 @@ pub struct Base {
     pub has_error: bool,
     /// Show the "this is demo data" banner.
     pub demo: bool,
+    /// The page is shown on an enrolled kiosk: its large layout, and no links that leave
+    /// kiosk mode (staff login, footer links).
+    pub kiosk: bool,
 }
 
 /// The signed-in staff member, for the header.

@@ -307,3 +307,81 @@ async fn the_list_shows_when_each_kiosk_was_last_seen() {
     assert!(!list.body.contains("Nog nooit"));
     assert!(list.body.contains(&loket::web::views::local_datetime(seen)));
 }
+
+#[tokio::test]
+async fn kiosk_pages_stay_in_kiosk_mode_and_offer_a_message_when_nobody_is_free() {
+    let server = Server::start_with(|c| c.front_door.queue_without_staff = false).await;
+    server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    let sup = server.browser();
+    sup.login("sanne").await;
+    let (_, path) = register(&server, &sup, "Zuil hal").await;
+    let kiosk = enrol(&server, &path).await;
+
+    // Nobody is there: each channel says so, and when to try, and offers a message.
+    let start = kiosk.get("/kiosk").await;
+    assert_eq!(start.status, 200);
+    assert!(start.body.contains("class=\"kiosk-mode\""));
+    assert!(start.body.contains("Er is nu geen gebarentolk vrij."));
+    assert!(start.body.contains("Probeer het straks nog eens."));
+    assert!(start.body.contains("href=\"/kiosk/bericht\""));
+    assert!(!start.body.contains("kiosk-closed"), "no greyed-out button");
+    // No link leaves kiosk mode: no staff login, no footer links, no home link.
+    for out in ["/staff/login", "href=\"/toegankelijkheid\"", "href=\"/\""] {
+        assert!(!start.body.contains(out), "{out} on the kiosk");
+    }
+    assert!(start.body.contains("/taal/en?terug=/kiosk\""));
+
+    // Leaving a message on the kiosk: errors in place, then a reference shown once.
+    let csrf = kiosk.csrf("/kiosk/bericht").await;
+    let bad = kiosk
+        .post("/kiosk/bericht", &[("message", ""), ("reach", "")], &csrf)
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("class=\"kiosk-mode\""));
+    assert!(bad.body.contains("Kies hoe we u bereiken."));
+    let sent = kiosk
+        .post(
+            "/kiosk/bericht",
+            &[
+                ("name", "Piet"),
+                ("message", "Mijn paspoort is verlopen"),
+                ("reach", "phone"),
+                ("phone", "06 12345678"),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(sent.location.as_deref(), Some("/kiosk/bericht/ontvangen"));
+    assert!(!kiosk.cookie_header().is_empty());
+    let page = kiosk.get("/kiosk/bericht/ontvangen").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("B-000-"));
+    assert!(page.body.contains("0612345678") || page.body.contains("06 12345678"));
+    assert!(page.body.contains("Klaar, alles wissen"));
+    let again = kiosk.get("/kiosk/bericht/ontvangen").await;
+    assert_eq!(again.status, 303, "shown once: Back shows nothing of it");
+    assert_eq!(again.location.as_deref(), Some("/kiosk"));
+    let open = server.store().open_conversations().await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].contact_method.as_deref(), Some("phone"));
+    // Other browsers are refused.
+    assert_eq!(server.browser().get("/kiosk/bericht").await.status, 403);
+
+    // The chat on the kiosk: kiosk layout, one "Klaar, alles wissen" instead of "end".
+    let (_a, _ws) = available_agent(&server, "anna").await;
+    let csrf = kiosk.csrf("/kiosk").await;
+    let started = kiosk.post("/kiosk/start", &[("kind", "chat")], &csrf).await;
+    let chat_path = started.location.unwrap();
+    let chat = kiosk.get(&chat_path).await;
+    assert!(chat.body.contains("class=\"kiosk-mode\""));
+    assert!(!chat.body.contains(&format!("action=\"{chat_path}/end\"")));
+    assert_eq!(chat.body.matches("action=\"/kiosk/reset\"").count(), 1);
+    assert!(!chat.body.contains("/staff/login"));
+    // The same conversation page in an ordinary browser is the desktop page.
+    let token = chat_path.trim_start_matches("/chat/");
+    let desk = server.browser().get(&format!("/chat/{token}")).await;
+    assert!(!desk.body.contains("kiosk-mode"));
+    assert!(desk.body.contains(&format!("action=\"{chat_path}/end\"")));
+}

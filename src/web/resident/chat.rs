@@ -175,6 +175,7 @@ async fn render_chat(
     let max = state.config.chat.max_message_chars;
     let mut base = ctx.base(title);
     base.has_error = !errors.is_empty();
+    base.kiosk = kiosk_idle.is_some();
     let code = form_status(&errors);
     let page = ChatPage {
         base,
