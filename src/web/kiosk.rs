@@ -13,14 +13,17 @@
 //! start page replaces the conversation in the history. A later visit to that
 //! conversation's address from the kiosk (the Back button) is sent to the start page, and
 //! pages are `no-store`, so nothing of it is shown again.
+//!
+//! Every page shown on the kiosk (start page, conversation, leaving a message) has
+//! `Base::kiosk` set: the large layout, one "Klaar, alles wissen", and no link that
+//! leaves kiosk mode. A channel nobody can take now says when to try and offers to leave
+//! a message on the kiosk itself (`/kiosk/bericht`).
 
 use super::contact::{self, NewContact};
-use super::ctx::cookie;
-use super::ctx::set_cookie;
-use super::form::{CsrfForm, NoFields};
+use super::ctx::{cookie, set_cookie};
 use super::form::{
-    FieldError, checked_text, find_error, form_status, limit_hint, name_error, normal_phone,
-    valid_email,
+    CsrfForm, FieldError, NoFields, checked_text, find_error, form_status, limit_hint, name_error,
+    normal_phone, valid_email,
 };
 use super::kiosk_device::{DEVICE_MAX_AGE, KIOSK_COOKIE, kiosk_of};
 use super::views::Base;
@@ -533,4 +536,65 @@ fn reference(id: i64) -> String {
     let digits = format!("{id:06}");
     let (a, b) = digits.split_at(digits.len() - 3);
     format!("B-{a}-{b}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::schedule::parse_day;
+
+    fn door(reason: &str) -> front_door::Door {
+        front_door::Door {
+            can_start: false,
+            wait_text: String::new(),
+            reason: reason.into(),
+            usual_text: String::new(),
+        }
+    }
+
+    fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .map(|d| d.with_timezone(&chrono::Utc))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_channel_nobody_can_take_says_when_to_try() {
+        let nl = T::new(Lang::Nl);
+        let weekdays = Schedule {
+            weekly: std::array::from_fn(|d| {
+                if d < 5 {
+                    parse_day("09:00-12:30, 13:30-17:00").unwrap_or_default()
+                } else {
+                    Vec::new()
+                }
+            }),
+            ..Schedule::default()
+        };
+        // Friday 6 February 2026, 10:00 in Amsterdam: open, but no interpreter is free.
+        let open = utc("2026-02-06T09:00:00Z");
+        assert_eq!(
+            unavailable_note(nl, "tolk", &door("x"), Some(&weekdays), open),
+            "Er is nu geen gebarentolk vrij. Vandaag zijn we open van 09:00-12:30, \
+             13:30-17:00. Probeer het straks nog eens."
+        );
+        // Without opening hours: no times to give.
+        assert_eq!(
+            unavailable_note(nl, "medewerker", &door("x"), None, open),
+            "Er is nu geen medewerker vrij. Probeer het straks nog eens."
+        );
+        // Closed (Saturday): the front door's sentence, which says when it opens.
+        let closed = utc("2026-02-07T09:00:00Z");
+        assert_eq!(
+            unavailable_note(
+                nl,
+                "tolk",
+                &door("Nu gesloten. We zijn er weer maandag."),
+                Some(&weekdays),
+                closed
+            ),
+            "Nu gesloten. We zijn er weer maandag."
+        );
+    }
 }
