@@ -54,6 +54,98 @@ pub struct Config {
     pub front_door: FrontDoorSettings,
     /// Heartbeats on the live connections (`[connections]`).
     pub connections: ConnectionSettings,
+    /// How residents reach the organisation outside this website (`[contact]`).
+    pub contact: ContactSettings,
+    /// Short explanations in Dutch Sign Language (`[sign_language]`).
+    pub sign_language: SignLanguageSettings,
+}
+
+/// Short videos in Dutch Sign Language (NGT), with captions, that explain the
+/// sign-language channel on its start page, its waiting page and the kiosk's button. Many
+/// deaf signers read Dutch as a second language; an organisation records its own. The
+/// files live in the data folder (the folder of the SQLite database); a page without a
+/// video configured shows none.
+///
+/// ```toml
+/// [sign_language]
+/// start = { video = "ngt/start.mp4", captions = "ngt/start.vtt" }
+/// waiting = { video = "ngt/wachten.mp4", captions = "ngt/wachten.vtt" }
+/// kiosk = { video = "ngt/kiosk.mp4", captions = "ngt/kiosk.vtt" }
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SignLanguageSettings {
+    pub start: Option<SignVideo>,
+    pub waiting: Option<SignVideo>,
+    pub kiosk: Option<SignVideo>,
+}
+
+/// One NGT video (`.mp4` or `.webm`) and its captions (`.vtt`), as paths inside the data
+/// folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignVideo {
+    pub video: String,
+    pub captions: String,
+}
+
+impl SignLanguageSettings {
+    /// The configured videos, each with the name of its page.
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, &SignVideo)> {
+        [
+            ("start", &self.start),
+            ("waiting", &self.waiting),
+            ("kiosk", &self.kiosk),
+        ]
+        .into_iter()
+        .filter_map(|(page, v)| v.as_ref().map(|v| (page, v)))
+    }
+}
+
+/// A path inside the data folder: relative, no `..`, and ending in one of `extensions`.
+fn inside_data_folder(path: &str, extensions: &[&str]) -> bool {
+    let p = Path::new(path);
+    let plain = p
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    let ext_ok = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()));
+    !path.is_empty() && plain && ext_ok
+}
+
+/// The organisation's other ways in, shown under "Hulp nodig?" on every resident page:
+/// a phone number with its hours, and a desk (address and opening hours). Until a site
+/// sets `phone`, the pages show example values and say that they are examples.
+///
+/// ```toml
+/// [contact]
+/// phone = "14 012"
+/// phone_hours = { nl = "op werkdagen van 8.30 tot 17.00 uur", en = "on weekdays from 8:30 to 17:00" }
+/// address = "Stadhuisplein 1, 1234 AB Voorbeeld"
+/// desk_hours = { nl = "maandag tot en met vrijdag van 9.00 tot 16.00 uur", en = "Monday to Friday from 9:00 to 16:00" }
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactSettings {
+    /// The phone number as residents dial it (digits, spaces, `+`, `-`).
+    pub phone: Option<String>,
+    /// When the phone is answered, per language.
+    pub phone_hours: Option<LocalText>,
+    /// The desk's address, one line.
+    pub address: Option<String>,
+    /// When the desk is open, per language.
+    pub desk_hours: Option<LocalText>,
+}
+
+/// A short text in Dutch, and optionally English (Dutch is shown where English is missing).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalText {
+    pub nl: String,
+    #[serde(default)]
+    pub en: Option<String>,
 }
 
 /// How the server notices a live connection that went away without a goodbye (a
@@ -201,6 +293,8 @@ impl Default for Config {
             media: MediaSettings::default(),
             front_door: FrontDoorSettings::default(),
             connections: ConnectionSettings::default(),
+            contact: ContactSettings::default(),
+            sign_language: SignLanguageSettings::default(),
         }
     }
 }
@@ -289,6 +383,21 @@ impl Config {
     }
 
     /// Parses TOML text; missing fields keep their defaults.
+    /// The data folder: the folder of the SQLite database file. Files a site adds (such as
+    /// its sign-language videos) are named relative to it.
+    pub fn data_dir(&self) -> PathBuf {
+        let file = self
+            .database_url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
+        let file = file.split('?').next().unwrap_or(file);
+        Path::new(file)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
     pub fn from_toml(text: &str) -> Result<Config, toml::de::Error> {
         toml::from_str(text)
     }
@@ -415,6 +524,31 @@ impl Config {
                 });
             }
         }
+        for (page, v) in self.sign_language.all() {
+            if !inside_data_folder(&v.video, &["mp4", "webm"])
+                || !inside_data_folder(&v.captions, &["vtt"])
+            {
+                return Err(ConfigError::Invalid {
+                    field: "sign_language",
+                    reason: format!(
+                        "{page}: video must be an .mp4 or .webm file and captions a .vtt file, \
+                         named inside the data folder (no absolute path, no ..)"
+                    ),
+                });
+            }
+        }
+        if let Some(phone) = &self.contact.phone {
+            let digits = phone.chars().filter(char::is_ascii_digit).count();
+            let only_dial = phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'));
+            if !only_dial || !(3..=15).contains(&digits) {
+                return Err(ConfigError::Invalid {
+                    field: "contact.phone",
+                    reason: "a phone number of 3 to 15 digits (spaces, +, - and () allowed)".into(),
+                });
+            }
+        }
         if self.organisation.trim().is_empty() {
             return Err(ConfigError::Invalid {
                 field: "organisation",
@@ -452,6 +586,47 @@ mod tests {
         .unwrap();
         assert_eq!(c.bind.port(), 9100);
         assert_eq!(c.broker.offer_timeout_secs, 5);
+    }
+
+    #[test]
+    fn sign_language_videos_stay_in_the_data_folder() {
+        let ok = Config::from_toml(
+            "[sign_language]\nstart = { video = \"ngt/start.webm\", captions = \"ngt/start.vtt\" }\n",
+        )
+        .unwrap();
+        ok.validate().unwrap();
+        assert_eq!(ok.sign_language.all().count(), 1);
+        for bad in [
+            "video = \"../start.webm\", captions = \"s.vtt\"",
+            "video = \"/etc/start.webm\", captions = \"s.vtt\"",
+            "video = \"start.exe\", captions = \"s.vtt\"",
+            "video = \"start.mp4\", captions = \"s.srt\"",
+        ] {
+            let c =
+                Config::from_toml(&format!("[sign_language]\nwaiting = {{ {bad} }}\n")).unwrap();
+            let err = c.validate().unwrap_err().to_string();
+            assert!(err.contains("sign_language"), "{bad}: {err}");
+        }
+        assert_eq!(
+            Config::default().data_dir(),
+            std::path::PathBuf::from("data")
+        );
+    }
+
+    #[test]
+    fn contact_from_file_and_checked() {
+        let c = Config::from_toml(
+            "[contact]\nphone = \"14 012\"\nphone_hours = { nl = \"werkdagen\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.contact.phone.as_deref(), Some("14 012"));
+        assert_eq!(
+            c.contact.phone_hours.map(|h| h.nl),
+            Some("werkdagen".into())
+        );
+        let bad = Config::from_toml("[contact]\nphone = \"bel ons\"\n").unwrap();
+        let err = bad.validate().unwrap_err().to_string();
+        assert!(err.contains("contact.phone"), "{err}");
     }
 
     #[test]

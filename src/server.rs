@@ -209,9 +209,9 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<Vec<String>> {
     let faqs = [
         (
             "Wat zijn de openingstijden?",
-            "Onze loketten zijn open op werkdagen van 9.00 tot 17.00 uur. De chat is open van 8.30 tot 17.00 uur.",
+            "Onze loketten zijn open op werkdagen van 9.00 tot 17.00 uur. Chatten en videobellen kan zolang er een medewerker is: op de startpagina ziet u of er nu iemand beschikbaar is.",
             "What are the opening hours?",
-            "Our service desks are open on weekdays from 9:00 to 17:00. The chat is open from 8:30 to 17:00.",
+            "Our service desks are open on weekdays from 9:00 to 17:00. You can chat or make a video call whenever an employee is there: the start page shows whether someone is available now.",
         ),
         (
             "Hoe geef ik een verhuizing door?",

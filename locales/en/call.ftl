@@ -5,7 +5,6 @@
 
 video-title_interpreter = Video call with a sign language interpreter
 video-title_employee = Video call with an employee
-video-intro_interpreter = You sign with an interpreter of Sign Language of the Netherlands (NGT). The interpreter speaks for you with our employee. All three of you see each other.
 video-intro_employee = You see and hear our employee, and you can also type. A sign language interpreter can join during the call.
 video-other_employee = Rather call an employee, without an interpreter?
 video-other_interpreter = Rather call with a sign language interpreter?
@@ -72,3 +71,13 @@ call-invite_join = Go to the video call
 rtt-h = Being typed now
 rtt-hint = What the others type appears here as they type. They see your text at once too. Press Enter to send the line.
 rtt-empty = Nobody is typing right now.
+
+## The sign-language channel, explained in steps and in Dutch Sign Language (NGT)
+
+ngt-step_camera = Turn on your camera.
+ngt-step_interpreter = An interpreter signs with you.
+ngt-step_employee = The interpreter speaks for you with an employee.
+ngt-step_type = You can also type.
+ngt-label = Explanation in Dutch Sign Language
+ngt-captions = Dutch
+ngt-figcaption = Explanation in Dutch Sign Language (NGT), with captions.

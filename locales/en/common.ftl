@@ -18,8 +18,12 @@ demo-banner = Demonstration: the questions, topics and staff on this site are ex
 
 footer-accessibility = Accessibility
 footer-help_title = Need help?
-footer-help_text = Is this website not working for you? Call us on weekdays from 9:00 to 17:00, or visit one of our service desks.
-footer-home = Contact
+footer-help_text = Not working on this website? Call us or visit us.
+footer-phone = Call:
+footer-desk = Visit:
+footer-example = These are example details. The organisation fills in its own phone number and address here.
+footer-example_phone_hours = on working days from 9:00 to 17:00
+footer-example_desk_hours = Monday to Friday from 9:00 to 16:00
 footer-staff_login = Staff login
 
 ## Staff roles

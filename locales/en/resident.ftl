@@ -31,6 +31,15 @@ chat-noscript_idle =
 chat-waiting_h1 = You are waiting for an employee
 chat-waiting_help = Keep this page open. You can already send more information about your question.
 chat-position = You are number { $position } in the queue.
+chat-requeued = The connection with { $name } was lost. You are number { $position } in the queue again.
+chat-requeued_no_place = The connection with { $name } was lost. You are waiting for an employee again.
+chat-confirm_stop_h1 = Do you want to stop waiting?
+chat-confirm_stop_text = You will lose your place in the queue.
+chat-confirm_stop_yes = Yes, stop waiting
+chat-confirm_end_h1 = Do you want to end the conversation?
+chat-confirm_end_text = You cannot send messages after that. You can still read and download the conversation.
+chat-confirm_end_yes = Yes, end the conversation
+chat-confirm_no = No, go back to the conversation
 # The page gets this text with {name} left in; the browser script fills it in, so no plural variants here.
 chat-active_h1 = You are chatting with { $name }
 chat-active_status = { $name } is helping you now.
@@ -62,14 +71,42 @@ home-video_employee_action = Start a video call with an employee
 
 ## Expected wait
 
-wait-now = An employee is available now.
 wait-minutes =
     Expected wait: about { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }.
 
-wait-unknown = No employee is available at the moment. We cannot say how long it will take.
+wait-under_minute = Expected wait: less than 1 minute.
+wait-unknown_waiting = We cannot say yet how long it will take.
+wait-unstaffed = Nobody who can answer your question is available now. You can keep waiting, or leave a message: then we will contact you.
+
+## Availability of a channel: $who is "employee" or "interpreter", $what is "chat" or "video"
+
+avail-free =
+    { $who ->
+        [interpreter] An interpreter
+       *[employee] An employee
+    } is available for { $what ->
+        [video] a video call
+       *[chat] a chat
+    } now.
+avail-wait =
+    Expected wait for { $what ->
+        [video] a video call
+       *[chat] a chat
+    }: about { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }.
+avail-none =
+    No { $who ->
+        [interpreter] interpreter
+       *[employee] employee
+    } is available for { $what ->
+        [video] a video call
+       *[chat] a chat
+    } at the moment. We cannot say how long it will take.
 
 ## Starting a chat
 
@@ -83,6 +120,7 @@ start-question = Your question
 start-submit = Start the chat
 start-error_question = Enter your question.
 start-error_name = Your name must be 80 characters or fewer.
+start-topic_unavailable = Choose another topic, or leave a message.
 
 ## Opening hours and the way in
 
@@ -137,3 +175,4 @@ transcript-started = Started
 transcript-topic = Topic
 transcript-status = Status
 transcript-print_hint = To print, use your browser's print function.
+transcript-print = Print

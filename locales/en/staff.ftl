@@ -25,6 +25,7 @@ staffcall-ended = This call has ended.
 
 console-join_request = { $name } asks you to join a video call.
 console-open_call = Open the video call
+console-queue_unstaffed = (nobody available for this queue)
 console-ask_interpreter = Ask for a sign language interpreter (becomes a video call)
 console-left_call = You left the call.
 console-left_message = Message left out of hours. Contact: { $how }

@@ -5,7 +5,9 @@
 
 sys-agent_joined = { $name } has joined the conversation.
 sys-agent_lost = The connection to the employee was lost. You are back at the front of the queue. The conversation so far is kept.
+sys-agent_lost_named = The connection with { $name } was lost. You are back at the front of the queue. The conversation so far is kept.
 sys-ended_by_resident = The resident ended the conversation.
+sys-ended_by_you = You ended the conversation.
 sys-ended_by_agent = { $name } ended the conversation.
 sys-abandoned = Stopped waiting.
 sys-restarted = The system restarted. You are back in the queue.

@@ -5,7 +5,6 @@
 
 video-title_interpreter = Videobellen met een gebarentolk
 video-title_employee = Videobellen met een medewerker
-video-intro_interpreter = U gebaart met een tolk Nederlandse Gebarentaal (NGT). De tolk praat voor u met onze medewerker. U ziet elkaar alle drie.
 video-intro_employee = U ziet en hoort onze medewerker, en u kunt ook typen. Tijdens het gesprek kan er een gebarentolk bij komen.
 video-other_employee = Liever videobellen met een medewerker, zonder tolk?
 video-other_interpreter = Liever videobellen met een gebarentolk?
@@ -72,3 +71,13 @@ call-invite_join = Naar het videogesprek
 rtt-h = Wordt nu getypt
 rtt-hint = Wat de anderen typen, ziet u hier terwijl ze typen. Zij zien uw tekst ook meteen. Met Enter verstuurt u de regel.
 rtt-empty = Niemand typt op dit moment.
+
+## The sign-language channel, explained in steps and in Dutch Sign Language (NGT)
+
+ngt-step_camera = Zet uw camera aan.
+ngt-step_interpreter = Een tolk gebaart met u.
+ngt-step_employee = De tolk praat voor u met een medewerker.
+ngt-step_type = U kunt ook typen.
+ngt-label = Uitleg in Nederlandse Gebarentaal
+ngt-captions = Nederlands
+ngt-figcaption = Uitleg in Nederlandse Gebarentaal (NGT), met ondertiteling.

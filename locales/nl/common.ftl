@@ -18,8 +18,12 @@ demo-banner = Demonstratie: de vragen, onderwerpen en medewerkers op deze site z
 
 footer-accessibility = Toegankelijkheid
 footer-help_title = Hulp nodig?
-footer-help_text = Lukt het niet via deze website? Bel ons op werkdagen van 9.00 tot 17.00 uur, of kom langs bij een van onze loketten.
-footer-home = Contact
+footer-help_text = Lukt het niet via deze website? Bel ons of kom langs.
+footer-phone = Bellen:
+footer-desk = Langskomen:
+footer-example = Dit zijn voorbeeldgegevens. De organisatie vult hier haar eigen telefoonnummer en adres in.
+footer-example_phone_hours = op werkdagen van 9.00 tot 17.00 uur
+footer-example_desk_hours = maandag tot en met vrijdag van 9.00 tot 16.00 uur
 footer-staff_login = Inloggen voor medewerkers
 
 ## Staff roles

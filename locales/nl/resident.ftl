@@ -31,6 +31,15 @@ chat-noscript_idle =
 chat-waiting_h1 = U wacht op een medewerker
 chat-waiting_help = Houd deze pagina open. U kunt alvast meer informatie over uw vraag sturen.
 chat-position = U bent nummer { $position } in de wachtrij.
+chat-requeued = De verbinding met { $name } is verbroken. U bent weer nummer { $position } in de wachtrij.
+chat-requeued_no_place = De verbinding met { $name } is verbroken. U wacht weer op een medewerker.
+chat-confirm_stop_h1 = Wilt u stoppen met wachten?
+chat-confirm_stop_text = U verliest dan uw plek in de wachtrij.
+chat-confirm_stop_yes = Ja, stop met wachten
+chat-confirm_end_h1 = Wilt u het gesprek beëindigen?
+chat-confirm_end_text = U kunt daarna geen berichten meer sturen. U kunt het gesprek wel nog lezen en downloaden.
+chat-confirm_end_yes = Ja, beëindig het gesprek
+chat-confirm_no = Nee, ga terug naar het gesprek
 # The page gets this text with {name} left in; the browser script fills it in, so no plural variants here.
 chat-active_h1 = U chat met { $name }
 chat-active_status = { $name } helpt u nu.
@@ -62,14 +71,42 @@ home-video_employee_action = Start een videogesprek met een medewerker
 
 ## Expected wait
 
-wait-now = Er is nu een medewerker beschikbaar.
 wait-minutes =
     Verwachte wachttijd: ongeveer { $minutes ->
         [one] { $minutes } minuut
        *[other] { $minutes } minuten
     }.
 
-wait-unknown = Er is op dit moment geen medewerker beschikbaar. We kunnen niet zeggen hoe lang het duurt.
+wait-under_minute = Verwachte wachttijd: minder dan 1 minuut.
+wait-unknown_waiting = We kunnen nog niet zeggen hoe lang het duurt.
+wait-unstaffed = Er is nu niemand beschikbaar die uw vraag kan beantwoorden. U kunt blijven wachten, of een bericht achterlaten: dan nemen we contact met u op.
+
+## Availability of a channel: $who is "employee" or "interpreter", $what is "chat" or "video"
+
+avail-free =
+    Er is nu { $who ->
+        [interpreter] een tolk
+       *[employee] een medewerker
+    } beschikbaar voor { $what ->
+        [video] een videogesprek
+       *[chat] de chat
+    }.
+avail-wait =
+    Verwachte wachttijd voor { $what ->
+        [video] een videogesprek
+       *[chat] de chat
+    }: ongeveer { $minutes ->
+        [one] { $minutes } minuut
+       *[other] { $minutes } minuten
+    }.
+avail-none =
+    Er is op dit moment geen { $who ->
+        [interpreter] tolk
+       *[employee] medewerker
+    } beschikbaar voor { $what ->
+        [video] een videogesprek
+       *[chat] de chat
+    }. We kunnen niet zeggen hoe lang het duurt.
 
 ## Starting a chat
 
@@ -83,6 +120,7 @@ start-question = Uw vraag
 start-submit = Start de chat
 start-error_question = Vul uw vraag in.
 start-error_name = Uw naam mag niet langer zijn dan 80 tekens.
+start-topic_unavailable = Kies een ander onderwerp, of laat een bericht achter.
 
 ## Opening hours and the way in
 
@@ -137,3 +175,4 @@ transcript-started = Gestart
 transcript-topic = Onderwerp
 transcript-status = Status
 transcript-print_hint = Printen kan met de printfunctie van uw browser.
+transcript-print = Afdrukken

@@ -25,6 +25,7 @@ staffcall-ended = Dit gesprek is afgelopen.
 
 console-join_request = { $name } vraagt u om bij een videogesprek te komen.
 console-open_call = Open het videogesprek
+console-queue_unstaffed = (niemand beschikbaar voor deze wachtrij)
 console-ask_interpreter = Gebarentolk vragen (wordt een videogesprek)
 console-left_call = U heeft het gesprek verlaten.
 console-left_message = Bericht buiten openingstijd. Contact: { $how }

@@ -5,7 +5,9 @@
 
 sys-agent_joined = { $name } neemt deel aan het gesprek.
 sys-agent_lost = De verbinding met de medewerker is verbroken. U staat weer vooraan in de wachtrij. Het gesprek tot nu toe blijft bewaard.
+sys-agent_lost_named = De verbinding met { $name } is verbroken. U staat weer vooraan in de wachtrij. Het gesprek tot nu toe blijft bewaard.
 sys-ended_by_resident = De inwoner heeft het gesprek beëindigd.
+sys-ended_by_you = U heeft het gesprek beëindigd.
 sys-ended_by_agent = { $name } heeft het gesprek beëindigd.
 sys-abandoned = Gestopt met wachten.
 sys-restarted = Het systeem is opnieuw gestart. U staat weer in de wachtrij.

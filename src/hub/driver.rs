@@ -70,7 +70,7 @@ pub(super) async fn restore(hub: &Hub, broker: &mut Broker, now: u64) -> Result<
 
 pub(super) async fn run(hub: Hub, mut broker: Broker, mut rx: mpsc::UnboundedReceiver<Cmd>) {
     let mut dirty: HashSet<QueueId> = broker.queues().collect();
-    let mut last_status: HashMap<i64, (usize, Option<u64>)> = HashMap::new();
+    let mut last_status: HashMap<i64, (usize, Option<u64>, bool)> = HashMap::new();
     let mut positions = tokio::time::interval(POSITION_INTERVAL);
     positions.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut sweep = tokio::time::interval(SWEEP_INTERVAL);
@@ -277,6 +277,8 @@ async fn apply(
                         position: None,
                         wait_ms: None,
                         agent_name: Some(name),
+                        lost_agent: None,
+                        unstaffed: false,
                     },
                 });
                 let assigned = Arc::new(Event::Assigned {
@@ -303,22 +305,31 @@ async fn apply(
                 conversation: contact.0,
                 reason: "requeued",
             });
+            let name = hub.live(|l| l.staff_name(staff.0));
+            let lost = (!name.is_empty()).then(|| name.clone());
             hub.live(|l| {
                 l.send_staff(staff.0, &released);
                 l.set_agent(contact.0, None);
+                l.set_lost_agent(contact.0, lost.clone());
             });
             hub.sfu()
                 .leave(contact.0, &calls::staff_media_id(staff.0))
                 .await;
-            hub.push_participants(contact.0).await;
-            hub.append_and_broadcast(
-                contact.0,
-                Sender::System,
-                "",
-                &system_message("sys.agent_lost", ""),
-                None,
-            )
-            .await?;
+            // Only a call has participants to update: a plain text chat must not hear
+            // about a call (its page would offer to join one).
+            let is_call = store
+                .conversation(contact.0)
+                .await?
+                .is_some_and(|c| c.is_call);
+            if is_call {
+                hub.push_participants(contact.0).await;
+            }
+            let message = match &lost {
+                Some(name) => system_message("sys.agent_lost_named", name),
+                None => system_message("sys.agent_lost", ""),
+            };
+            hub.append_and_broadcast(contact.0, Sender::System, "", &message, None)
+                .await?;
             let pos = broker
                 .position(contact)
                 .map(|p| (p.position, p.estimated_wait_ms));
@@ -329,6 +340,8 @@ async fn apply(
                     position: pos.map(|p| p.0),
                     wait_ms: pos.and_then(|p| p.1),
                     agent_name: None,
+                    lost_agent: lost,
+                    unstaffed: unstaffed(broker, contact),
                 },
             });
             hub.live(|l| l.send_residents(contact.0, &status));
@@ -387,6 +400,21 @@ async fn apply(
     Ok(())
 }
 
+/// Nobody available serves `queue` right now (no staff member with its skill is
+/// Available): its waiting contacts hear so (see `StatusInfo::unstaffed`).
+pub(super) fn queue_unstaffed(broker: &Broker, queue: QueueId) -> bool {
+    broker
+        .queue_stats(queue, now_millis())
+        .is_none_or(|s| s.staff_available == 0)
+}
+
+/// The queue of `contact` has nobody available (see [`queue_unstaffed`]).
+fn unstaffed(broker: &Broker, contact: ContactId) -> bool {
+    broker
+        .contact(contact)
+        .is_some_and(|c| queue_unstaffed(broker, c.queue))
+}
+
 /// Final events for a closed conversation, then forget it and hang up its call.
 async fn close(hub: &Hub, conv: i64, status: Status, staff: Option<StaffId>) {
     let event = Arc::new(Event::Status {
@@ -396,6 +424,8 @@ async fn close(hub: &Hub, conv: i64, status: Status, staff: Option<StaffId>) {
             position: None,
             wait_ms: None,
             agent_name: None,
+            lost_agent: None,
+            unstaffed: false,
         },
     });
     let released = Arc::new(Event::Released {
@@ -423,16 +453,17 @@ fn push_positions(
     hub: &Hub,
     broker: &Broker,
     dirty: &mut HashSet<QueueId>,
-    last: &mut HashMap<i64, (usize, Option<u64>)>,
+    last: &mut HashMap<i64, (usize, Option<u64>, bool)>,
 ) {
     if dirty.is_empty() {
         return;
     }
     for queue in dirty.drain() {
+        let nobody = queue_unstaffed(broker, queue);
         for (contact, pos) in broker.positions(queue) {
             // Round the estimate to whole minutes so small changes are not re-announced.
             let minutes = pos.estimated_wait_ms.map(|ms| ms.div_ceil(60_000));
-            let now = (pos.position, minutes);
+            let now = (pos.position, minutes, nobody);
             if last.get(&contact.0) == Some(&now) {
                 continue;
             }
@@ -447,6 +478,8 @@ fn push_positions(
                     position: Some(pos.position),
                     wait_ms: pos.estimated_wait_ms,
                     agent_name: None,
+                    lost_agent: hub.live(|l| l.lost_agent(contact.0)),
+                    unstaffed: nobody,
                 },
             });
             hub.live(|l| l.send_residents(contact.0, &event));

@@ -20,6 +20,12 @@ pub struct StatusInfo {
     pub position: Option<usize>,
     pub wait_ms: Option<u64>,
     pub agent_name: Option<String>,
+    /// Waiting again because the connection with this staff member was lost (or they
+    /// logged out): the resident is told so, once, until someone else answers.
+    pub lost_agent: Option<String>,
+    /// Waiting in a queue that nobody available serves right now (the last person with
+    /// the skill left): the resident is told so honestly and offered to leave a message.
+    pub unstaffed: bool,
 }
 
 /// Something a live connection should hear about. Connections turn events into
@@ -124,6 +130,8 @@ struct ConvLive {
     had_socket: bool,
     /// A message left out of hours: it waits for an agent without a resident present.
     keep: bool,
+    /// The name of the agent whose connection was lost, while the resident waits again.
+    lost_agent: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -172,7 +180,11 @@ impl Live {
             last_seen: Instant::now(),
             had_socket: false,
             keep: false,
+            lost_agent: None,
         });
+        if agent.is_some() {
+            entry.lost_agent = None;
+        }
         entry.agent = agent;
     }
 
@@ -195,8 +207,24 @@ impl Live {
     /// Sets or clears the agent of `conv`.
     pub fn set_agent(&mut self, conv: i64, agent: Option<i64>) {
         if let Some(c) = self.convs.get_mut(&conv) {
+            if agent.is_some() {
+                c.lost_agent = None;
+            }
             c.agent = agent;
         }
+    }
+
+    /// The agent of `conv` was lost: remember their name (for the resident's status)
+    /// until someone answers again.
+    pub fn set_lost_agent(&mut self, conv: i64, name: Option<String>) {
+        if let Some(c) = self.convs.get_mut(&conv) {
+            c.lost_agent = name;
+        }
+    }
+
+    /// The name of the agent whose connection with `conv` was lost, while it waits again.
+    pub fn lost_agent(&self, conv: i64) -> Option<String> {
+        self.convs.get(&conv).and_then(|c| c.lost_agent.clone())
     }
 
     /// The resident loaded a page.

@@ -312,10 +312,15 @@ impl Hub {
         let pos = self
             .query(move |b, _| {
                 let c = ContactId(id);
+                let nobody = b
+                    .contact(c)
+                    .is_some_and(|v| driver::queue_unstaffed(b, v.queue));
                 match b.contact(c).map(|v| v.state) {
                     // Being offered to an agent right now: first in line, no wait.
-                    Some(broker::ContactState::Offered { .. }) => Some((1, Some(0))),
-                    _ => b.position(c).map(|p| (p.position, p.estimated_wait_ms)),
+                    Some(broker::ContactState::Offered { .. }) => Some((1, Some(0), false)),
+                    _ => b
+                        .position(c)
+                        .map(|p| (p.position, p.estimated_wait_ms, nobody)),
                 }
             })
             .await?;
@@ -324,6 +329,12 @@ impl Hub {
             position: pos.map(|p| p.0),
             wait_ms: pos.and_then(|p| p.1),
             agent_name: conv.agent_name.clone(),
+            lost_agent: if conv.status == crate::store::Status::Waiting {
+                self.live(|l| l.lost_agent(id))
+            } else {
+                None
+            },
+            unstaffed: conv.status == crate::store::Status::Waiting && pos.is_some_and(|p| p.2),
         })
     }
 

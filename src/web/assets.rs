@@ -8,6 +8,11 @@ use axum::response::{IntoResponse, Response};
 /// `(path under /static/, content type, content)`.
 pub const FILES: &[(&str, &str, &str)] = &[
     (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../../static/favicon.svg"),
+    ),
+    (
         "css/loket.css",
         "text/css; charset=utf-8",
         include_str!("../../static/css/loket.css"),
@@ -21,6 +26,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         "js/composer.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/composer.js"),
+    ),
+    (
+        "js/print.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/print.js"),
     ),
     (
         "js/chat.js",

@@ -111,13 +111,23 @@ pub async fn topic_by_slug(state: &AppState, slug: &str) -> Result<Option<Topic>
         .find(|tp| tp.slug == slug))
 }
 
-/// Every topic as (slug, name in the reader's language), for the topic choices.
+/// The topic of accessibility reports (made by the statement's report form): it is not a
+/// chat topic, so no start form or QR link offers it.
+pub const REPORT_TOPIC: &str = "toegankelijkheid";
+
+/// May residents pick `slug` when starting a chat (or get a link for it)?
+pub fn is_chat_topic(slug: &str) -> bool {
+    slug != REPORT_TOPIC
+}
+
+/// Every chat topic as (slug, name in the reader's language), for the topic choices.
 pub async fn topic_options(state: &AppState, t: T) -> Result<Vec<(String, String)>, AppError> {
     Ok(state
         .store
         .topics()
         .await?
         .into_iter()
+        .filter(|tp| is_chat_topic(&tp.slug))
         .map(|tp| {
             let name = tp.name().get(t.lang).to_string();
             (tp.slug, name)

@@ -1,7 +1,7 @@
 //! Per-request context: language, CSRF, cookies, the origin check, and who is signed in
 //! ([`StaffUser`], [`Supervisor`]).
 
-use super::views::{Base, StaffNav};
+use super::views::{Base, FooterContact, StaffNav};
 use super::{AppError, AppState};
 use crate::auth::random_token;
 use crate::i18n::{Lang, T};
@@ -88,6 +88,7 @@ pub struct Ctx {
     pub org: String,
     pub origin_ok: bool,
     pub demo: bool,
+    pub contact: FooterContact,
 }
 
 impl Ctx {
@@ -108,6 +109,7 @@ impl Ctx {
             has_error: false,
             demo: self.demo,
             kiosk: false,
+            contact: self.contact.clone(),
         }
     }
 
@@ -190,8 +192,10 @@ impl FromRequestParts<AppState> for Ctx {
             .get::<CsrfSeed>()
             .map(|s| s.0.clone())
             .unwrap_or_default();
+        let t = T::new(request_lang(&parts.headers));
         Ok(Ctx {
-            t: T::new(request_lang(&parts.headers)),
+            t,
+            contact: FooterContact::new(&state.config.contact, t),
             csrf_token: state.csrf.token_for(&seed),
             csrf_seed: seed,
             path: parts.uri.path().to_string(),

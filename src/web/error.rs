@@ -179,6 +179,7 @@ pub async fn render_error_pages(
             has_error: true,
             demo: state.demo,
             kiosk: false,
+            contact: crate::web::views::FooterContact::new(&state.config.contact, t),
         },
         heading: t.s(heading).to_string(),
         message: t.s(message).to_string(),

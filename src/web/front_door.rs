@@ -7,9 +7,11 @@
 //! site allows queueing then, `front_door.queue_without_staff`). Otherwise the pages say so
 //! and offer to leave a message ([`super::resident::leave_message`]).
 
-use super::wording::{usual_sentence, wait_sentence, when_text};
+use super::wording::{Availability, ChannelKind, availability_sentence, usual_sentence, when_text};
 use super::{AppError, AppState};
+use crate::hub::Skill;
 use crate::i18n::T;
+use crate::store::{Channel, Queue};
 use chrono::{DateTime, Utc};
 
 /// What the front door says about one queue right now.
@@ -17,46 +19,67 @@ use chrono::{DateTime, Utc};
 pub struct Door {
     /// A resident may start now.
     pub can_start: bool,
-    /// The expected wait, as a sentence.
+    /// The one sentence about the queue's availability (empty when closed: then
+    /// `reason` says so).
     pub wait_text: String,
     /// Why they cannot start now, and when they can (empty when they can).
     pub reason: String,
-    /// How quickly people were usually answered lately (empty without history).
+    /// How quickly people were usually answered lately (empty without history, and
+    /// empty unless the wait is estimated, so it never contradicts the sentence).
     pub usual_text: String,
+}
+
+/// The words for `queue`'s channel.
+pub fn channel_kind(queue: &Queue) -> ChannelKind {
+    if Skill::Interpreting.is_queue(&queue.slug) {
+        ChannelKind::Interpreter
+    } else if queue.channel == Channel::Video {
+        ChannelKind::Video
+    } else {
+        ChannelKind::Chat
+    }
 }
 
 /// Looks at the opening hours and the broker's figures of `queue` at `now`.
 pub async fn door(
     state: &AppState,
     t: T,
-    queue: i64,
+    queue: &Queue,
     now: DateTime<Utc>,
 ) -> Result<Door, AppError> {
+    let kind = channel_kind(queue);
     let schedules = state.store.queue_schedules().await?;
-    let stats = state.hub.queue_stats(queue).await?;
-    let usual_text = usual_sentence(t, stats.as_ref().and_then(|s| s.typical_answer_ms));
-    let (wait_text, available, estimate) = match &stats {
-        Some(s) => (
-            wait_sentence(t, s.estimated_wait_ms, s.free_slots > s.waiting),
-            s.staff_available > 0,
-            s.estimated_wait_ms,
-        ),
-        None => (t.s("wait.unknown").to_string(), false, None),
-    };
-    if let Some(schedule) = schedules.get(&queue) {
+    if let Some(schedule) = schedules.get(&queue.id) {
         if !schedule.is_open(now) {
-            let reason = match schedule.next_opening(now) {
-                Some(at) => t.f("door.closed_until", &[("when", &when_text(t, now, at))]),
-                None => t.s("door.closed").to_string(),
-            };
+            let reopens = schedule.next_opening(now).map(|at| when_text(t, now, at));
             return Ok(Door {
                 can_start: false,
-                wait_text,
-                reason,
-                usual_text,
+                wait_text: String::new(),
+                reason: availability_sentence(t, kind, &Availability::Closed { reopens }),
+                usual_text: String::new(),
             });
         }
     }
+    let stats = state.hub.queue_stats(queue.id).await?;
+    let (availability, available, estimate) = match &stats {
+        Some(s) if s.staff_available > 0 && s.free_slots > s.waiting => {
+            (Availability::Free, true, s.estimated_wait_ms)
+        }
+        Some(s) => match s.estimated_wait_ms {
+            Some(ms) => (Availability::Estimate(ms), s.staff_available > 0, Some(ms)),
+            None => (Availability::Unknown, s.staff_available > 0, None),
+        },
+        None => (Availability::Unknown, false, None),
+    };
+    // "Usually within a minute" may stand beside "available now" or an estimate, never
+    // beside "we cannot say how long".
+    let usual_text = match availability {
+        Availability::Free | Availability::Estimate(_) => {
+            usual_sentence(t, stats.as_ref().and_then(|s| s.typical_answer_ms))
+        }
+        _ => String::new(),
+    };
+    let wait_text = availability_sentence(t, kind, &availability);
     let limit_ms = state.config.front_door.max_wait_mins.saturating_mul(60_000);
     let within = estimate.is_some_and(|ms| ms <= limit_ms);
     let allowed_empty = state.config.front_door.queue_without_staff && estimate.is_none();

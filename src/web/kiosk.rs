@@ -147,7 +147,7 @@ pub async fn start_page(
         let Some(q) = queues.iter().find(|q| skill.is_queue(&q.slug)) else {
             continue;
         };
-        let door = front_door::door(&state, t, q.id, now).await?;
+        let door = front_door::door(&state, t, q, now).await?;
         channels.push(KioskChannel {
             kind,
             icon,
@@ -195,7 +195,7 @@ pub async fn start(
         .iter()
         .find(|q| skill.is_queue(&q.slug))
         .ok_or(AppError::NotFound)?;
-    if !front_door::door(&state, ctx.t, queue.id, chrono::Utc::now())
+    if !front_door::door(&state, ctx.t, queue, chrono::Utc::now())
         .await?
         .can_start
     {

@@ -35,6 +35,7 @@ pub mod kiosk;
 pub mod kiosk_device;
 pub mod live;
 pub mod resident;
+pub mod sign_video;
 pub mod staff;
 pub mod views;
 pub mod wording;
@@ -88,6 +89,10 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     (
         "/chat/{token}",
         "conversation: waiting, active, closed, with error",
+    ),
+    (
+        "/chat/{token}/beeindigen",
+        "the question before ending or stopping to wait (no JavaScript)",
     ),
     ("/chat/{token}/transcript", "printable transcript"),
     (
@@ -155,6 +160,8 @@ pub fn router(state: AppState) -> Router {
         .route("/chat/{token}", get(resident::chat::conversation))
         .route("/chat/{token}/send", post(resident::chat::send))
         .route("/chat/{token}/end", post(resident::chat::end))
+        .route("/chat/{token}/beeindigen", get(resident::chat::end_confirm))
+        .route("/ngt/{page}/{file}", get(sign_video::serve))
         .route("/chat/{token}/transcript", get(resident::transcript::page))
         .route(
             "/chat/{token}/transcript.txt",

@@ -5,7 +5,8 @@
 //! `base: Base` used by `templates/base.html`. askama escapes every value; nothing here
 //! builds HTML by hand.
 
-use crate::i18n::{T, render_system};
+use crate::config::{ContactSettings, LocalText};
+use crate::i18n::{Lang, T, render_system};
 use crate::store::{Message, Sender};
 use askama::Template;
 use chrono::TimeZone;
@@ -27,7 +28,59 @@ pub struct Base {
     /// The page is shown on an enrolled kiosk: its large layout, and no links that leave
     /// kiosk mode (staff login, footer links).
     pub kiosk: bool,
+    /// The organisation's phone and desk, for "Hulp nodig?".
+    pub contact: FooterContact,
 }
+
+/// The organisation's other ways in, as the footer shows them in one language.
+#[derive(Debug, Clone)]
+pub struct FooterContact {
+    pub phone: String,
+    /// `tel:` form of the number (digits and a leading `+`).
+    pub phone_href: String,
+    pub phone_hours: String,
+    pub address: String,
+    pub desk_hours: String,
+    /// Nothing was configured: these are example values, and the footer says so.
+    pub example: bool,
+}
+
+impl FooterContact {
+    /// Phone and desk from `[contact]` in `loket.toml`; example values (marked as such)
+    /// for whatever a site has not set.
+    pub fn new(c: &ContactSettings, t: T) -> FooterContact {
+        let local = |text: &Option<LocalText>, example_key: &str| match text {
+            Some(text) => match (t.lang, &text.en) {
+                (Lang::En, Some(en)) if !en.trim().is_empty() => en.clone(),
+                _ => text.nl.clone(),
+            },
+            None => t.s(example_key).to_string(),
+        };
+        let phone = c.phone.clone().unwrap_or_else(|| EXAMPLE_PHONE.to_string());
+        let phone_href = phone
+            .chars()
+            .enumerate()
+            .filter(|(i, ch)| ch.is_ascii_digit() || (*i == 0 && *ch == '+'))
+            .map(|(_, ch)| ch)
+            .collect();
+        FooterContact {
+            phone_href,
+            phone,
+            phone_hours: local(&c.phone_hours, "footer.example_phone_hours"),
+            address: c
+                .address
+                .clone()
+                .unwrap_or_else(|| EXAMPLE_ADDRESS.to_string()),
+            desk_hours: local(&c.desk_hours, "footer.example_desk_hours"),
+            example: c.phone.is_none() || c.address.is_none(),
+        }
+    }
+}
+
+/// Shown until a site sets its own number: not a real Dutch number (no area code 0123).
+const EXAMPLE_PHONE: &str = "0123 456 789";
+/// Shown until a site sets its own address.
+const EXAMPLE_ADDRESS: &str = "Voorbeeldstraat 1, 1234 AB Voorbeeld";
 
 /// The signed-in staff member, for the header.
 #[derive(Debug, Clone)]
@@ -87,6 +140,16 @@ pub fn sender_label(t: T, m: &Message, resident_view: bool) -> String {
     }
 }
 
+/// The text of a message as the resident reads it: about their own actions the page
+/// speaks to them ("U heeft het gesprek beëindigd", not "De inwoner heeft ...").
+pub fn resident_message_text(t: T, m: &Message) -> String {
+    if m.sender == Sender::System && m.body == "sys.ended_by_resident" {
+        t.s("sys.ended_by_you").to_string()
+    } else {
+        message_text(t, m)
+    }
+}
+
 /// The displayed text of a message (system messages are rendered in the reader's language).
 pub fn message_text(t: T, m: &Message) -> String {
     match m.sender {
@@ -101,7 +164,11 @@ pub fn message_view(t: T, m: &Message, resident_view: bool) -> MessageView {
         seq: m.seq,
         sender: m.sender.as_str(),
         sender_label: sender_label(t, m, resident_view),
-        body: message_text(t, m),
+        body: if resident_view {
+            resident_message_text(t, m)
+        } else {
+            message_text(t, m)
+        },
         time: local_time(m.created_at),
         iso: iso_time(m.created_at),
     }
@@ -122,7 +189,7 @@ pub fn transcript_text(t: T, org: &str, started: i64, messages: &[Message]) -> S
             "[{}] {}: {}\n",
             local_time(m.created_at),
             sender_label(t, m, true),
-            message_text(t, m).replace('\n', "\n    ")
+            resident_message_text(t, m).replace('\n', "\n    ")
         ));
     }
     out

@@ -46,9 +46,12 @@ async function start(root) {
       if (call && call.onFrame(f)) return;
       switch (f.type) {
         case 'participants': {
-          // A chat that became a video call (an interpreter is joining): offer to go there.
+          // A chat that became a video call (an interpreter is joining): offer to go there,
+          // once. Only a call with a staff member in it is one to join; a list with just the
+          // resident is no invitation.
           const invite = document.getElementById('call-invite');
-          if (!call && invite && invite.hidden) { invite.hidden = false; say(connection, invite.textContent.trim(), 0); }
+          const staffIn = (f.participants || []).some((p) => p.role !== 'resident');
+          if (!call && staffIn && invite && invite.hidden) { invite.hidden = false; say(connection, invite.textContent.trim(), 0); }
           break;
         }
         case 'message':
@@ -87,22 +90,36 @@ async function start(root) {
       // The conversation is over: show the closed page with the transcript links.
       if (call) call.leave();
       setTimeout(() => location.reload(), 1500);
-    } else if (status === 'waiting' && was === 'active' && call) {
-      call.leave(); // the person we talked to was lost; we wait for the next one
+    } else if (status === 'waiting' && was === 'active') {
+      // The person we talked to was lost (connection dropped, or logged out): we wait for
+      // the next one. The page becomes what a reload would show for a waiting chat; the
+      // status box (role=status) has already said what happened, once.
+      if (call) call.leave();
+      const h1 = document.querySelector('h1');
+      if (h1) h1.textContent = root.dataset.waitingH1;
+      setTitle(root.dataset.titleWaiting);
+      const endLink = document.getElementById('end-link');
+      if (endLink) endLink.textContent = root.dataset.stop;
     } else if (status === 'active' && was === 'waiting') {
       if (call) call.join();
       // Make the page what a reload would show for an active chat: heading, page title
       // (WCAG 2.4.2), the end button's label, and no more waiting help.
       const h1 = document.querySelector('h1');
       if (h1 && f.agent_name) h1.textContent = root.dataset.activeH1.replace('{name}', f.agent_name);
-      const errorPrefix = document.getElementById('error-summary') ? (document.title.match(/^[^:]+: /) || [''])[0] : '';
-      document.title = `${errorPrefix}${root.dataset.titleActive} - ${root.dataset.org}`;
-      const endButton = document.querySelector('.end-form button');
-      if (endButton) endButton.textContent = root.dataset.end;
-      const help = document.getElementById('waiting-help');
-      if (help) help.remove();
+      setTitle(root.dataset.titleActive);
+      const endLink = document.getElementById('end-link');
+      if (endLink) endLink.textContent = root.dataset.end;
+      for (const id of ['waiting-help', 'leave-message']) document.getElementById(id)?.remove();
     }
   }
+
+  // The page title follows the state (WCAG 2.4.2), keeping an error summary's prefix.
+  function setTitle(text) {
+    const errorPrefix = document.getElementById('error-summary') ? (document.title.match(/^[^:]+: /) || [''])[0] : '';
+    document.title = `${errorPrefix}${text} - ${root.dataset.org}`;
+  }
+
+  askBeforeEnding(() => status);
 
   if (!form) return;
   composer = new Composer(form, {
@@ -111,5 +128,30 @@ async function start(root) {
     texts: { empty: root.dataset.empty, tooLong: root.dataset.tooLong, failed: root.dataset.failed },
     onInput: (text) => { if (call) call.typed(text); },
     onSent: () => { if (call) call.lineDone(); },
+  });
+}
+
+// "Gesprek beëindigen" and "Stoppen met wachten" ask first. Without JavaScript the link
+// opens a confirmation page; here the same question is a modal dialog (focus moves into
+// it, Escape or "Nee" closes it and focus returns to the link).
+function askBeforeEnding(currentStatus) {
+  const link = document.getElementById('end-link');
+  const dialog = document.getElementById('end-dialog');
+  if (!link || !dialog || typeof dialog.showModal !== 'function') return;
+  const title = document.getElementById('end-dialog-title');
+  const text = document.getElementById('end-dialog-text');
+  const yes = document.getElementById('end-confirm');
+  const no = document.getElementById('end-cancel');
+  no.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => link.focus());
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    const which = currentStatus() === 'waiting' ? 'stop' : 'end';
+    title.textContent = dialog.dataset[`${which}H1`];
+    text.textContent = dialog.dataset[`${which}Text`];
+    yes.textContent = dialog.dataset[`${which}Yes`];
+    dialog.showModal();
+    // The question could end the conversation: focus starts on the safe answer.
+    no.focus();
   });
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
 import { newContext } from './lib/browser.js';
 import { Suite } from './lib/suite.js';
-import { submitAndWait, goAvailable, startChat } from './lib/flows.js';
+import { submitAndWait, goAvailable, startChat, endChat } from './lib/flows.js';
 
 const RO = Boolean(AUDITOR_URL);
 const writeIt = { skip: RO ? 'auditor mode (LOKET_URL): read-only checks only' : false };
@@ -95,7 +95,7 @@ describe('accessibility of every page state', () => {
     assert.match(new URL(rp.url()).pathname, /^\/chat\//);
     assert.match(await rp.locator('#messages').innerText(), /De knop is moeilijk te vinden/);
     // Leave the queue again, so the report is not offered to the agents of later tests.
-    await submitAndWait(rp, rp.getByRole('button', { name: 'Stoppen met wachten' }));
+    await endChat(rp);
   });
 
   it('home: visible focus at every Tab stop (1280 and 320 px)', async () => {
@@ -188,7 +188,7 @@ describe('accessibility of every page state', () => {
     const snapshot = () => rp.evaluate(() => ({
       title: document.title,
       h1: document.querySelector('h1').textContent.trim(),
-      end: document.querySelector('.end-form button').textContent.trim(),
+      end: document.getElementById('end-link').textContent.trim(),
       paragraphs: [...document.querySelectorAll('main > #chat > p')].filter((p) => !p.hidden && p.id !== 'typing').map((p) => p.textContent.trim()).filter(Boolean),
     }));
     const live = await snapshot();
@@ -254,6 +254,10 @@ describe('accessibility of every page state', () => {
   it('transcript', writeIt, async () => {
     await submitAndWait(rp, rp.locator('.actions a[href$="/transcript"]'));
     assert.ok(await rp.locator('ol.transcript li').count() >= 4);
+    // The page offers printing with a button (issue 12); it opens the browser's print dialog.
+    await rp.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; });
+    await rp.getByRole('button', { name: 'Afdrukken' }).click();
+    assert.equal(await rp.evaluate(() => window.__printed), 1, 'the print button opens the print dialog');
     await check(rp, 'transcript', { key: '/chat/{token}/transcript' });
   });
 
@@ -261,7 +265,7 @@ describe('accessibility of every page state', () => {
     const p = await suite.page('resident 3');
     try {
       await startChat(p, server, 'Mag ik een vraag stellen?');
-      await submitAndWait(p, p.locator('.end-form button'));
+      await endChat(p);
       assert.match(await p.getAttribute('#chat', 'data-status'), /abandoned|ended/);
       await check(p, 'conversation abandoned', { key: '/chat/{token}' });
     } finally {

@@ -19,6 +19,9 @@ use serde_json::json;
 enum Who {
     /// Everyone.
     Public,
+    /// Everyone, but only what a site configured (the access server configures none, so
+    /// it is not found for anyone; tests/it/sign_video.rs serves a configured one).
+    Configured,
     /// Whoever holds the conversation's capability token (the resident).
     Token,
     /// Any signed-in staff member.
@@ -50,6 +53,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/chat/{token}", Who::Token),
     ("POST", "/chat/{token}/send", Who::Token),
     ("POST", "/chat/{token}/end", Who::Token),
+    ("GET", "/chat/{token}/beeindigen", Who::Token),
     ("GET", "/chat/{token}/transcript", Who::Token),
     ("GET", "/chat/{token}/transcript.txt", Who::Token),
     ("GET", "/video/start", Who::Public),
@@ -98,6 +102,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/staff/fragments/wrapup/{id}", Who::OwnOnly),
     ("GET", "/staff/fragments/waiting", Who::Staff),
     ("GET", "/static/{*path}", Who::Public),
+    ("GET", "/ngt/{page}/{file}", Who::Configured),
     ("GET", "/healthz", Who::Public),
     ("GET", "/ws/chat/{token}", Who::TokenSocket),
     ("GET", "/ws/staff", Who::StaffSocket),
@@ -212,7 +217,13 @@ async fn every_route_times_every_role() {
         ("admin", &admin, true),
     ];
     let queue = server.store().queues().await.unwrap()[0].id;
-    let topic = server.store().topics().await.unwrap()[0].slug.clone();
+    // A chat topic (the accessibility-report topic has no short link).
+    server
+        .store()
+        .add_topic("afval", "Afval", "Waste collection", false)
+        .await
+        .unwrap();
+    let topic = "afval".to_string();
     let fake_token = "A".repeat(43);
 
     let mut failures = Vec::new();
@@ -228,10 +239,13 @@ async fn every_route_times_every_role() {
             .replace("{queue}", &queue.to_string())
             .replace("{slug}", &topic)
             .replace("{lang}", "en")
+            .replace("{page}", "start")
+            .replace("{file}", "video")
             .replace("{*path}", "css/loket.css");
         for (role, b, staff) in &roles {
             let expected = match who {
                 Who::Public => Outcome::Allowed,
+                Who::Configured => Outcome::NotFound,
                 Who::Token | Who::TokenSocket => Outcome::NotFound,
                 Who::Staff if *staff => Outcome::Allowed,
                 Who::Staff | Who::InConversation | Who::OwnOnly | Who::Supervisor if !*staff => {
@@ -281,7 +295,11 @@ async fn every_route_times_every_role() {
         }
     }
     // The owner of the conversation may use its token routes.
-    for path in ["/chat/{token}", "/chat/{token}/transcript"] {
+    for path in [
+        "/chat/{token}",
+        "/chat/{token}/beeindigen",
+        "/chat/{token}/transcript",
+    ] {
         let p = owner.get(&path.replace("{token}", &token)).await;
         assert_eq!(p.status, 200, "{path} for its owner");
     }

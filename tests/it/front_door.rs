@@ -246,15 +246,22 @@ async fn short_topic_links_and_qr_codes() {
     let server = Server::start().await;
     server.add_staff("sanne", Role::Supervisor, &[], 3).await;
     server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    server
+        .store()
+        .add_topic("afval", "Afval", "Waste collection", false)
+        .await
+        .unwrap();
     let topic = server
         .store()
         .topics()
         .await
         .unwrap()
         .into_iter()
-        .next()
+        .find(|tp| tp.slug != "toegankelijkheid")
         .unwrap();
     let resident = server.browser();
+    // The accessibility-report topic is no chat topic: no short link (issue 12).
+    assert_eq!(resident.get("/o/toegankelijkheid").await.status, 404);
     let short = resident.get(&format!("/o/{}", topic.slug)).await;
     assert_eq!(short.status, 303);
     assert_eq!(
@@ -277,6 +284,7 @@ async fn short_topic_links_and_qr_codes() {
     let page = sup.get("/staff/links").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains(&format!("/o/{}", topic.slug)));
+    assert!(!page.body.contains("/o/toegankelijkheid"));
     assert!(
         page.body
             .contains("alt=\"QR-code met de link http://127.0.0.1")
@@ -290,4 +298,39 @@ async fn short_topic_links_and_qr_codes() {
         "{}",
         &qr.body[..qr.body.len().min(200)]
     );
+}
+
+/// "Hulp nodig?" names a real way in: the phone number (as a `tel:` link), its hours and
+/// the desk from `[contact]`; without configuration it shows example values and says so.
+/// The old footer said "Bel ons" without a number and its "Contact" link led back home.
+#[tokio::test]
+async fn help_footer_gives_phone_and_desk_from_configuration() {
+    let plain = Server::start().await;
+    let page = plain.browser().get("/").await;
+    assert!(
+        page.body.contains("href=\"tel:0123456789\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Dit zijn voorbeeldgegevens"));
+    assert!(!page.body.contains(">Contact</a>"));
+
+    let site = Server::start_with(|c| {
+        c.contact.phone = Some("+31 20 555 0100".into());
+        c.contact.address = Some("Stadhuisplein 1, 1011 AA Amsterdam".into());
+        c.contact.phone_hours = Some(loket::config::LocalText {
+            nl: "op werkdagen van 8.30 tot 17.00 uur".into(),
+            en: Some("on weekdays from 8:30 to 17:00".into()),
+        });
+    })
+    .await;
+    let page = site.browser().get("/").await;
+    assert!(page.body.contains("href=\"tel:+31205550100\""));
+    assert!(page.body.contains("op werkdagen van 8.30 tot 17.00 uur"));
+    assert!(page.body.contains("Stadhuisplein 1, 1011 AA Amsterdam"));
+    assert!(!page.body.contains("voorbeeldgegevens"));
+    // The error page carries the same footer.
+    let missing = site.browser().get("/bestaat-niet").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("href=\"tel:+31205550100\""));
 }

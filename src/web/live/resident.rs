@@ -113,6 +113,8 @@ impl Peer for Resident {
                         position: None,
                         wait_ms: None,
                         agent_name: c.agent_name,
+                        lost_agent: None,
+                        unstaffed: false,
                     }),
                     None => None,
                 };

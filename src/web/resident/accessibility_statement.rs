@@ -101,7 +101,7 @@ pub async fn report(
     let (Some(problem), true) = (problem, errors.is_empty()) else {
         return render(&state, &ctx, f, errors);
     };
-    let topic = contact::topic_by_slug(&state, "toegankelijkheid").await?;
+    let topic = contact::topic_by_slug(&state, contact::REPORT_TOPIC).await?;
     let mut message = format!("{}: {problem}", t.s("statement.report_prefix"));
     if !page.is_empty() {
         message.push_str(&format!("\n{} {page}", t.s("statement.page")));

@@ -11,6 +11,7 @@ use crate::web::contact::{self, NewContact, StartForm, StartSubmit};
 use crate::web::form::{
     CsrfForm, FieldError, MessageBox, NoFields, find_error, form_status, limit_hint,
 };
+use crate::web::sign_video::{self, SignPage, SignVideoView};
 use crate::web::views::{self, Base, MessageView};
 use crate::web::{AppError, AppState, Ctx, front_door, kiosk_device, wording};
 use askama::Template;
@@ -26,6 +27,9 @@ pub struct ChatStartPage {
     pub form: StartForm,
     pub topics: Vec<(String, String)>,
     pub wait_text: String,
+    /// The chosen topic's own queue cannot be started now (the form stays: another topic
+    /// may be chosen, or a message left).
+    pub topic_notice: Option<String>,
     pub limit_hint: String,
     /// Why it cannot be started now (closed, nobody there); the form is not shown then.
     pub closed: Option<String>,
@@ -55,10 +59,16 @@ pub struct ChatPage {
     pub client_id: String,
     /// Without JavaScript a waiting resident must load the page now and then.
     pub noscript_idle: String,
+    /// Nobody available serves the queue: offer to leave a message instead.
+    pub unstaffed: bool,
     /// The call area, when the conversation is a video call.
     pub call: Option<CallView>,
     /// On a kiosk: seconds of inactivity before the session is wiped.
     pub kiosk_idle: Option<i64>,
+    /// Waiting for a sign-language interpreter: the steps with pictograms, and the
+    /// site's NGT video when it has one.
+    pub sign_language: bool,
+    pub sign_video: Option<SignVideoView>,
 }
 
 impl ChatPage {
@@ -71,12 +81,35 @@ async fn render_start(
     state: &AppState,
     ctx: &Ctx,
     form: StartForm,
-    errors: Vec<FieldError>,
+    mut errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
+    let now = chrono::Utc::now();
     let queue = contact::skill_queue(state, Skill::Chat).await?;
-    let door = front_door::door(state, t, queue.id, chrono::Utc::now()).await?;
-    let wait_text = wording::join_sentences(&door.wait_text, &door.usual_text);
+    let door = front_door::door(state, t, &queue, now).await?;
+    // A topic with a queue of its own is judged by that queue: the contact goes there.
+    let mut wait_text = wording::join_sentences(&door.wait_text, &door.usual_text);
+    let mut topic_notice = None;
+    let topic = contact::topic_by_slug(state, &form.topic).await?;
+    let topic_queue = contact::chat_queue_for(state, topic.as_ref()).await?;
+    if door.can_start && topic_queue.id != queue.id {
+        let topic_door = front_door::door(state, t, &topic_queue, now).await?;
+        if topic_door.can_start {
+            wait_text = wording::join_sentences(&topic_door.wait_text, &topic_door.usual_text);
+        } else {
+            let reason =
+                wording::join_sentences(&topic_door.wait_text, t.s("start.topic_unavailable"));
+            if errors.is_empty() && !form.question.is_empty() {
+                // Sent: the contact would be stranded there; say so at the field.
+                errors.push(FieldError {
+                    field: "topic".into(),
+                    message: reason,
+                });
+            } else {
+                topic_notice = Some(reason);
+            }
+        }
+    }
     let mut base = ctx.base(t.s("start.title"));
     base.has_error = !errors.is_empty();
     let status = form_status(&errors);
@@ -86,6 +119,7 @@ async fn render_start(
         form,
         topics: contact::topic_options(state, t).await?,
         wait_text,
+        topic_notice,
         limit_hint: limit_hint(t, state.config.chat.max_message_chars),
         closed: (!door.can_start).then_some(door.reason),
     };
@@ -118,20 +152,27 @@ pub async fn start_submit(
     CsrfForm(f): CsrfForm<StartSubmit>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
-    let queue = contact::skill_queue(&state, Skill::Chat).await?;
-    if !front_door::door(&state, t, queue.id, chrono::Utc::now())
+    let topic = contact::topic_by_slug(&state, &f.topic).await?;
+    // Judge the queue the contact will really go to (its topic's own queue, if any), by
+    // the same rules as the home page.
+    let queue = contact::chat_queue_for(&state, topic.as_ref()).await?;
+    if !front_door::door(&state, t, &queue, chrono::Utc::now())
         .await?
         .can_start
     {
-        // Closed or nobody there since the form was shown: the page says so again.
-        return render_start(&state, &ctx, StartForm::default(), Vec::new()).await;
+        // Closed or nobody there since the form was shown: the page says so again, and
+        // keeps what was typed.
+        let form = StartForm {
+            name: f.name,
+            topic: f.topic,
+            question: f.question,
+        };
+        return render_start(&state, &ctx, form, Vec::new()).await;
     }
-    let topic = contact::topic_by_slug(&state, &f.topic).await?;
     let (name, question) = match f.check(t, state.config.chat.max_message_chars, true) {
         Ok(checked) => checked,
         Err((form, errors)) => return render_start(&state, &ctx, form, errors).await,
     };
-    let queue = contact::chat_queue_for(&state, topic.as_ref()).await?;
     let new = NewContact {
         queue: &queue,
         topic: topic.as_ref(),
@@ -160,6 +201,8 @@ async fn render_chat(
             position: None,
             wait_ms: None,
             agent_name: conv.agent_name.clone(),
+            lost_agent: None,
+            unstaffed: false,
         }
     } else {
         state.hub.status_of(conv).await?
@@ -173,16 +216,23 @@ async fn render_chat(
         Status::Abandoned => ("abandoned", t.s("chat.title_closed").to_string()),
     };
     let max = state.config.chat.max_message_chars;
+    let sign_language = conv.status == Status::Waiting
+        && contact::skill_queue(state, Skill::Interpreting).await?.id == conv.queue_id;
     let mut base = ctx.base(title);
     base.has_error = !errors.is_empty();
     base.kiosk = kiosk_idle.is_some();
     let code = form_status(&errors);
     let page = ChatPage {
+        sign_language,
+        sign_video: sign_language
+            .then(|| sign_video::for_page(state, t, SignPage::Waiting))
+            .flatten(),
         base,
         errors,
         token: token.to_string(),
         status,
         status_text: wording::status_sentence(t, &info),
+        unstaffed: info.unstaffed,
         heading: t.f(
             "chat.active_h1",
             &[("name", &conv.agent_name.clone().unwrap_or_default())],
@@ -237,6 +287,47 @@ pub async fn conversation(
     state.hub.resident_seen(conv.id);
     let idle = kiosk.map(|k| k.idle_secs);
     render_chat(&state, &ctx, &token, &conv, Vec::new(), String::new(), idle).await
+}
+
+/// Asks before ending: "Wilt u het gesprek beëindigen?" (or, while waiting, "Wilt u
+/// stoppen met wachten?"). Without JavaScript the end button is a link to this page; with
+/// JavaScript the same question is a dialog on the conversation page.
+#[derive(Template)]
+#[template(path = "chat_end_confirm.html")]
+pub struct EndConfirmPage {
+    pub base: Base,
+    pub token: String,
+    pub waiting: bool,
+}
+
+/// `GET /chat/{token}/beeindigen`: the question before ending. A conversation that is
+/// already over goes back to its page (which says so).
+pub async fn end_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let conv = super::by_token(&state, &token).await?;
+    if let Err(to_start) = kiosk_device::guard(&state, &headers, conv.id).await? {
+        return Ok(to_start);
+    }
+    let waiting = match conv.status {
+        Status::Waiting => true,
+        Status::Active => false,
+        _ => return Ok(Redirect::to(&format!("/chat/{token}")).into_response()),
+    };
+    let key = if waiting {
+        "chat.confirm_stop_h1"
+    } else {
+        "chat.confirm_end_h1"
+    };
+    let page = EndConfirmPage {
+        base: ctx.base(ctx.t.s(key)),
+        token,
+        waiting,
+    };
+    Ok(Html(page.render()?).into_response())
 }
 
 /// `POST /chat/{token}/send`: the form behind the message box (no JavaScript needed).

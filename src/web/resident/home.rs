@@ -55,7 +55,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
         let Some(q) = queues.iter().find(|q| skill.is_queue(&q.slug)) else {
             continue;
         };
-        let door = front_door::door(&state, t, q.id, now).await?;
+        let door = front_door::door(&state, t, q, now).await?;
         channels.push(ChannelCard {
             name: q.name().get(t.lang).to_string(),
             wait_text: wording::join_sentences(&door.wait_text, &door.usual_text),

@@ -11,8 +11,10 @@ pub async fn open(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
+    // The accessibility-report topic is no chat topic: it has no short link.
     let topic = contact::topic_by_slug(&state, &slug)
         .await?
+        .filter(|tp| contact::is_chat_topic(&tp.slug))
         .ok_or(AppError::NotFound)?;
     Ok(Redirect::to(&format!("/chat/start?onderwerp={}", topic.slug)).into_response())
 }

@@ -6,6 +6,7 @@
 use crate::hub::{Origin, Skill};
 use crate::web::contact::{self, NewContact, StartForm, StartSubmit};
 use crate::web::form::{CsrfForm, FieldError, find_error, form_status, limit_hint};
+use crate::web::sign_video::{self, SignPage, SignVideoView};
 use crate::web::views::Base;
 use crate::web::{AppError, AppState, Ctx, front_door, wording};
 use askama::Template;
@@ -30,6 +31,9 @@ pub struct VideoStartPage {
     pub limit_hint: String,
     /// Why it cannot be started now; the form is not shown then.
     pub closed: Option<String>,
+    /// The interpreter's channel: steps with pictograms, and the site's NGT video.
+    pub sign_language: bool,
+    pub sign_video: Option<SignVideoView>,
 }
 
 impl VideoStartPage {
@@ -58,7 +62,7 @@ async fn render_start(
     let t = ctx.t;
     let skill = skill_of(kind).ok_or(AppError::NotFound)?;
     let queue = contact::skill_queue(state, skill).await?;
-    let door = front_door::door(state, t, queue.id, chrono::Utc::now()).await?;
+    let door = front_door::door(state, t, &queue, chrono::Utc::now()).await?;
     let wait_text = wording::join_sentences(&door.wait_text, &door.usual_text);
     let interpreter = kind == "tolk";
     let heading = t
@@ -78,13 +82,8 @@ async fn render_start(
         form,
         kind,
         heading,
-        intro: t
-            .s(if interpreter {
-                "video.intro_interpreter"
-            } else {
-                "video.intro_employee"
-            })
-            .into(),
+        // The interpreter's page explains itself in steps with pictograms instead.
+        intro: t.s("video.intro_employee").into(),
         other_kind: if interpreter { "medewerker" } else { "tolk" },
         other_kind_text: t
             .s(if interpreter {
@@ -97,6 +96,10 @@ async fn render_start(
         topics: contact::topic_options(state, t).await?,
         limit_hint: limit_hint(t, max),
         closed: (!door.can_start).then_some(door.reason),
+        sign_language: interpreter,
+        sign_video: interpreter
+            .then(|| sign_video::for_page(state, t, SignPage::Start))
+            .flatten(),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -140,7 +143,7 @@ pub async fn start_submit(
     let kind = kind_of(&f.met);
     let skill = skill_of(kind).ok_or(AppError::NotFound)?;
     let queue = contact::skill_queue(&state, skill).await?;
-    if !front_door::door(&state, t, queue.id, chrono::Utc::now())
+    if !front_door::door(&state, t, &queue, chrono::Utc::now())
         .await?
         .can_start
     {

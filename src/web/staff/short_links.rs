@@ -40,6 +40,7 @@ pub async fn page(
         .topics()
         .await?
         .into_iter()
+        .filter(|tp| crate::web::contact::is_chat_topic(&tp.slug))
         .map(|tp| {
             let url = format!("{base_url}/o/{}", tp.slug);
             LinkRow {

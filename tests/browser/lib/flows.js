@@ -14,6 +14,15 @@ export async function submitAndWait(page, target) {
   return nav;
 }
 
+/** Ends the resident's conversation (or stops waiting) the way a person does: the end
+ * link, then "Ja" in the dialog (JavaScript) or on the confirmation page (without). */
+export async function endChat(page) {
+  await page.locator('#end-link').click();
+  const yes = page.locator('#end-dialog[open] #end-confirm, main form.confirm-actions button[type=submit]').first();
+  await yes.waitFor();
+  await submitAndWait(page, yes);
+}
+
 /** Logs a demo staff member in through the login form; optionally goes available. */
 export async function logIn(page, server, user, { available = false } = {}) {
   await page.goto(server.url('/staff/login'));

@@ -73,6 +73,8 @@ pub struct WaitingRow {
     pub topic: String,
     pub queue: String,
     pub waited: String,
+    /// Nobody available with this queue's skill: the contact may be stranded.
+    pub unstaffed: bool,
 }
 
 #[derive(Template)]
@@ -274,17 +276,25 @@ pub(super) async fn wrapup_view(
 /// Most waiting residents listed per queue in the console.
 const WAITING_SHOWN: usize = 20;
 
-/// Residents waiting in the queues this staff member serves, in queue order.
+/// Residents waiting in every queue (staff see every waiting contact, also of queues they
+/// do not serve), in queue order; a queue nobody available serves is flagged.
 pub(super) async fn waiting_rows(
     state: &AppState,
     t: T,
-    user: &User,
+    _user: &User,
 ) -> Result<Vec<WaitingRow>, AppError> {
-    let skills = state.store.user_skills(user.id).await?;
     let queues = state.store.queues().await?;
     let mut rows = Vec::new();
-    for q in queues.iter().filter(|q| skills.contains(&q.id)) {
+    for q in &queues {
         let positions = state.hub.waiting_in(q.id, WAITING_SHOWN).await?;
+        if positions.is_empty() {
+            continue;
+        }
+        let unstaffed = state
+            .hub
+            .queue_stats(q.id)
+            .await?
+            .is_none_or(|s| s.staff_available == 0);
         let now = crate::store::now_ms();
         for (conv_id, position) in positions {
             if let Some(conv) = state.store.conversation(conv_id).await? {
@@ -294,6 +304,7 @@ pub(super) async fn waiting_rows(
                     topic: wording::topic_text(t, conv.topic()),
                     queue: q.name().get(t.lang).to_string(),
                     waited: views::duration_text(u64::try_from(now - conv.created_at).unwrap_or(0)),
+                    unstaffed,
                 });
             }
         }
