@@ -45,3 +45,31 @@ kiosk-idle_title = Are you still there?
 kiosk-idle_text = You have not done anything for a while. In { $secs } seconds we erase your conversation from this screen.
 kiosk-continue = I am still here
 kiosk-done = Done, erase everything
+
+## Managing kiosks (admin): rename, revoke, new link, delete, last seen
+
+kiosk-last_seen = Last seen
+kiosk-never_seen = Never
+kiosk-revoked = Revoked
+kiosk-link_title = Enrolment link of { $name }
+kiosk-qr_intro = Or scan this QR code with the kiosk.
+kiosk-qr_alt = QR code with the enrolment link of { $name }
+kiosk-new_name = New name
+kiosk-rename_button = Rename
+kiosk-revoke_button = Revoke
+kiosk-revoke_hint = The kiosk stops at once. A conversation open on the kiosk is ended.
+kiosk-new_link_button = New enrolment link
+kiosk-delete_button = Delete
+kiosk-renamed = The name has been changed.
+kiosk-revoked_done = The kiosk has been revoked. With a new enrolment link you can enrol it again.
+kiosk-deleted = The kiosk has been deleted.
+
+## The kiosk when nobody is free, and leaving a message on the kiosk
+
+kiosk-nobody_interpreter = No sign language interpreter is free right now.
+kiosk-nobody_employee = No employee is free right now.
+kiosk-hours_today = Today we are open { $hours }. Please try again a little later.
+kiosk-try_later = Please try again a little later.
+kiosk-message_offer = You can also leave a message. We will then contact you.
+kiosk-message_intro = Write your question. An employee reads it and contacts you, by e-mail or phone.
+kiosk-message_done = Done? Then tap the button below. We then erase everything from this screen.

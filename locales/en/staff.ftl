@@ -198,3 +198,8 @@ inbox-no_mail = Sending e-mail is not set up. Give a written answer: the residen
 inbox-send_failed = The e-mail was not sent: { $reason }. Your answer has been kept. Please try again.
 inbox-error_answer = Write your answer.
 inbox-error_note = Write a short note of the call.
+## Opening hours: what is wrong with a day's times
+
+hours-problem_bad_span = "{ $text }" is not a time such as 09:00-17:00.
+hours-problem_backwards = { $span } ends before it starts.
+hours-problem_overlap = { $a } and { $b } overlap.

@@ -45,3 +45,31 @@ kiosk-idle_title = Bent u er nog?
 kiosk-idle_text = U heeft een tijd niets gedaan. Over { $secs } seconden wissen we uw gesprek van dit scherm.
 kiosk-continue = Ik ben er nog
 kiosk-done = Klaar, alles wissen
+
+## Managing kiosks (admin): rename, revoke, new link, delete, last seen
+
+kiosk-last_seen = Laatst gezien
+kiosk-never_seen = Nog nooit
+kiosk-revoked = Ingetrokken
+kiosk-link_title = Aanmeldlink van { $name }
+kiosk-qr_intro = Of scan deze QR-code met de zuil.
+kiosk-qr_alt = QR-code met de aanmeldlink van { $name }
+kiosk-new_name = Nieuwe naam
+kiosk-rename_button = Naam wijzigen
+kiosk-revoke_button = Intrekken
+kiosk-revoke_hint = De zuil stopt direct. Een gesprek dat op de zuil open staat, wordt beëindigd.
+kiosk-new_link_button = Nieuwe aanmeldlink
+kiosk-delete_button = Verwijderen
+kiosk-renamed = De naam is gewijzigd.
+kiosk-revoked_done = De zuil is ingetrokken. Met een nieuwe aanmeldlink kunt u haar weer aanmelden.
+kiosk-deleted = De zuil is verwijderd.
+
+## The kiosk when nobody is free, and leaving a message on the kiosk
+
+kiosk-nobody_interpreter = Er is nu geen gebarentolk vrij.
+kiosk-nobody_employee = Er is nu geen medewerker vrij.
+kiosk-hours_today = Vandaag zijn we open van { $hours }. Probeer het straks nog eens.
+kiosk-try_later = Probeer het straks nog eens.
+kiosk-message_offer = U kunt ook een bericht achterlaten. Dan nemen wij contact met u op.
+kiosk-message_intro = Schrijf uw vraag. Een medewerker leest die en neemt contact met u op, per e-mail of telefoon.
+kiosk-message_done = Klaar? Tik dan op de knop hieronder. Dan wissen we alles van dit scherm.

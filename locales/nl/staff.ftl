@@ -195,3 +195,8 @@ inbox-no_mail = E-mail versturen is niet ingesteld. Geef een schriftelijk antwoo
 inbox-send_failed = De e-mail is niet verstuurd: { $reason }. Uw antwoord is bewaard. Probeer het opnieuw.
 inbox-error_answer = Schrijf uw antwoord.
 inbox-error_note = Schrijf een korte notitie van het gesprek.
+## Opening hours: what is wrong with a day's times
+
+hours-problem_bad_span = "{ $text }" is geen tijd zoals 09:00-17:00.
+hours-problem_backwards = { $span } eindigt voordat het begint.
+hours-problem_overlap = { $a } en { $b } lopen door elkaar.

@@ -278,6 +278,10 @@ pub struct Kiosk {
     pub current_conversation: Option<i64>,
     pub created_at: i64,
     pub enrolled_at: Option<i64>,
+    /// Last request of the kiosk's device (unix ms; written at most once a minute).
+    pub last_seen_at: Option<i64>,
+    /// When a supervisor revoked the device (its cookie no longer works).
+    pub revoked_at: Option<i64>,
 }
 
 // ----- bilingual columns ---------------------------------------------------------------

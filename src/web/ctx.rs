@@ -108,6 +108,7 @@ impl Ctx {
             staff: None,
             has_error: false,
             demo: self.demo,
+            kiosk: false,
             contact: self.contact.clone(),
         }
     }

@@ -178,6 +178,7 @@ pub async fn render_error_pages(
             staff: None,
             has_error: true,
             demo: state.demo,
+            kiosk: false,
             contact: crate::web::views::FooterContact::new(&state.config.contact, t),
         },
         heading: t.s(heading).to_string(),

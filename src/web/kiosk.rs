@@ -13,15 +13,25 @@
 //! start page replaces the conversation in the history. A later visit to that
 //! conversation's address from the kiosk (the Back button) is sent to the start page, and
 //! pages are `no-store`, so nothing of it is shown again.
+//!
+//! Every page shown on the kiosk (start page, conversation, leaving a message) has
+//! `Base::kiosk` set: the large layout, one "Klaar, alles wissen", and no link that
+//! leaves kiosk mode. A channel nobody can take now says when to try and offers to leave
+//! a message on the kiosk itself (`/kiosk/bericht`).
 
 use super::contact::{self, NewContact};
-use super::ctx::set_cookie;
-use super::form::{CsrfForm, NoFields};
+use super::ctx::{cookie, set_cookie};
+use super::form::{
+    CsrfForm, FieldError, NoFields, checked_text, find_error, form_status, limit_hint, name_error,
+    normal_phone, valid_email,
+};
 use super::kiosk_device::{DEVICE_MAX_AGE, KIOSK_COOKIE, kiosk_of};
 use super::views::Base;
-use super::{AppError, AppState, Ctx, front_door};
+use super::{AppError, AppState, Ctx, front_door, wording};
 use crate::auth::plausible_token;
 use crate::hub::{Origin, Skill};
+use crate::i18n::T;
+use crate::schedule::{Schedule, day_text};
 use crate::store::Kiosk;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -38,8 +48,37 @@ pub struct KioskChannel {
     pub icon: &'static str,
     pub label: String,
     pub can_start: bool,
-    /// The wait, or why it cannot start now.
+    /// The wait, or why it cannot start now and when it can.
     pub note: String,
+}
+
+/// Why a channel cannot start now, and when it can: closed (the door says when it opens
+/// again), or open without anybody free (who is missing, today's hours, try later).
+fn unavailable_note(
+    t: T,
+    kind: &str,
+    door: &front_door::Door,
+    schedule: Option<&Schedule>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    if schedule.is_some_and(|s| !s.is_open(now)) {
+        return door.reason.clone();
+    }
+    let nobody = t.s(if kind == "tolk" {
+        "kiosk.nobody_interpreter"
+    } else {
+        "kiosk.nobody_employee"
+    });
+    let today = now
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    let when = match schedule.map(|s| s.spans_on(today)) {
+        Some(spans) if !spans.is_empty() => {
+            t.f("kiosk.hours_today", &[("hours", &day_text(spans))])
+        }
+        _ => t.s("kiosk.try_later").to_string(),
+    };
+    wording::join_sentences(nobody, &when)
 }
 
 #[derive(Template)]
@@ -65,6 +104,13 @@ pub struct KioskEnrolPage {
     pub location: String,
 }
 
+/// The base of a page shown on the kiosk (large layout, no links out of kiosk mode).
+fn kiosk_base(ctx: &Ctx, title: &str) -> Base {
+    let mut base = ctx.base(title);
+    base.kiosk = true;
+    base
+}
+
 fn refused(ctx: &Ctx) -> Result<Response, AppError> {
     let page = KioskRefusedPage {
         base: ctx.base(ctx.t.s("kiosk.refused_title")),
@@ -85,6 +131,7 @@ pub async fn start_page(
     reset_kiosk(&state, &kiosk).await?;
     let t = ctx.t;
     let queues = state.store.queues().await?;
+    let schedules = state.store.queue_schedules().await?;
     let now = chrono::Utc::now();
     let mut channels = Vec::new();
     for (kind, skill, icon, label) in [
@@ -109,12 +156,12 @@ pub async fn start_page(
             note: if door.can_start {
                 door.wait_text
             } else {
-                door.reason
+                unavailable_note(t, kind, &door, schedules.get(&q.id), now)
             },
         });
     }
     let page = KioskPage {
-        base: ctx.base(t.s("kiosk.title")),
+        base: kiosk_base(&ctx, t.s("kiosk.title")),
         location: kiosk.location,
         channels,
     };
@@ -256,4 +303,298 @@ pub async fn enrol(
         ),
     );
     Ok(resp)
+}
+
+// ----- leaving a message on the kiosk -------------------------------------------------
+// When nobody is free (or the channel is closed), the kiosk offers to leave a message in
+// its own large layout. The resident is reached by e-mail or phone (a link to come back
+// to makes no sense on a shared device). The confirmation reaches its one GET in a
+// short-lived cookie, not in the address, so Back on the kiosk shows nothing of it.
+
+/// The cookie that carries a message just left to its confirmation page.
+const SENT_COOKIE: &str = "loket_kiosk_sent";
+
+/// Values of the kiosk's message form, kept when it is shown again with errors.
+#[derive(Debug, Clone, Default)]
+pub struct KioskMessageForm {
+    pub name: String,
+    pub message: String,
+    /// `email` or `phone`.
+    pub reach: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "kiosk_message.html")]
+pub struct KioskMessagePage {
+    pub base: Base,
+    pub errors: Vec<FieldError>,
+    pub form: KioskMessageForm,
+    pub limit_hint: String,
+    pub kiosk_idle: i64,
+}
+
+impl KioskMessagePage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        find_error(&self.errors, field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "kiosk_message_sent.html")]
+pub struct KioskMessageSentPage {
+    pub base: Base,
+    pub reference: String,
+    pub how: String,
+    pub kiosk_idle: i64,
+}
+
+fn render_message(
+    state: &AppState,
+    ctx: &Ctx,
+    kiosk: &Kiosk,
+    form: KioskMessageForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let t = ctx.t;
+    let mut base = kiosk_base(ctx, t.s("message.title"));
+    base.has_error = !errors.is_empty();
+    let status = form_status(&errors);
+    let page = KioskMessagePage {
+        base,
+        errors,
+        form,
+        limit_hint: limit_hint(t, state.config.chat.max_message_chars),
+        kiosk_idle: kiosk.idle_secs,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /kiosk/bericht`: leave a message, on the kiosk.
+pub async fn message_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Some(kiosk) = kiosk_of(&state, &headers).await? else {
+        return refused(&ctx);
+    };
+    render_message(
+        &state,
+        &ctx,
+        &kiosk,
+        KioskMessageForm::default(),
+        Vec::new(),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MessageSubmit {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    reach: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+}
+
+/// `POST /kiosk/bericht`: the message becomes a contact like one left on the website.
+pub async fn message_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<MessageSubmit>,
+) -> Result<Response, AppError> {
+    let Some(kiosk) = kiosk_of(&state, &headers).await? else {
+        return refused(&ctx);
+    };
+    let t = ctx.t;
+    let max = state.config.chat.max_message_chars;
+    let mut errors = Vec::new();
+    let name = f.name.trim().to_string();
+    errors.extend(name_error(t, &name));
+    let body = checked_text(t, &f.message, max, "message", "message.error_message")
+        .map_err(|e| errors.push(e))
+        .ok();
+    let reach = match f.reach.as_str() {
+        "email" if valid_email(f.email.trim()) => Some(("email", f.email.trim().to_string())),
+        "email" => {
+            errors.push(FieldError::new("email", t.s("message.error_email")));
+            None
+        }
+        "phone" => match normal_phone(&f.phone) {
+            Some(p) => Some(("phone", p)),
+            None => {
+                errors.push(FieldError::new("phone", t.s("message.error_phone")));
+                None
+            }
+        },
+        _ => {
+            errors.push(FieldError::new("reach-email", t.s("message.error_reach")));
+            None
+        }
+    };
+    let (Some(body), Some((method, value)), true) = (body, reach, errors.is_empty()) else {
+        let form = KioskMessageForm {
+            name,
+            message: f.message,
+            reach: f.reach,
+            email: f.email,
+            phone: f.phone,
+        };
+        return render_message(&state, &ctx, &kiosk, form, errors);
+    };
+    let queue = contact::skill_queue(&state, Skill::Chat).await?;
+    let new = NewContact {
+        queue: &queue,
+        topic: None,
+        name: &name,
+        origin: Origin::LeftMessage,
+        first_message: &body,
+        reach: Some(contact::Reach {
+            method,
+            value: &value,
+        }),
+        lang: t.lang,
+    };
+    let (conv, token) = contact::open(&state, new).await?;
+    tracing::info!(
+        kiosk = kiosk.id,
+        conversation = conv.id,
+        "message left on a kiosk"
+    );
+    let mut resp = Redirect::to("/kiosk/bericht/ontvangen").into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SENT_COOKIE,
+            &token,
+            Some(120),
+            "Strict",
+            state.config.secure_cookies,
+        ),
+    );
+    Ok(resp)
+}
+
+/// `GET /kiosk/bericht/ontvangen`: the reference of the message just left, once; later
+/// (Back, reload) the kiosk's start page.
+pub async fn message_sent(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Some(kiosk) = kiosk_of(&state, &headers).await? else {
+        return refused(&ctx);
+    };
+    let t = ctx.t;
+    let token = cookie(&headers, SENT_COOKIE).filter(|v| plausible_token(v));
+    let conv = match token {
+        Some(token) => state
+            .store
+            .conversation_by_token(token)
+            .await?
+            .filter(|c| Origin::parse(&c.origin).is_left_message()),
+        None => None,
+    };
+    let Some(conv) = conv else {
+        return Ok(Redirect::to("/kiosk").into_response());
+    };
+    let value = conv.contact_value.clone().unwrap_or_default();
+    let how = match conv.contact_method.as_deref() {
+        Some("phone") => t.f("message.sent_phone", &[("value", &value)]),
+        _ => t.f("message.sent_email", &[("value", &value)]),
+    };
+    let page = KioskMessageSentPage {
+        base: kiosk_base(&ctx, t.s("message.sent_title")),
+        reference: reference(conv.id),
+        how,
+        kiosk_idle: kiosk.idle_secs,
+    };
+    let mut resp = Html(page.render()?).into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SENT_COOKIE,
+            "",
+            Some(0),
+            "Strict",
+            state.config.secure_cookies,
+        ),
+    );
+    Ok(resp)
+}
+
+/// The reference a resident quotes, as on the website's confirmation
+/// (`resident::leave_message::reference`; page modules do not import each other).
+fn reference(id: i64) -> String {
+    let digits = format!("{id:06}");
+    let (a, b) = digits.split_at(digits.len() - 3);
+    format!("B-{a}-{b}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::schedule::parse_day;
+
+    fn door(reason: &str) -> front_door::Door {
+        front_door::Door {
+            can_start: false,
+            wait_text: String::new(),
+            reason: reason.into(),
+            usual_text: String::new(),
+        }
+    }
+
+    fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .map(|d| d.with_timezone(&chrono::Utc))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_channel_nobody_can_take_says_when_to_try() {
+        let nl = T::new(Lang::Nl);
+        let weekdays = Schedule {
+            weekly: std::array::from_fn(|d| {
+                if d < 5 {
+                    parse_day("09:00-12:30, 13:30-17:00").unwrap_or_default()
+                } else {
+                    Vec::new()
+                }
+            }),
+            ..Schedule::default()
+        };
+        // Friday 6 February 2026, 10:00 in Amsterdam: open, but no interpreter is free.
+        let open = utc("2026-02-06T09:00:00Z");
+        assert_eq!(
+            unavailable_note(nl, "tolk", &door("x"), Some(&weekdays), open),
+            "Er is nu geen gebarentolk vrij. Vandaag zijn we open van 09:00-12:30, \
+             13:30-17:00. Probeer het straks nog eens."
+        );
+        // Without opening hours: no times to give.
+        assert_eq!(
+            unavailable_note(nl, "medewerker", &door("x"), None, open),
+            "Er is nu geen medewerker vrij. Probeer het straks nog eens."
+        );
+        // Closed (Saturday): the front door's sentence, which says when it opens.
+        let closed = utc("2026-02-07T09:00:00Z");
+        assert_eq!(
+            unavailable_note(
+                nl,
+                "tolk",
+                &door("Nu gesloten. We zijn er weer maandag."),
+                Some(&weekdays),
+                closed
+            ),
+            "Nu gesloten. We zijn er weer maandag."
+        );
+    }
 }

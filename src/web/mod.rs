@@ -123,8 +123,17 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ),
     ("/kiosk/aanmelden/{token}", "kiosk enrolment confirmation"),
     (
+        "/kiosk/bericht",
+        "kiosk: leave a message in the kiosk layout (with errors)",
+    ),
+    (
+        "/kiosk/bericht/ontvangen",
+        "kiosk: the message was received, with its reference",
+    ),
+    (
         "/staff/kiosks",
-        "supervisor: register kiosks (with errors, with a new enrolment link)",
+        "supervisor: kiosks (none, with errors, with a new enrolment link and QR code, \
+         list with last seen, rename error)",
     ),
     (
         "/staff/links",
@@ -178,6 +187,11 @@ pub fn router(state: AppState) -> Router {
         .route("/kiosk/start", post(kiosk::start))
         .route("/kiosk/reset", post(kiosk::reset))
         .route(
+            "/kiosk/bericht",
+            get(kiosk::message_form).post(kiosk::message_submit),
+        )
+        .route("/kiosk/bericht/ontvangen", get(kiosk::message_sent))
+        .route(
             "/kiosk/aanmelden/{token}",
             get(kiosk::enrol_page).post(kiosk::enrol),
         )
@@ -229,6 +243,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/staff/kiosks",
             get(staff::kiosks::page).post(staff::kiosks::register),
+        )
+        .route("/staff/kiosks/{id}/naam", post(staff::kiosks::rename))
+        .route("/staff/kiosks/{id}/intrekken", post(staff::kiosks::revoke))
+        .route("/staff/kiosks/{id}/link", post(staff::kiosks::new_link))
+        .route(
+            "/staff/kiosks/{id}/verwijderen",
+            post(staff::kiosks::delete),
         )
         .route("/staff/links", get(staff::short_links::page))
         .route("/staff/links/{slug}/qr.svg", get(staff::short_links::qr))

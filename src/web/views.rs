@@ -25,6 +25,9 @@ pub struct Base {
     pub has_error: bool,
     /// Show the "this is demo data" banner.
     pub demo: bool,
+    /// The page is shown on an enrolled kiosk: its large layout, and no links that leave
+    /// kiosk mode (staff login, footer links).
+    pub kiosk: bool,
     /// The organisation's phone and desk, for "Hulp nodig?".
     pub contact: FooterContact,
 }

@@ -90,6 +90,8 @@ async fn markup_in_new_fields_is_shown_as_text() {
             &csrf,
         )
         .await;
+    assert_eq!(made.status, 303);
+    let made = sup.get("/staff/kiosks").await;
     assert_eq!(made.status, 200);
     assert!(!made.body.contains("<script>alert"));
     assert!(!made.body.contains("<i>hal</i>"));

@@ -38,6 +38,8 @@ async fn kiosk_enrolment_start_and_wipe() {
             &csrf,
         )
         .await;
+    assert_eq!(made.status, 303);
+    let made = sup.get(made.location.as_deref().unwrap()).await;
     assert_eq!(made.status, 200);
     let link = extract(&made.body, "<code id=\"enrol-link\">", "</code>").unwrap();
     let path = link.split_once("127.0.0.1").unwrap().1;
@@ -90,4 +92,296 @@ async fn kiosk_enrolment_start_and_wipe() {
     assert_eq!(transcript.status, 303);
     let stored = server.store().conversation(conv).await.unwrap().unwrap();
     assert!(matches!(stored.status, Status::Ended | Status::Abandoned));
+}
+
+/// Registers a kiosk as `sup` and returns its id and the path of its enrolment link.
+async fn register(server: &Server, sup: &Browser, name: &str) -> (i64, String) {
+    let csrf = sup.csrf("/staff/kiosks").await;
+    let made = sup
+        .post(
+            "/staff/kiosks",
+            &[
+                ("name", name),
+                ("location", "Stadskantoor"),
+                ("idle", "120"),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let list = sup.get("/staff/kiosks").await;
+    let link = extract(&list.body, "<code id=\"enrol-link\">", "</code>").unwrap();
+    let path = link.split_once("127.0.0.1").unwrap().1;
+    let path = path[path.find('/').unwrap()..].to_string();
+    let kiosks = server.store().kiosks().await.unwrap();
+    let id = kiosks.iter().find(|k| k.name == name).unwrap().id;
+    (id, path)
+}
+
+/// Enrols a fresh browser as the kiosk behind `path`.
+async fn enrol(server: &Server, path: &str) -> Browser {
+    let kiosk = server.browser();
+    let csrf = kiosk.csrf(path).await;
+    assert_eq!(kiosk.post(path, &[], &csrf).await.status, 303);
+    kiosk
+}
+
+#[tokio::test]
+async fn registering_a_kiosk_is_post_redirect_get() {
+    let server = Server::start().await;
+    server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+    let sup = server.browser();
+    sup.login("sanne").await;
+    let csrf = sup.csrf("/staff/kiosks").await;
+    let made = sup
+        .post(
+            "/staff/kiosks",
+            &[
+                ("name", "Zuil hal"),
+                ("location", "Stadhuis"),
+                ("idle", "90"),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(made.status, 303, "the form answers with a redirect");
+    let target = made.location.unwrap();
+    assert!(target.starts_with("/staff/kiosks"), "{target}");
+    // The target page shows the link once, with its QR code.
+    let page = sup.get(&target).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"enrol-link\""));
+    assert!(page.body.contains("src=\"data:image/svg+xml;base64,"));
+    // Reloading the target registers nothing again, and no longer shows the secret link.
+    let again = sup.get(&target).await;
+    assert_eq!(again.status, 200);
+    assert!(!again.body.contains("id=\"enrol-link\""));
+    assert_eq!(server.store().kiosks().await.unwrap().len(), 1);
+    // The link shown works.
+    let link = extract(&page.body, "<code id=\"enrol-link\">", "</code>").unwrap();
+    let path = link.split_once("127.0.0.1").unwrap().1;
+    let path = &path[path.find('/').unwrap()..];
+    let kiosk = enrol(&server, path).await;
+    assert_eq!(kiosk.get("/kiosk").await.status, 200);
+}
+
+#[tokio::test]
+async fn kiosks_are_renamed_revoked_and_deleted() {
+    let server = Server::start().await;
+    server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+    let sup = server.browser();
+    sup.login("sanne").await;
+    let (id, path) = register(&server, &sup, "Zuil hal").await;
+    let kiosk = enrol(&server, &path).await;
+    assert_eq!(kiosk.get("/kiosk").await.status, 200);
+    let csrf = sup.csrf("/staff/kiosks").await;
+
+    // Rename: a blank name is refused with the error at the field; a good one is kept.
+    let bad = sup
+        .post(&format!("/staff/kiosks/{id}/naam"), &[("name", " ")], &csrf)
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains(&format!("id=\"kiosk-{id}-name\"")));
+    assert!(bad.body.contains("Vul een naam in"));
+    let renamed = sup
+        .post(
+            &format!("/staff/kiosks/{id}/naam"),
+            &[("name", "Zuil bibliotheek")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(renamed.status, 303);
+    let list = sup.get(renamed.location.as_deref().unwrap()).await;
+    assert!(list.body.contains("Zuil bibliotheek"));
+    assert!(list.body.contains("De naam is gewijzigd."));
+    assert_eq!(
+        server.store().kiosk(id).await.unwrap().unwrap().name,
+        "Zuil bibliotheek"
+    );
+    assert_eq!(
+        kiosk.get("/kiosk").await.status,
+        200,
+        "renaming keeps it working"
+    );
+
+    // Revoke: the device cookie is refused on its very next request.
+    let revoked = sup
+        .post(&format!("/staff/kiosks/{id}/intrekken"), &[], &csrf)
+        .await;
+    assert_eq!(revoked.status, 303);
+    let refused = kiosk.get("/kiosk").await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("niet aangemeld als zuil"));
+    let list = sup.get("/staff/kiosks").await;
+    assert!(list.body.contains("Ingetrokken"));
+
+    // A new link enrols it again (a new device); the old cookie stays refused.
+    let fresh = sup
+        .post(&format!("/staff/kiosks/{id}/link"), &[], &csrf)
+        .await;
+    assert_eq!(fresh.status, 303);
+    let list = sup.get("/staff/kiosks").await;
+    let link = extract(&list.body, "<code id=\"enrol-link\">", "</code>").unwrap();
+    let path = link.split_once("127.0.0.1").unwrap().1;
+    let path = &path[path.find('/').unwrap()..];
+    let second = enrol(&server, path).await;
+    assert_eq!(second.get("/kiosk").await.status, 200);
+    assert_eq!(kiosk.get("/kiosk").await.status, 403);
+
+    // Delete: gone from the list, and its device stops working.
+    let deleted = sup
+        .post(&format!("/staff/kiosks/{id}/verwijderen"), &[], &csrf)
+        .await;
+    assert_eq!(deleted.status, 303);
+    let list = sup.get(deleted.location.as_deref().unwrap()).await;
+    assert!(!list.body.contains("Zuil bibliotheek"));
+    assert!(list.body.contains("De zuil is verwijderd."));
+    assert!(server.store().kiosk(id).await.unwrap().is_none());
+    assert_eq!(second.get("/kiosk").await.status, 403);
+}
+
+#[tokio::test]
+async fn a_kiosk_in_use_is_ended_when_revoked() {
+    let server = Server::start().await;
+    server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    let sup = server.browser();
+    sup.login("sanne").await;
+    let (id, path) = register(&server, &sup, "Zuil hal").await;
+    let kiosk = enrol(&server, &path).await;
+    let (_a, _ws) = available_agent(&server, "anna").await;
+    let csrf = kiosk.csrf("/kiosk").await;
+    let started = kiosk.post("/kiosk/start", &[("kind", "chat")], &csrf).await;
+    assert_eq!(started.status, 303);
+    let chat_path = started.location.unwrap();
+    let conv = server.store().open_conversations().await.unwrap()[0].id;
+    let csrf = sup.csrf("/staff/kiosks").await;
+    sup.post(&format!("/staff/kiosks/{id}/intrekken"), &[], &csrf)
+        .await;
+    let stored = server.store().conversation(conv).await.unwrap().unwrap();
+    assert!(matches!(stored.status, Status::Ended | Status::Abandoned));
+    // The page of that conversation is now a plain (not kiosk) page: no kiosk wipe form.
+    let page = kiosk.get(&chat_path).await;
+    assert!(!page.body.contains("data-kiosk-idle"));
+}
+
+#[tokio::test]
+async fn the_list_shows_when_each_kiosk_was_last_seen() {
+    let server = Server::start().await;
+    server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+    let sup = server.browser();
+    sup.login("sanne").await;
+    let (id, path) = register(&server, &sup, "Zuil hal").await;
+    let list = sup.get("/staff/kiosks").await;
+    assert!(list.body.contains("Laatst gezien"));
+    assert!(list.body.contains("Nog nooit"));
+    assert!(
+        server
+            .store()
+            .kiosk(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at
+            .is_none()
+    );
+    let kiosk = enrol(&server, &path).await;
+    let before = loket::store::now_ms();
+    assert_eq!(kiosk.get("/kiosk").await.status, 200);
+    let seen = server
+        .store()
+        .kiosk(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .last_seen_at
+        .expect("seen");
+    assert!(seen >= before - 1000);
+    // Written at most once a minute: a second request right after writes nothing.
+    kiosk.get("/kiosk").await;
+    let k = server.store().kiosk(id).await.unwrap().unwrap();
+    assert_eq!(k.last_seen_at, Some(seen));
+    assert!(!k.seen_due(seen + 59_000));
+    assert!(k.seen_due(seen + 60_000));
+    let list = sup.get("/staff/kiosks").await;
+    assert!(!list.body.contains("Nog nooit"));
+    assert!(list.body.contains(&loket::web::views::local_datetime(seen)));
+}
+
+#[tokio::test]
+async fn kiosk_pages_stay_in_kiosk_mode_and_offer_a_message_when_nobody_is_free() {
+    let server = Server::start_with(|c| c.front_door.queue_without_staff = false).await;
+    server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    let sup = server.browser();
+    sup.login("sanne").await;
+    let (_, path) = register(&server, &sup, "Zuil hal").await;
+    let kiosk = enrol(&server, &path).await;
+
+    // Nobody is there: each channel says so, and when to try, and offers a message.
+    let start = kiosk.get("/kiosk").await;
+    assert_eq!(start.status, 200);
+    assert!(start.body.contains("class=\"kiosk-mode\""));
+    assert!(start.body.contains("Er is nu geen gebarentolk vrij."));
+    assert!(start.body.contains("Probeer het straks nog eens."));
+    assert!(start.body.contains("href=\"/kiosk/bericht\""));
+    assert!(!start.body.contains("kiosk-closed"), "no greyed-out button");
+    // No link leaves kiosk mode: no staff login, no footer links, no home link.
+    for out in ["/staff/login", "href=\"/toegankelijkheid\"", "href=\"/\""] {
+        assert!(!start.body.contains(out), "{out} on the kiosk");
+    }
+    assert!(start.body.contains("/taal/en?terug=/kiosk\""));
+
+    // Leaving a message on the kiosk: errors in place, then a reference shown once.
+    let csrf = kiosk.csrf("/kiosk/bericht").await;
+    let bad = kiosk
+        .post("/kiosk/bericht", &[("message", ""), ("reach", "")], &csrf)
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("class=\"kiosk-mode\""));
+    assert!(bad.body.contains("Kies hoe we u bereiken."));
+    let sent = kiosk
+        .post(
+            "/kiosk/bericht",
+            &[
+                ("name", "Piet"),
+                ("message", "Mijn paspoort is verlopen"),
+                ("reach", "phone"),
+                ("phone", "06 12345678"),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(sent.location.as_deref(), Some("/kiosk/bericht/ontvangen"));
+    assert!(!kiosk.cookie_header().is_empty());
+    let page = kiosk.get("/kiosk/bericht/ontvangen").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("B-000-"));
+    assert!(page.body.contains("0612345678") || page.body.contains("06 12345678"));
+    assert!(page.body.contains("Klaar, alles wissen"));
+    let again = kiosk.get("/kiosk/bericht/ontvangen").await;
+    assert_eq!(again.status, 303, "shown once: Back shows nothing of it");
+    assert_eq!(again.location.as_deref(), Some("/kiosk"));
+    let open = server.store().open_conversations().await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].contact_method.as_deref(), Some("phone"));
+    // Other browsers are refused.
+    assert_eq!(server.browser().get("/kiosk/bericht").await.status, 403);
+
+    // The chat on the kiosk: kiosk layout, one "Klaar, alles wissen" instead of "end".
+    let (_a, _ws) = available_agent(&server, "anna").await;
+    let csrf = kiosk.csrf("/kiosk").await;
+    let started = kiosk.post("/kiosk/start", &[("kind", "chat")], &csrf).await;
+    let chat_path = started.location.unwrap();
+    let chat = kiosk.get(&chat_path).await;
+    assert!(chat.body.contains("class=\"kiosk-mode\""));
+    assert!(!chat.body.contains(&format!("action=\"{chat_path}/end\"")));
+    assert_eq!(chat.body.matches("action=\"/kiosk/reset\"").count(), 1);
+    assert!(!chat.body.contains("/staff/login"));
+    // The same conversation page in an ordinary browser is the desktop page.
+    let token = chat_path.trim_start_matches("/chat/");
+    let desk = server.browser().get(&format!("/chat/{token}")).await;
+    assert!(!desk.body.contains("kiosk-mode"));
+    assert!(desk.body.contains(&format!("action=\"{chat_path}/end\"")));
 }

@@ -22,5 +22,6 @@ mod fuzz;
 mod hostile;
 mod kiosk;
 mod messages;
+mod opening_hours;
 mod sessions;
 mod sign_video;

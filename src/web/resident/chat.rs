@@ -230,6 +230,7 @@ async fn render_chat(
         && contact::skill_queue(state, Skill::Interpreting).await?.id == conv.queue_id;
     let mut base = ctx.base(title);
     base.has_error = !errors.is_empty();
+    base.kiosk = kiosk_idle.is_some();
     let code = form_status(&errors);
     let page = ChatPage {
         sign_language,

@@ -3,7 +3,7 @@
 //! Europe/Amsterdam time. The rules live in [`crate::schedule`]; this is the form.
 
 use crate::i18n::T;
-use crate::schedule::{Schedule, day_text, parse_day};
+use crate::schedule::{Schedule, ScheduleError, day_text, parse_day};
 use crate::store::User;
 use crate::web::form::{CsrfForm, FieldError, find_error, form_status};
 use crate::web::views::Base;
@@ -40,6 +40,15 @@ pub struct HoursPage {
 impl HoursPage {
     fn error_for(&self, field: &str) -> Option<&str> {
         find_error(&self.errors, field)
+    }
+}
+
+/// What is wrong with a day's times, in the reader's language.
+pub fn problem_text(t: T, e: &ScheduleError) -> String {
+    match e {
+        ScheduleError::BadSpan(text) => t.f("hours.problem_bad_span", &[("text", text)]),
+        ScheduleError::Backwards(span) => t.f("hours.problem_backwards", &[("span", span)]),
+        ScheduleError::Overlap(a, b) => t.f("hours.problem_overlap", &[("a", a), ("b", b)]),
     }
 }
 
@@ -165,7 +174,7 @@ pub async fn save(
                     "hours.error_day",
                     &[
                         ("day", &wording::weekday_names(t)[d]),
-                        ("problem", &e.to_string()),
+                        ("problem", &problem_text(t, &e)),
                     ],
                 ),
             }),
