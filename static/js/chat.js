@@ -89,6 +89,7 @@ async function start(root) {
       setTimeout(() => location.reload(), 1500);
     } else if (status === 'waiting' && was === 'active' && call) {
       call.leave(); // the person we talked to was lost; we wait for the next one
+      call.preview(); // and the self view shows the camera while waiting
     } else if (status === 'active' && was === 'waiting') {
       if (call) call.join();
       // Make the page what a reload would show for an active chat: heading, page title
