@@ -383,7 +383,7 @@ export class Call {
     pin.className = 'button button-secondary tile-pin';
     pin.setAttribute('aria-pressed', 'false');
     pin.addEventListener('click', () => this.pin(id));
-    caption.append(label, ' ', indicator, pin);
+    caption.append(label, ' ', indicator);
     const media = document.createElement('div');
     media.className = 'tile-media';
     const video = document.createElement('video');
@@ -393,7 +393,8 @@ export class Call {
     const off = document.createElement('p');
     off.className = 'tile-off';
     off.hidden = true;
-    media.append(video, off);
+    // The pin lies on the picture's top corner, so the caption stays one short line.
+    media.append(video, off, pin);
     figure.append(caption, media);
     li.append(figure);
     this.tileList.append(li);

@@ -18,6 +18,8 @@ async function start(root) {
   const list = document.getElementById('messages');
   const statusText = document.getElementById('queue-status-text');
   const connection = document.getElementById('connection');
+  // On a call screen good news (the connection is back) is a status, not the alert.
+  const news = document.getElementById('call-news') || connection;
   const typing = document.getElementById('typing');
   const form = document.getElementById('message-form');
   const refresh = document.getElementById('latest');
@@ -34,7 +36,7 @@ async function start(root) {
 
   const socket = new LiveSocket(root.dataset.ws, {
     onOpen(reconnected) {
-      if (lostShown) { say(connection, root.dataset.back, 4000); lostShown = false; }
+      if (lostShown) { if (news !== connection) say(connection, ''); say(news, root.dataset.back, 4000); lostShown = false; }
       socket.send({ type: 'resume', after: lastSeq });
       if (composer) composer.resend();
       if (call && status === 'active') { if (reconnected) call.rejoin(); else call.join(); }

@@ -140,7 +140,9 @@ impl Conn {
     pub async fn with_interpreters(mut self, state: &AppState) -> Conn {
         match Interpreters::load(&state.store).await {
             Ok(names) => self.interpreters = names,
-            Err(e) => tracing::warn!(error = %e, "interpreters not read; their messages say employee"),
+            Err(e) => {
+                tracing::warn!(error = %e, "interpreters not read; their messages say employee")
+            }
         }
         self
     }
