@@ -590,9 +590,10 @@ export class Call {
           }
           tile.lastFrame = data;
         }
-        // No picture: none for 2 s (stopped), or none at all 3 s after the tile came.
+        // No picture: none for 4 s (stopped; a slow link still brings one now and then),
+        // or none at all 4 s after the tile came.
         const now = Date.now();
-        const stopped = tile.lastFrameAt ? now - tile.lastFrameAt > 2000 : now - tile.since > 3000;
+        const stopped = now - (tile.lastFrameAt || tile.since) > 4000;
         const offState = dark ? 'off' : stopped ? 'none' : '';
         if (offState !== tile.offState) { tile.offState = offState; this.sayOff(tile); }
         const speaking = (levels.get(id) || 0) > 0.05;
