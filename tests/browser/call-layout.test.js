@@ -216,7 +216,11 @@ describe('the call screen at three sizes', { skip }, () => {
   });
 
   it("the interpreter's messages say gebarentolk, live and when the page is loaded", async () => {
-    for (const page of [rp, tp, ap]) await page.setViewportSize({ width: 1280, height: 800 });
+    for (const page of [rp, tp, ap]) {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      // The messages panel may still be closed from the phone sizes: open it.
+      if ((await page.getAttribute('#toggle-panel', 'aria-expanded')) !== 'true') await page.click('#toggle-panel');
+    }
     await tp.fill('#message', 'Ik ben de tolk van vandaag.');
     await tp.press('#message', 'Enter');
     for (const page of [rp, ap]) {
