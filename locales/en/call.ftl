@@ -27,6 +27,7 @@ video-start = Start the video call
 ## Call area
 
 call-h2 = Video call
+call-active_h1 = Video call with { $name }
 call-waiting = The video call starts as soon as an interpreter or employee answers.
 call-connecting = Connecting the video call.
 call-connected = The video call is connected.
@@ -44,12 +45,19 @@ call-cam_is_off = Your camera is off.
 call-cam_is_on = Your camera is on.
 call-start_sound = Turn on sound
 call-hang_up = Hang up
+call-panel = Messages and text
+call-panel_new = new
+call-pin_short = Show large
+# The page gets this text with {name} left in; the browser script fills it in, so no plural variants here.
+call-cam_off_of = { $name }: camera is off
+# The page gets this text with {name} left in; the browser script fills it in, so no plural variants here.
+call-no_picture_of = No picture from { $name }
 call-participants = Participants
 call-controls = Call controls
 call-self = You
 call-self_video = Your own picture
 # The page gets this text with {name} left in; the browser script fills it in, so no plural variants here.
-call-pin = Show { $name } large
+call-pin = Show large: { $name }
 # The page gets this text with {name} left in; the browser script fills it in, so no plural variants here.
 call-video_of = Video of { $name }
 call-speaking = speaking
@@ -57,6 +65,7 @@ call-signing = signing or moving
 call-someone = Someone
 call-role_resident = resident
 call-role_agent = employee
+call-sender_interpreter = { $name } (sign language interpreter)
 call-role_interpreter = sign language interpreter
 call-noscript = Video calls need JavaScript. You can still type below.
 call-join_failed = The video call could not be connected. Reload the page to try again.

@@ -15,7 +15,6 @@ staffcall-requested = Someone has been asked to join. You will see them as soon 
 staffcall-already = Someone has already been asked to join.
 staffcall-withdrawn = The request was withdrawn.
 staffcall-cancel_request = Withdraw the request
-staffcall-leave_h = Leave the call
 staffcall-leave_hint = The others stay in the call when you leave.
 staffcall-leave = Leave the call
 staffcall-end_hint = Hanging up ends the call for everyone. Then you fill in the wrap-up.

@@ -27,6 +27,7 @@ video-start = Start het videogesprek
 ## Call area
 
 call-h2 = Videogesprek
+call-active_h1 = Videogesprek met { $name }
 call-waiting = Het videogesprek begint zodra een tolk of medewerker opneemt.
 call-connecting = Het videogesprek wordt verbonden.
 call-connected = Het videogesprek is verbonden.
@@ -44,6 +45,13 @@ call-cam_is_off = Uw camera staat uit.
 call-cam_is_on = Uw camera staat aan.
 call-start_sound = Geluid aanzetten
 call-hang_up = Ophangen
+call-panel = Berichten en tekst
+call-panel_new = nieuw
+call-pin_short = Groot tonen
+# The page gets this text with {name} left in; the browser script fills it in, so no plural variants here.
+call-cam_off_of = Camera van { $name } staat uit
+# The page gets this text with {name} left in; the browser script fills it in, so no plural variants here.
+call-no_picture_of = Geen beeld van { $name }
 call-participants = Deelnemers
 call-controls = Bediening van het gesprek
 call-self = U
@@ -58,6 +66,8 @@ call-someone = Iemand
 call-role_resident = inwoner
 call-role_agent = medewerker
 call-role_interpreter = gebarentolk
+# Who a message is from, when a sign language interpreter sent it.
+call-sender_interpreter = { $name } (gebarentolk)
 call-noscript = Videobellen werkt alleen met JavaScript aan. U kunt hieronder wel typen.
 call-join_failed = Het videogesprek kon niet worden verbonden. Laad de pagina opnieuw om het nog eens te proberen.
 call-not_yet = Het videogesprek begint zodra iemand opneemt.

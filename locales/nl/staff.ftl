@@ -15,7 +15,6 @@ staffcall-requested = Er is iemand gevraagd om erbij te komen. U ziet diegene zo
 staffcall-already = Er is al iemand gevraagd om erbij te komen.
 staffcall-withdrawn = Het verzoek is ingetrokken.
 staffcall-cancel_request = Verzoek intrekken
-staffcall-leave_h = Gesprek verlaten
 staffcall-leave_hint = De anderen blijven in gesprek als u weggaat.
 staffcall-leave = Gesprek verlaten
 staffcall-end_hint = Ophangen beëindigt het gesprek voor iedereen. Daarna vult u de afhandeling in.

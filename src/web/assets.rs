@@ -18,6 +18,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/css/loket.css"),
     ),
     (
+        "css/call.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/call.css"),
+    ),
+    (
         "js/live.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/live.js"),

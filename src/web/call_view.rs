@@ -1,5 +1,8 @@
 //! The call area that the resident's conversation page and the staff call page share
-//! (`templates/call_area.html`): the settings its script (`static/js/call.js`) needs.
+//! (`templates/call_area.html`): the settings its script (`static/js/call.js`) needs, and
+//! the hang-up button of its bar, which differs per page (a resident ends the
+//! conversation or stops waiting, a staff guest leaves it, the staff member who holds it
+//! ends it).
 
 use super::AppState;
 
@@ -12,6 +15,12 @@ pub struct CallView {
     pub self_id: String,
     /// What the status line says before JavaScript takes over.
     pub status_text: String,
+    /// Where the bar's hang-up button posts to (empty: no hang-up button).
+    pub hangup_action: String,
+    /// The hang-up button's label ("Ophangen", "Gesprek verlaten", ...).
+    pub hangup_label: String,
+    /// What pressing it does, as the button's description (empty: none).
+    pub hangup_hint: String,
 }
 
 impl CallView {
@@ -22,6 +31,17 @@ impl CallView {
                 .unwrap_or_else(|_| "[]".into()),
             self_id: self_id.to_string(),
             status_text,
+            hangup_action: String::new(),
+            hangup_label: String::new(),
+            hangup_hint: String::new(),
         }
+    }
+
+    /// The same call area with a hang-up button in its bar that posts to `action`.
+    pub fn with_hangup(mut self, action: String, label: &str, hint: &str) -> CallView {
+        self.hangup_action = action;
+        self.hangup_label = label.to_string();
+        self.hangup_hint = hint.to_string();
+        self
     }
 }

@@ -7,6 +7,14 @@
 // someone joins or leaves; we answer. Our camera and microphone tracks are added before
 // the first offer is applied, so they take the server's receive slots (JSEP), and every
 // other participant's tracks arrive with their participant id as stream id.
+//
+// The call screen (static/css/call.css): one main tile as large as the stage allows (the
+// pinned one, else the interpreter for the resident and the resident for staff), the
+// others and the self view in a strip beside or below it (`--n` strip cells). The self
+// view shows the camera from the start, also while waiting. A tile whose picture is
+// black (a camera switched off sends black frames) or stopped says so in words. The
+// messages panel opens and closes with a toggle that says its state (aria-expanded):
+// open beside the video on wide screens, closed on phones until asked for.
 
 const T140_PREFIX = 't140:';
 const LINE_SEPARATOR = '\u2028';
@@ -89,7 +97,14 @@ export class Call {
     this.micButton = root.querySelector('#toggle-mic');
     this.camButton = root.querySelector('#toggle-cam');
     this.soundButton = root.querySelector('#start-sound');
+    this.selfTile = root.querySelector('.tile-self');
+    this.panelButton = root.querySelector('#toggle-panel');
+    this.panel = document.getElementById('call-panel');
+    this.mediaPromise = null;
     for (const el of document.querySelectorAll('[data-needs-js]')) el.hidden = false;
+    this.setUpPanel();
+    this.layout();
+    this.preview();
     this.micButton?.addEventListener('click', () => this.toggle('audio', this.micButton));
     this.camButton?.addEventListener('click', () => this.toggle('video', this.camButton));
     this.soundButton?.addEventListener('click', () => this.startSound());
@@ -110,8 +125,19 @@ export class Call {
     this.problem.textContent = text;
   }
 
+  // The self view shows the camera before the call is joined too (not a black box).
+  preview() {
+    this.openMedia();
+  }
+
+  // Camera and microphone, asked for once (join() may ask while the preview still opens).
+  openMedia() {
+    if (!this.mediaPromise) this.mediaPromise = this.getMedia();
+    return this.mediaPromise;
+  }
+
   // Camera and microphone, with the devices chosen on the start page when there were.
-  async openMedia() {
+  async getMedia() {
     if (this.local) return this.local;
     const camera = sessionStorage.getItem('loket.camera');
     const microphone = sessionStorage.getItem('loket.microphone');
@@ -135,6 +161,7 @@ export class Call {
       }
     }
     if (!this.local) {
+      this.selfOff(true);
       this.showProblem(lastError && lastError.name === 'NotAllowedError' ? this.d.mediaRefused : this.d.noMedia);
       if (this.micButton) this.micButton.disabled = true;
       if (this.camButton) this.camButton.disabled = true;
@@ -142,6 +169,7 @@ export class Call {
     }
     const hasVideo = this.local.getVideoTracks().length > 0;
     const hasAudio = this.local.getAudioTracks().length > 0;
+    this.selfOff(!hasVideo);
     if (!hasVideo) { this.showProblem(this.d.noCamera); if (this.camButton) this.camButton.disabled = true; }
     if (!hasAudio) { this.showProblem(this.d.noMicrophone); if (this.micButton) this.micButton.disabled = true; }
     for (const track of this.local.getVideoTracks()) {
@@ -178,6 +206,9 @@ export class Call {
     this.closePeer();
     if (this.local) for (const t of this.local.getTracks()) t.stop();
     this.local = null;
+    this.mediaPromise = null;
+    if (this.selfVideo) this.selfVideo.srcObject = null;
+    for (const b of [this.micButton, this.camButton]) if (b) b.setAttribute('aria-pressed', 'false');
   }
 
   closePeer() {
@@ -314,6 +345,7 @@ export class Call {
       else this.label(id);
     }
     for (const id of [...this.live.keys()]) if (!this.names.has(id)) this.setLive(id, '');
+    this.layout();
     const others = list.filter((p) => p.id !== this.selfId);
     if (this.pc && others.length === 0) this.say(this.d.alone);
   }
@@ -341,24 +373,33 @@ export class Call {
     li.className = 'tile';
     li.dataset.participant = id;
     const figure = document.createElement('figure');
-    const video = document.createElement('video');
-    video.autoplay = true;
-    video.playsInline = true;
     const caption = document.createElement('figcaption');
     const label = document.createElement('span');
     label.className = 'tile-name';
     const indicator = document.createElement('span');
     indicator.className = 'tile-activity';
-    caption.append(label, ' ', indicator);
-    figure.append(video, caption);
     const pin = document.createElement('button');
     pin.type = 'button';
     pin.className = 'button button-secondary tile-pin';
     pin.setAttribute('aria-pressed', 'false');
     pin.addEventListener('click', () => this.pin(id));
-    li.append(figure, pin);
+    caption.append(label, ' ', indicator);
+    const media = document.createElement('div');
+    media.className = 'tile-media';
+    const video = document.createElement('video');
+    video.autoplay = true;
+    video.playsInline = true;
+    // Said in words when the picture is black (camera off) or no picture comes.
+    const off = document.createElement('p');
+    off.className = 'tile-off';
+    off.hidden = true;
+    // The pin lies on the picture's top corner, so the caption stays one short line.
+    media.append(video, off, pin);
+    figure.append(caption, media);
+    li.append(figure);
     this.tileList.append(li);
-    const tile = { li, video, label, indicator, pin, lastFrame: null };
+    const tile = { li, video, label, indicator, pin, off, lastFrame: null, lastFrameAt: 0, since: Date.now(), offState: '' };
+    this.watchFrames(tile);
     this.tiles.set(id, tile);
     this.label(id);
     this.layout();
@@ -373,8 +414,11 @@ export class Call {
     tile.li.dataset.role = role;
     tile.label.textContent = `${name} (${this.d[`role${role[0].toUpperCase()}${role.slice(1)}`] || role})`;
     tile.video.setAttribute('aria-label', this.d.videoOf.replace('{name}', name));
-    // The visible label names whom it pins (WCAG 2.5.3: the accessible name contains it).
-    tile.pin.textContent = this.d.pin.replace('{name}', name);
+    this.sayOff(tile);
+    // A short visible label; the accessible name says whom it pins and contains the
+    // visible words (WCAG 2.5.3).
+    tile.pin.textContent = this.d.pinShort;
+    tile.pin.setAttribute('aria-label', this.d.pin.replace('{name}', name));
   }
 
   removeTile(id) {
@@ -393,17 +437,63 @@ export class Call {
     this.layout();
   }
 
-  // Favour the people who sign (resident and interpreter); a pin overrides.
+  // The main tile: the pinned one, else the person this side needs to see most (the
+  // interpreter for the resident; the resident for the interpreter and the agent).
+  mainTile() {
+    if (this.pinned && this.tiles.has(this.pinned)) return this.pinned;
+    const want = this.selfId === 'resident' ? ['interpreter', 'agent'] : ['resident', 'interpreter', 'agent'];
+    for (const role of want) {
+      for (const id of this.tiles.keys()) if (this.roleOf(id) === role) return id;
+    }
+    return this.tiles.keys().next().value ?? null;
+  }
+
   layout() {
+    const main = this.mainTile();
     for (const [id, tile] of this.tiles) {
-      const role = this.roleOf(id);
+      const large = id === main;
       const pinned = this.pinned === id;
-      const large = this.pinned ? pinned : role !== 'agent' || this.tiles.size === 1;
+      tile.li.classList.toggle('tile-main', large);
       tile.li.classList.toggle('tile-large', large);
       tile.li.classList.toggle('tile-small', !large);
       tile.li.classList.toggle('tile-pinned', pinned);
       tile.pin.setAttribute('aria-pressed', pinned ? 'true' : 'false');
     }
+    if (!this.tileList) return;
+    // The strip beside or below the main tile: the other tiles and the self view.
+    const self = this.selfTile && !this.selfTile.hidden ? 1 : 0;
+    const strip = Math.max(1, this.tiles.size - (main ? 1 : 0) + self);
+    this.tileList.style.setProperty('--n', String(strip));
+    this.tileList.classList.toggle('solo', this.tiles.size === 0);
+  }
+
+  // --- the messages panel ------------------------------------------------------------
+
+  // Open beside the video where there is room for both, closed on phones (a sheet under
+  // the video when opened). While it is closed, the toggle says when something new came.
+  setUpPanel() {
+    if (!this.panelButton) return;
+    if (!this.panel) { this.panelButton.hidden = true; return; }
+    const roomy = window.matchMedia('(min-width: 44em) and (min-height: 30em)');
+    this.showPanel(roomy.matches);
+    // The default follows the screen when its width changes (a phone turned sideways, a
+    // window made narrow); not its height, which an on-screen keyboard changes.
+    window.matchMedia('(min-width: 44em)').addEventListener('change', () => this.showPanel(roomy.matches));
+    this.panelButton.addEventListener('click', () => {
+      this.showPanel(this.panelButton.getAttribute('aria-expanded') !== 'true');
+    });
+    const fresh = this.panelButton.querySelector('.panel-new');
+    const watch = new MutationObserver(() => { if (this.panel.hidden && fresh) fresh.hidden = false; });
+    for (const el of [document.getElementById('messages'), this.rttLines]) {
+      if (el) watch.observe(el, { childList: true, subtree: true, characterData: true });
+    }
+  }
+
+  showPanel(open) {
+    this.panel.hidden = !open;
+    this.panelButton.setAttribute('aria-expanded', open ? 'true' : 'false');
+    const fresh = this.panelButton.querySelector('.panel-new');
+    if (open && fresh) fresh.hidden = true;
   }
 
   // --- controls ----------------------------------------------------------------------
@@ -415,15 +505,45 @@ export class Call {
     const off = button.getAttribute('aria-pressed') !== 'true';
     for (const t of tracks) t.enabled = !off;
     button.setAttribute('aria-pressed', off ? 'true' : 'false');
+    if (kind === 'video') this.selfOff(off);
     const text = kind === 'audio'
       ? (off ? this.d.micIsOff : this.d.micIsOn)
       : (off ? this.d.camIsOff : this.d.camIsOn);
     this.say(text);
   }
 
+  // The self view says in words that the camera is off (or that there is none).
+  selfOff(off) {
+    const note = this.selfTile?.querySelector('.tile-off');
+    if (note) note.hidden = !off;
+  }
+
   startSound() {
     for (const tile of this.tiles.values()) tile.video.play().catch(() => {});
     if (this.soundButton) this.soundButton.hidden = true;
+  }
+
+  // Notes when each new frame of a tile's video is shown (to see when none come).
+  watchFrames(tile) {
+    const video = tile.video;
+    if (typeof video.requestVideoFrameCallback === 'function') {
+      const seen = () => {
+        tile.lastFrameAt = Date.now();
+        if (this.tiles.get(tile.li.dataset.participant) === tile) video.requestVideoFrameCallback(seen);
+      };
+      video.requestVideoFrameCallback(seen);
+    } else {
+      video.addEventListener('timeupdate', () => { tile.lastFrameAt = Date.now(); });
+    }
+  }
+
+  // The tile's words for a missing picture: camera off, no picture, or nothing (gone).
+  sayOff(tile) {
+    const name = this.nameOf(tile.li.dataset.participant);
+    const text = tile.offState === 'off' ? this.d.camOffOf : tile.offState === 'none' ? this.d.noPictureOf : '';
+    tile.off.hidden = !text;
+    tile.off.textContent = text.replace('{name}', name);
+    tile.li.classList.toggle('tile-camera-off', Boolean(text));
   }
 
   // Who is speaking (audio level) or signing (movement in their picture). Shown on the
@@ -452,9 +572,17 @@ export class Call {
       } catch { /* stats are best effort */ }
       for (const [id, tile] of this.tiles) {
         let moving = false;
+        let dark = false;
         if (ctx && tile.video.videoWidth > 0) {
           ctx.drawImage(tile.video, 0, 0, 16, 12);
           const data = ctx.getImageData(0, 0, 16, 12).data;
+          // A camera that is switched off sends black frames: one flat, dark picture.
+          let lo = 255;
+          let hi = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            for (let c = 0; c < 3; c += 1) { lo = Math.min(lo, data[i + c]); hi = Math.max(hi, data[i + c]); }
+          }
+          dark = hi < 24 && hi - lo < 8;
           if (tile.lastFrame) {
             let diff = 0;
             for (let i = 0; i < data.length; i += 4) diff += Math.abs(data[i] - tile.lastFrame[i]);
@@ -462,8 +590,14 @@ export class Call {
           }
           tile.lastFrame = data;
         }
+        // No picture: none for 4 s (stopped; a slow link still brings one now and then),
+        // or none at all 4 s after the tile came.
+        const now = Date.now();
+        const stopped = now - (tile.lastFrameAt || tile.since) > 4000;
+        const offState = dark ? 'off' : stopped ? 'none' : '';
+        if (offState !== tile.offState) { tile.offState = offState; this.sayOff(tile); }
         const speaking = (levels.get(id) || 0) > 0.05;
-        const text = speaking ? this.d.speaking : moving ? this.d.signing : '';
+        const text = speaking ? this.d.speaking : moving && !dark ? this.d.signing : '';
         if (tile.indicator.textContent !== text) tile.indicator.textContent = text;
         tile.li.classList.toggle('tile-active', speaking || moving);
       }

@@ -18,6 +18,8 @@ async function start(root) {
   const list = document.getElementById('messages');
   const statusText = document.getElementById('queue-status-text');
   const connection = document.getElementById('connection');
+  // On a call screen good news (the connection is back) is a status, not the alert.
+  const news = document.getElementById('call-news') || connection;
   const typing = document.getElementById('typing');
   const form = document.getElementById('message-form');
   const refresh = document.getElementById('latest');
@@ -34,7 +36,7 @@ async function start(root) {
 
   const socket = new LiveSocket(root.dataset.ws, {
     onOpen(reconnected) {
-      if (lostShown) { say(connection, root.dataset.back, 4000); lostShown = false; }
+      if (lostShown) { if (news !== connection) say(connection, ''); say(news, root.dataset.back, 4000); lostShown = false; }
       socket.send({ type: 'resume', after: lastSeq });
       if (composer) composer.resend();
       if (call && status === 'active') { if (reconnected) call.rejoin(); else call.join(); }
@@ -94,7 +96,10 @@ async function start(root) {
       // The person we talked to was lost (connection dropped, or logged out): we wait for
       // the next one. The page becomes what a reload would show for a waiting chat; the
       // status box (role=status) has already said what happened, once.
-      if (call) call.leave();
+      if (call) {
+        call.leave();
+        call.preview(); // the self view shows the camera while waiting
+      }
       const h1 = document.querySelector('h1');
       if (h1) h1.textContent = root.dataset.waitingH1;
       setTitle(root.dataset.titleWaiting);

@@ -12,6 +12,9 @@ function start(root) {
   const conversation = Number(root.dataset.conversation);
   const list = document.getElementById('messages');
   const connection = document.getElementById('connection');
+  // Good news (the connection is back, someone was asked to join) is a status in the
+  // status style; the alert region is for problems.
+  const news = document.getElementById('call-news') || connection;
   const typing = document.getElementById('typing');
   const form = document.getElementById('message-form');
   const callRoot = document.getElementById('call');
@@ -28,7 +31,7 @@ function start(root) {
 
   const socket = new LiveSocket(root.dataset.ws, {
     onOpen(reconnected) {
-      if (lostShown) { say(connection, root.dataset.back, 4000); lostShown = false; }
+      if (lostShown) { say(connection, ''); say(news, root.dataset.back, 4000); lostShown = false; }
       socket.send({ type: 'resume', conversation, after: lastSeq });
       if (composer) composer.resend();
       if (reconnected) call.rejoin(); else call.join();
@@ -114,7 +117,7 @@ function start(root) {
       heading.setAttribute('tabindex', '-1');
       heading.focus();
     }
-    if (notice) say(connection, notice.textContent, 8000);
+    if (notice) say(news, notice.textContent, 8000);
   });
 
   if (!form) return;

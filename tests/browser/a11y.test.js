@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { DEMO_PASSWORD, AUDITOR_URL } from './lib/harness.js';
 import { newContext } from './lib/browser.js';
 import { Suite } from './lib/suite.js';
-import { submitAndWait, goAvailable, startChat, endChat } from './lib/flows.js';
+import { submitAndWait, goAvailable, startChat, startVideoCall, endChat } from './lib/flows.js';
+import { runAxe } from './lib/checks.js';
 
 const RO = Boolean(AUDITOR_URL);
 const writeIt = { skip: RO ? 'auditor mode (LOKET_URL): read-only checks only' : false };
@@ -296,6 +297,39 @@ describe('accessibility of every page state', () => {
     await submitAndWait(rp, rp.locator('main form button[type=submit]'));
     assert.equal((await respP).status(), 403);
     await check(rp, '403 CSRF page', { key: '403' });
+  });
+
+  it('video call screen (waiting) at 1280x800, 390x844 and 844x390: axe, no page scroll, hang-up in view', writeIt, async () => {
+    // This suite has no camera (no fake devices): the screen also says so, in its alert.
+    const p = await suite.page('resident (video call)');
+    try {
+      await startVideoCall(p, server, { met: 'tolk', name: 'Sanne' });
+      await p.locator('#media-problem:not([hidden])').waitFor();
+      for (const [width, height] of [[1280, 800], [390, 844], [844, 390]]) {
+        await p.setViewportSize({ width, height });
+        await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const state = `video call screen, waiting, ${width}x${height}`;
+        const shot = suite.report.screenshotPath(state, width);
+        await p.screenshot({ path: shot.file });
+        const axe = await runAxe(p);
+        const url = new URL(p.url());
+        suite.report.page({ state, url: url.href, path: url.pathname, width, title: await p.title(), lang: 'nl', violations: axe.violations, incomplete: axe.incomplete, rulesRun: axe.rulesRun, screenshot: shot.name });
+        const fit = await p.evaluate(() => {
+          const hang = document.querySelector('.call-bar .end-form button').getBoundingClientRect();
+          const self = document.querySelector('.tile-self').getBoundingClientRect();
+          return { scroll: document.scrollingElement.scrollHeight, inner: innerHeight, hangInView: hang.top >= 0 && hang.bottom <= innerHeight && hang.right <= innerWidth, selfWidth: self.width };
+        });
+        assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`), [], state);
+        assert.ok(fit.scroll <= fit.inner + 1, `${state}: the page scrolls (${fit.scroll} > ${fit.inner})`);
+        assert.ok(fit.hangInView, `${state}: hang-up out of view`);
+        assert.ok(fit.selfWidth >= 80, `${state}: self view ${fit.selfWidth} px wide`);
+      }
+      await p.setViewportSize({ width: 1280, height: 800 });
+      await check(p, 'video call screen (waiting, no camera)', { key: '/chat/{token}' });
+      await submitAndWait(p, p.locator('.call-bar .end-form button'));
+    } finally {
+      await p.context().close();
+    }
   });
 
   it('no script errors or CSP violations on any page', () => {

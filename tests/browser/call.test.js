@@ -128,8 +128,11 @@ describe('video calls through the SFU', { skip }, () => {
       quality(t, 'three-way: interpreter', tp, ['resident', ids.anna]),
       quality(t, 'three-way: agent', ap, ['resident', ids.tolk]),
     ]);
-    // The layout favours the people who sign: resident and interpreter large, agent small.
-    assert.match(await ap.getAttribute(`.tile[data-participant="${ids.tolk}"]`, 'class'), /tile-large/);
+    // The layout favours the people who sign: the main (large) tile is the interpreter for
+    // the resident and the resident for staff; the agent's tile is small for the resident.
+    assert.match(await rp.getAttribute(`.tile[data-participant="${ids.tolk}"]`, 'class'), /tile-main/);
+    assert.match(await ap.getAttribute('.tile[data-participant="resident"]', 'class'), /tile-main/);
+    assert.match(await tp.getAttribute('.tile[data-participant="resident"]', 'class'), /tile-main/);
     assert.match(await rp.getAttribute(`.tile[data-participant="${ids.anna}"]`, 'class'), /tile-small/);
   });
 

@@ -6,7 +6,7 @@ use crate::hub::{Event, StatusInfo};
 use crate::i18n::{Localized, T};
 use crate::protocol::{ErrorCode, MessageOut, QueueOut, ServerFrame};
 use crate::store::Message;
-use crate::web::views::{local_time, message_text, sender_label};
+use crate::web::views::{Interpreters, local_time, message_text, sender_label_by};
 use crate::web::wording;
 use std::collections::HashMap;
 
@@ -20,12 +20,18 @@ pub fn error_frame(code: ErrorCode, message: impl Into<String>) -> ServerFrame {
 }
 
 /// The frame for a stored message, as `resident_view` or staff sees it.
-pub fn message_frame(t: T, conversation: i64, m: &Message, resident_view: bool) -> ServerFrame {
+pub fn message_frame(
+    t: T,
+    conversation: i64,
+    m: &Message,
+    resident_view: bool,
+    interpreters: &Interpreters,
+) -> ServerFrame {
     ServerFrame::Message(MessageOut {
         conversation,
         seq: m.seq,
         sender: m.sender.as_str().to_string(),
-        sender_name: sender_label(t, m, resident_view),
+        sender_name: sender_label_by(t, m, resident_view, interpreters),
         body: message_text(t, m),
         time: local_time(m.created_at),
         at: m.created_at,
@@ -59,6 +65,7 @@ pub fn event_frame(
     t: T,
     event: &Event,
     resident_view: bool,
+    interpreters: &Interpreters,
     last_sent: &mut HashMap<i64, i64>,
 ) -> Option<ServerFrame> {
     Some(match event {
@@ -71,7 +78,7 @@ pub fn event_frame(
                 return None;
             }
             *last = message.seq;
-            message_frame(t, *conversation, message, resident_view)
+            message_frame(t, *conversation, message, resident_view, interpreters)
         }
         Event::Typing {
             conversation,

@@ -218,6 +218,7 @@ async fn render_chat(
         state.hub.status_of(conv).await?
     };
     let messages = state.store.messages_after(conv.id, 0, 10_000).await?;
+    let interpreters = views::Interpreters::load(&state.store).await?;
     let last_seq = messages.last().map(|m| m.seq).unwrap_or(0);
     let (status, title) = match conv.status {
         Status::Waiting => ("waiting", t.s("chat.title_waiting").to_string()),
@@ -243,13 +244,18 @@ async fn render_chat(
         status,
         status_text: wording::status_sentence(t, &info),
         unstaffed: info.unstaffed,
+        // A video call says so ("Videogesprek met ..."), a chat "U chat met ...".
         heading: t.f(
-            "chat.active_h1",
+            if conv.is_call {
+                "call.active_h1"
+            } else {
+                "chat.active_h1"
+            },
             &[("name", &conv.agent_name.clone().unwrap_or_default())],
         ),
         messages: messages
             .iter()
-            .map(|m| views::message_view(t, m, true))
+            .map(|m| views::message_view_by(t, m, true, &interpreters))
             .collect(),
         last_seq,
         max_chars: max,
@@ -275,6 +281,16 @@ async fn render_chat(
                     "call.waiting"
                 })
                 .into(),
+            )
+            // The bar's hang-up button ends the conversation (or stops waiting).
+            .with_hangup(
+                format!("/chat/{token}/end"),
+                t.s(if conv.status == Status::Active {
+                    "call.hang_up"
+                } else {
+                    "chat.stop_waiting"
+                }),
+                "",
             )
         }),
     };

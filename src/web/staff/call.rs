@@ -29,8 +29,6 @@ pub struct StaffCallPage {
     pub meta: String,
     /// Still in the call (false: it ended, or one left it).
     pub open: bool,
-    /// Joined through a request (leaves) rather than holding the conversation (ends it).
-    pub guest: bool,
     /// A request for one more person is waiting.
     pub requested: bool,
     pub messages: Vec<MessageView>,
@@ -102,6 +100,7 @@ pub async fn call_page(
         conv.resident_name.clone()
     };
     let messages = state.store.messages_after(id, 0, 10_000).await?;
+    let interpreters = views::Interpreters::load(&state.store).await?;
     let queues = state.store.queues().await?;
     let requested = state
         .store
@@ -110,6 +109,22 @@ pub async fn call_page(
         .iter()
         .any(|r| r.state() == Some(RequestStatus::Waiting));
     let heading = t.f("staffcall.title", &[("name", &name)]);
+    // The bar's hang-up button: a guest (joined through a request) leaves and the call
+    // goes on; the staff member who holds the conversation ends it.
+    let guest = state.hub.guest_request(id, user.id).is_some();
+    let (hangup_action, hangup_label, hangup_hint) = if guest {
+        (
+            format!("/staff/gesprek/{id}/verlaten"),
+            t.s("staffcall.leave"),
+            t.s("staffcall.leave_hint"),
+        )
+    } else {
+        (
+            format!("/staff/chats/{id}/end"),
+            t.s("call.hang_up"),
+            t.s("staffcall.end_hint"),
+        )
+    };
     let topic = wording::topic_text(t, conv.topic());
     let page = StaffCallPage {
         base: ctx.staff_base(&heading, &user),
@@ -119,12 +134,11 @@ pub async fn call_page(
         heading,
         meta: t.f("staffcall.meta", &[("topic", &topic)]),
         open,
-        guest: state.hub.guest_request(id, user.id).is_some(),
         requested,
         last_seq: messages.last().map(|m| m.seq).unwrap_or(0),
         messages: messages
             .iter()
-            .map(|m| views::message_view(t, m, false))
+            .map(|m| views::message_view_by(t, m, false, &interpreters))
             .collect(),
         client_id: random_token(),
         max_chars: state.config.chat.max_message_chars,
@@ -134,7 +148,8 @@ pub async fn call_page(
             &state,
             &staff_media_id(user.id),
             t.s("call.connecting").into(),
-        ),
+        )
+        .with_hangup(hangup_action, hangup_label, hangup_hint),
     };
     Ok(Html(page.render()?).into_response())
 }
