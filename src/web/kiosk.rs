@@ -87,6 +87,8 @@ pub struct KioskPage {
     pub base: Base,
     pub location: String,
     pub channels: Vec<KioskChannel>,
+    /// The site's NGT video beside the sign-language button, when it has one.
+    pub sign_video: Option<crate::web::sign_video::SignVideoView>,
 }
 
 #[derive(Template)]
@@ -164,6 +166,11 @@ pub async fn start_page(
         base: kiosk_base(&ctx, t.s("kiosk.title")),
         location: kiosk.location,
         channels,
+        sign_video: crate::web::sign_video::for_page(
+            &state,
+            t,
+            crate::web::sign_video::SignPage::Kiosk,
+        ),
     };
     Ok(Html(page.render()?).into_response())
 }

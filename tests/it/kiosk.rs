@@ -385,3 +385,36 @@ async fn kiosk_pages_stay_in_kiosk_mode_and_offer_a_message_when_nobody_is_free(
     assert!(!desk.body.contains("kiosk-mode"));
     assert!(desk.body.contains(&format!("action=\"{chat_path}/end\"")));
 }
+
+/// The kiosk's sign-language button has the site's NGT video beside it when one is
+/// configured, and nothing when not (issue 12, "Signers and kiosk visitors first").
+#[tokio::test]
+async fn the_kiosk_shows_the_ngt_video_beside_the_sign_language_button() {
+    for configured in [true, false] {
+        let server = Server::start_with(|c| {
+            if configured {
+                c.sign_language.kiosk = Some(loket::config::SignVideo {
+                    video: "ngt/kiosk.webm".into(),
+                    captions: "ngt/kiosk.vtt".into(),
+                });
+            }
+        })
+        .await;
+        server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+        let sup = server.browser();
+        sup.login("sanne").await;
+        let (_, path) = register(&server, &sup, "Zuil NGT").await;
+        let kiosk = enrol(&server, &path).await;
+        let home = kiosk.get("/kiosk").await;
+        assert_eq!(home.status, 200);
+        assert_eq!(
+            home.body.contains("src=\"/ngt/kiosk/video\""),
+            configured,
+            "configured: {configured}"
+        );
+        assert_eq!(
+            home.body.contains("src=\"/ngt/kiosk/captions\""),
+            configured
+        );
+    }
+}
