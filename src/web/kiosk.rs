@@ -32,7 +32,7 @@ use crate::auth::plausible_token;
 use crate::hub::{Origin, Skill};
 use crate::i18n::T;
 use crate::schedule::{Schedule, day_text};
-use crate::store::Kiosk;
+use crate::store::{InboxChannel, Kiosk, NewInboxItem, Reach};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -340,6 +340,8 @@ pub struct KioskMessagePage {
     pub form: KioskMessageForm,
     pub limit_hint: String,
     pub kiosk_idle: i64,
+    /// An SMTP relay is configured: e-mail is one of the ways to be reached.
+    pub offer_email: bool,
 }
 
 impl KioskMessagePage {
@@ -374,6 +376,7 @@ fn render_message(
         form,
         limit_hint: limit_hint(t, state.config.chat.max_message_chars),
         kiosk_idle: kiosk.idle_secs,
+        offer_email: state.config.mail.is_some(),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -429,24 +432,31 @@ pub async fn message_submit(
         .map_err(|e| errors.push(e))
         .ok();
     let reach = match f.reach.as_str() {
-        "email" if valid_email(f.email.trim()) => Some(("email", f.email.trim().to_string())),
-        "email" => {
+        "email" if state.config.mail.is_some() && valid_email(f.email.trim()) => {
+            Some((Reach::Email, f.email.trim().to_string()))
+        }
+        "email" if state.config.mail.is_some() => {
             errors.push(FieldError::new("email", t.s("message.error_email")));
             None
         }
         "phone" => match normal_phone(&f.phone) {
-            Some(p) => Some(("phone", p)),
+            Some(p) => Some((Reach::Phone, p)),
             None => {
                 errors.push(FieldError::new("phone", t.s("message.error_phone")));
                 None
             }
         },
         _ => {
-            errors.push(FieldError::new("reach-email", t.s("message.error_reach")));
+            let first = if state.config.mail.is_some() {
+                "reach-email"
+            } else {
+                "reach-phone"
+            };
+            errors.push(FieldError::new(first, t.s("message.error_reach")));
             None
         }
     };
-    let (Some(body), Some((method, value)), true) = (body, reach, errors.is_empty()) else {
+    let (Some(body), Some((reach, value)), true) = (body, reach, errors.is_empty()) else {
         let form = KioskMessageForm {
             name,
             message: f.message,
@@ -456,25 +466,22 @@ pub async fn message_submit(
         };
         return render_message(&state, &ctx, &kiosk, form, errors);
     };
+    // Asynchronous work, like a message left on the website (Berichten): never a live chat.
     let queue = contact::skill_queue(&state, Skill::Chat).await?;
-    let new = NewContact {
-        queue: &queue,
-        topic: None,
-        name: &name,
-        origin: Origin::LeftMessage,
-        first_message: &body,
-        reach: Some(contact::Reach {
-            method,
-            value: &value,
-        }),
-        lang: t.lang,
-    };
-    let (conv, token) = contact::open(&state, new).await?;
-    tracing::info!(
-        kiosk = kiosk.id,
-        conversation = conv.id,
-        "message left on a kiosk"
-    );
+    let (item, token) = state
+        .hub
+        .inbox_submit(&NewInboxItem {
+            channel: InboxChannel::Form,
+            queue_id: queue.id,
+            topic_id: None,
+            resident_name: &name,
+            lang: t.lang.code(),
+            body: &body,
+            reach,
+            reach_value: &value,
+        })
+        .await?;
+    tracing::info!(kiosk = kiosk.id, item = item.id, "message left on a kiosk");
     let mut resp = Redirect::to("/kiosk/bericht/ontvangen").into_response();
     resp.headers_mut().append(
         header::SET_COOKIE,
@@ -501,25 +508,20 @@ pub async fn message_sent(
     };
     let t = ctx.t;
     let token = cookie(&headers, SENT_COOKIE).filter(|v| plausible_token(v));
-    let conv = match token {
-        Some(token) => state
-            .store
-            .conversation_by_token(token)
-            .await?
-            .filter(|c| Origin::parse(&c.origin).is_left_message()),
+    let item = match token {
+        Some(token) => state.store.inbox_item_by_token(token).await?,
         None => None,
     };
-    let Some(conv) = conv else {
+    let Some(item) = item else {
         return Ok(Redirect::to("/kiosk").into_response());
     };
-    let value = conv.contact_value.clone().unwrap_or_default();
-    let how = match conv.contact_method.as_deref() {
-        Some("phone") => t.f("message.sent_phone", &[("value", &value)]),
-        _ => t.f("message.sent_email", &[("value", &value)]),
+    let how = match item.reach {
+        Reach::Phone => t.f("message.sent_phone", &[("value", &item.reach_value.as_str())]),
+        _ => t.f("message.sent_email", &[("value", &item.reach_value.as_str())]),
     };
     let page = KioskMessageSentPage {
         base: kiosk_base(&ctx, t.s("message.sent_title")),
-        reference: reference(conv.id),
+        reference: item.reference(),
         how,
         kiosk_idle: kiosk.idle_secs,
     };
@@ -535,14 +537,6 @@ pub async fn message_sent(
         ),
     );
     Ok(resp)
-}
-
-/// The reference a resident quotes, as on the website's confirmation
-/// (`resident::leave_message::reference`; page modules do not import each other).
-fn reference(id: i64) -> String {
-    let digits = format!("{id:06}");
-    let (a, b) = digits.split_at(digits.len() - 3);
-    format!("B-{a}-{b}")
 }
 
 #[cfg(test)]
