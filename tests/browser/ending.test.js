@@ -36,6 +36,15 @@ describe('asking before ending', { skip }, () => {
     await rp.getByRole('button', { name: 'Nee, ga terug naar het gesprek' }).click();
     await dialog.waitFor({ state: 'hidden' });
     assert.equal(await rp.getAttribute('#chat', 'data-status'), 'waiting', '"Nee" leaves the resident waiting');
+    // The same question as a page (what a browser without JavaScript gets); audited here,
+    // since the auditor runs scripts in the page.
+    const chatPath = new URL(rp.url()).pathname;
+    await rp.goto(server.url(`${chatPath}/beeindigen`));
+    assert.equal(await rp.locator('h1').textContent(), 'Wilt u stoppen met wachten?');
+    assert.match(await rp.title(), /^Wilt u stoppen met wachten\?/);
+    await suite.check(rp, 'stop-waiting confirmation page', { key: '/chat/{token}/beeindigen' });
+    await submitAndWait(rp, rp.getByRole('link', { name: 'Nee, ga terug naar het gesprek' }));
+    assert.equal(await rp.getAttribute('#chat', 'data-status'), 'waiting');
     await link.click();
     await submitAndWait(rp, rp.getByRole('button', { name: 'Ja, stop met wachten' }));
     assert.equal(await rp.getAttribute('#chat', 'data-status'), 'abandoned');
@@ -54,7 +63,6 @@ describe('asking before ending', { skip }, () => {
     await submitAndWait(rp, rp.getByRole('link', { name: 'Gesprek beëindigen' }));
     assert.equal(await rp.locator('h1').textContent(), 'Wilt u het gesprek beëindigen?');
     assert.match(await rp.title(), /^Wilt u het gesprek beëindigen\?/);
-    await suite.check(rp, 'end confirmation page', { key: '/chat/{token}/beeindigen' });
     await submitAndWait(rp, rp.getByRole('link', { name: 'Nee, ga terug naar het gesprek' }));
     assert.equal(await rp.getAttribute('#chat', 'data-status'), 'active', '"Nee" changes nothing');
     await submitAndWait(rp, rp.getByRole('link', { name: 'Gesprek beëindigen' }));

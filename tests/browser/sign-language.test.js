@@ -55,7 +55,7 @@ async function recordWebm(page) {
 
 /** Waits until the page's NGT video has loaded and its captions track has cues. */
 async function videoPlaysWithCaptions(page) {
-  const video = page.getByRole('figure').locator('video');
+  const video = page.getByLabel('Uitleg in Nederlandse Gebarentaal');
   await video.waitFor();
   return page.evaluate(async () => {
     const v = document.querySelector('.sign-video video');

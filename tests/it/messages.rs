@@ -174,7 +174,7 @@ async fn a_left_message_is_not_offered_as_a_live_chat_and_takes_no_capacity() {
     assert!(mine.body.contains("<h1>Uw bericht is ontvangen</h1>"));
     assert!(mine.body.contains("Mijn container is niet geleegd."));
     assert!(mine.body.contains("U krijgt binnen 2 werkdagen antwoord."));
-    for queue_words in ["wachtrij", "nummer", "gebarentolk", "/ws/chat"] {
+    for queue_words in ["wachtrij", "U bent nummer", "gebarentolk", "/ws/chat"] {
         assert!(
             !mine.body.contains(queue_words),
             "{queue_words} on the message page: {}",
