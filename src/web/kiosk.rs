@@ -516,8 +516,14 @@ pub async fn message_sent(
         return Ok(Redirect::to("/kiosk").into_response());
     };
     let how = match item.reach {
-        Reach::Phone => t.f("message.sent_phone", &[("value", &item.reach_value.as_str())]),
-        _ => t.f("message.sent_email", &[("value", &item.reach_value.as_str())]),
+        Reach::Phone => t.f(
+            "message.sent_phone",
+            &[("value", &item.reach_value.as_str())],
+        ),
+        _ => t.f(
+            "message.sent_email",
+            &[("value", &item.reach_value.as_str())],
+        ),
     };
     let page = KioskMessageSentPage {
         base: kiosk_base(&ctx, t.s("message.sent_title")),

@@ -364,7 +364,14 @@ async fn kiosk_pages_stay_in_kiosk_mode_and_offer_a_message_when_nobody_is_free(
     assert_eq!(again.status, 303, "shown once: Back shows nothing of it");
     assert_eq!(again.location.as_deref(), Some("/kiosk"));
     // A message is asynchronous work (Berichten), never a live chat, like on the website.
-    assert!(server.store().open_conversations().await.unwrap().is_empty());
+    assert!(
+        server
+            .store()
+            .open_conversations()
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let items = server
         .store()
         .inbox_list(loket::store::Queues::All, 0)
@@ -372,7 +379,10 @@ async fn kiosk_pages_stay_in_kiosk_mode_and_offer_a_message_when_nobody_is_free(
         .unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].reach, loket::store::Reach::Phone);
-    assert!(!bad.body.contains("value=\"email\""), "no e-mail without a relay");
+    assert!(
+        !bad.body.contains("value=\"email\""),
+        "no e-mail without a relay"
+    );
     // Other browsers are refused.
     assert_eq!(server.browser().get("/kiosk/bericht").await.status, 403);
 
