@@ -90,13 +90,14 @@ describe('asking before ending', { skip }, () => {
     });
     const first = await inView();
     assert.ok(first.send && first.box, `box and send button in view: ${JSON.stringify(first)}`);
-    for (let i = 1; i <= 25; i += 1) {
+    // At an agent's pace (each reply shown before the next; the server limits bursts).
+    for (let i = 1; i <= 14; i += 1) {
       await box.fill(`Regel ${i}: de afvalkalender staat ook in de app van de gemeente.`);
       await box.press('Enter');
+      await rp.locator('#messages li', { hasText: `Regel ${i}:` }).waitFor();
     }
-    await rp.locator('#messages li', { hasText: 'Regel 25:' }).waitFor();
     const later = await inView();
-    assert.ok(later.send && later.box, `box and send button still in view after 25 messages: ${JSON.stringify(later)}`);
+    assert.ok(later.send && later.box, `box and send button still in view after 14 more messages: ${JSON.stringify(later)}`);
     assert.equal(later.height, first.height, 'the page did not grow: the log scrolls');
     await suite.check(rp, 'active chat on a phone with a long log', { key: '/chat/{token}' });
     await sp.close();

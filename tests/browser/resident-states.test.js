@@ -146,7 +146,10 @@ for (const lang of ['nl', 'en']) {
     });
 
     it('agent lost: the agent logs out during a plain text chat', async () => {
-      await submitAndWait(sp, 'form[action="/staff/logout"] button');
+      // Logging out with a chat open asks first (the console's dialog); then it goes.
+      await sp.click('form[action="/staff/logout"] button');
+      await sp.locator('#confirm-dialog[open]').waitFor();
+      await submitAndWait(sp, '#confirm-yes');
       await rp.locator('#chat[data-status=waiting]').waitFor();
       await rp.waitForFunction((t) => document.querySelector('#queue-status-text').textContent.includes(t), w.lost);
       // Give a stray frame (a call invitation) time to arrive before judging.
