@@ -170,6 +170,9 @@ for (const lang of ['nl', 'en']) {
       panel = await acceptFirstOffer(sp);
       await rp.locator('#chat[data-status=active]').waitFor();
       await panel.locator('form[action$="/end"] button').click();
+      // Ending a chat asks the agent first (the console's dialog).
+      await sp.locator('#confirm-dialog[open]').waitFor();
+      await sp.click('#confirm-yes');
       await rp.locator('#chat[data-status=ended]').waitFor({ timeout: 15000 });
       await rp.waitForFunction((h) => document.querySelector('h1').textContent.trim() === h, w.closedH1);
       await expectState('ended by the agent', { h1: w.closedH1, title: w.closedTitle, status: w.ended });
