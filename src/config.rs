@@ -268,6 +268,22 @@ pub struct FrontDoorSettings {
     /// example just before a shift starts). Off by default: they are offered to leave a
     /// message instead.
     pub queue_without_staff: bool,
+    /// Per queue (by slug): where its waiting contacts go while nobody who serves it is
+    /// available. A queue without a rule keeps them, and their page says honestly that
+    /// nobody can answer now and offers to leave a message.
+    pub overflow: std::collections::BTreeMap<String, OverflowRule>,
+}
+
+/// `[front_door.overflow] belastingen = { to = "chat", after_mins = 5 }`: contacts
+/// waiting in "belastingen" move to "chat" once nobody has served "belastingen" for 5
+/// minutes (counted from when they came in, if that is later).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct OverflowRule {
+    /// The queue (slug) that takes them over; the same channel.
+    pub to: String,
+    /// Minutes without anyone serving the queue before they move.
+    pub after_mins: u64,
 }
 
 impl Default for FrontDoorSettings {
@@ -275,6 +291,7 @@ impl Default for FrontDoorSettings {
         FrontDoorSettings {
             max_wait_mins: 20,
             queue_without_staff: false,
+            overflow: std::collections::BTreeMap::new(),
         }
     }
 }

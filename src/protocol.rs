@@ -137,7 +137,7 @@ pub enum ErrorCode {
 pub struct MessageOut {
     pub conversation: i64,
     pub seq: i64,
-    /// `resident`, `agent` or `system`.
+    /// `resident`, `agent`, `interpreter` or `system`.
     pub sender: String,
     pub sender_name: String,
     /// Plain text; clients must insert it as text, never as HTML.
@@ -156,6 +156,7 @@ pub struct QueueOut {
     pub id: i64,
     pub name: String,
     pub waiting: usize,
+    pub offered: usize,
     pub longest_wait_secs: u64,
     pub staff_available: usize,
 }

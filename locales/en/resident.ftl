@@ -5,6 +5,7 @@
 
 chat-error_not_stored = Your message was not sent: it could not be stored right now. Your text is still in the box. Try again in a few minutes.
 chat-title_waiting = You are waiting for an employee
+chat-title_waiting_interpreter = You are waiting for a sign language interpreter
 chat-title_active = Chat
 chat-title_closed = Conversation ended
 chat-you = You
@@ -29,6 +30,7 @@ chat-noscript_idle =
     }, or your place in the queue lapses. Your question is kept.
 
 chat-waiting_h1 = You are waiting for an employee
+chat-waiting_h1_interpreter = You are waiting for a sign language interpreter
 chat-waiting_help = Keep this page open. You can already send more information about your question.
 chat-position = You are number { $position } in the queue.
 chat-requeued = The connection with { $name } was lost. You are number { $position } in the queue again.

@@ -5,6 +5,7 @@
 
 chat-error_not_stored = Uw bericht is niet verstuurd: het kon nu niet worden opgeslagen. Uw tekst staat nog in het invoerveld. Probeer het over een paar minuten opnieuw.
 chat-title_waiting = U wacht op een medewerker
+chat-title_waiting_interpreter = U wacht op een gebarentolk
 chat-title_active = Chat
 chat-title_closed = Gesprek beëindigd
 chat-you = U
@@ -29,6 +30,7 @@ chat-noscript_idle =
     } "Nieuwe berichten ophalen". Anders vervalt uw plaats in de wachtrij. Uw vraag blijft bewaard.
 
 chat-waiting_h1 = U wacht op een medewerker
+chat-waiting_h1_interpreter = U wacht op een gebarentolk
 chat-waiting_help = Houd deze pagina open. U kunt alvast meer informatie over uw vraag sturen.
 chat-position = U bent nummer { $position } in de wachtrij.
 chat-requeued = De verbinding met { $name } is verbroken. U bent weer nummer { $position } in de wachtrij.

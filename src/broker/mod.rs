@@ -77,6 +77,13 @@
 //!   at once if it is Waiting, they are online, serve its queue and have a
 //!   free slot for its channel (the same capacity rule as offers; a cooldown
 //!   does not stop a deliberate pick).
+//! * **Overflow.** A queue may have an [`Overflow`] rule
+//!   ([`Input::SetOverflow`]). While none of its members is Available, a
+//!   waiting contact moves to the rule's queue once `after_ms` has passed
+//!   since the later of "the queue lost its last Available member" and "the
+//!   contact entered the queue" ([`Output::Overflowed`]). It keeps its
+//!   arrival time and requeued mark, so it takes its fair place there.
+//!   Offered and held contacts never move. Without a rule contacts stay.
 //! * **Disconnect.** [`Input::StaffDisconnected`] sets the staff member
 //!   Offline, revokes their offers ([`RevokeReason::StaffLeft`]) and requeues
 //!   every contact they hold at the front ([`Output::Requeued`]); all of them
@@ -173,6 +180,8 @@ struct Contact {
     channel: Channel,
     priority: u8,
     arrived_at: Millis,
+    /// When it entered its current queue (arrival, or an overflow move).
+    entered_at: Millis,
     requeued: bool,
     state: ContactState,
     /// Staff members skipped for this contact, and until when.
@@ -284,6 +293,7 @@ impl Broker {
     pub fn handle_input(&mut self, now: Millis, input: Input) -> Result<(), BrokerError> {
         let result = match input {
             Input::DefineQueue { queue, channel } => self.define_queue(queue, channel),
+            Input::SetOverflow { queue, overflow } => self.set_overflow(queue, overflow),
             Input::StaffOnline {
                 staff,
                 skills,
@@ -312,6 +322,7 @@ impl Broker {
         };
         if result.is_ok() {
             self.route(now);
+            self.note_unstaffed(now);
         }
         for id in self.marks.touched.drain(..) {
             if let Some(queue) = self.queues.get_mut(&id) {
@@ -328,15 +339,31 @@ impl Broker {
     }
 
     /// The earliest time at which an [`Input::Tick`] would change something:
-    /// an offer expiry, or the end of a cooldown of a waiting contact. `None`
-    /// if nothing is pending.
+    /// an offer expiry, the end of a cooldown of a waiting contact, or an
+    /// overflow move. `None` if nothing is pending.
     pub fn poll_timeout(&self) -> Option<Millis> {
         let offer = self.offer_deadlines.first().map(|(t, _)| *t);
         let cooldown = self.cooldown_deadlines.first().map(|(t, _, _)| *t);
-        match (offer, cooldown) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [offer, cooldown, self.next_overflow()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// When the next waiting contact of an unstaffed queue with an overflow rule
+    /// moves on. Only unstaffed queues with a rule are looked at (one pass over
+    /// their waiting contacts; such queues are rare and short).
+    fn next_overflow(&self) -> Option<Millis> {
+        self.queues
+            .values()
+            .filter_map(|q| Some((q.overflow?, q.unstaffed_since?, q)))
+            .flat_map(|(rule, since, q)| {
+                q.waiting.iter().filter_map(move |key| {
+                    let c = self.contacts.get(&key.contact)?;
+                    Some(since.max(c.entered_at).saturating_add(rule.after_ms))
+                })
+            })
+            .min()
     }
 
     // ----- read-only queries -------------------------------------------
@@ -495,6 +522,73 @@ impl Broker {
         }
     }
 
+    fn set_overflow(&mut self, id: QueueId, overflow: Option<Overflow>) -> Result<(), BrokerError> {
+        let channel = self
+            .queues
+            .get(&id)
+            .ok_or(BrokerError::UnknownQueue(id))?
+            .channel;
+        if let Some(rule) = overflow {
+            let to = self
+                .queues
+                .get(&rule.to)
+                .ok_or(BrokerError::UnknownQueue(rule.to))?;
+            if rule.to == id || to.channel != channel {
+                return Err(BrokerError::InvalidOverflow {
+                    queue: id,
+                    to: rule.to,
+                });
+            }
+        }
+        if let Some(queue) = self.queues.get_mut(&id) {
+            queue.overflow = overflow;
+            queue.unstaffed_since = None;
+        }
+        Ok(())
+    }
+
+    /// Keeps `unstaffed_since` of the queues with an overflow rule: set when the
+    /// last Available member goes, cleared when one is back.
+    fn note_unstaffed(&mut self, now: Millis) {
+        for queue in self.queues.values_mut() {
+            if queue.overflow.is_none() {
+                continue;
+            }
+            if queue.available > 0 {
+                queue.unstaffed_since = None;
+            } else if queue.unstaffed_since.is_none() {
+                queue.unstaffed_since = Some(now);
+            }
+        }
+    }
+
+    /// Moves the waiting contacts of unstaffed queues whose overflow time has come.
+    fn overflow_due(&mut self, now: Millis) {
+        let mut due: Vec<(ContactId, QueueId, QueueId)> = Vec::new();
+        for (id, q) in &self.queues {
+            let (Some(rule), Some(since)) = (q.overflow, q.unstaffed_since) else {
+                continue;
+            };
+            for key in &q.waiting {
+                if let Some(c) = self.contacts.get(&key.contact)
+                    && since.max(c.entered_at).saturating_add(rule.after_ms) <= now
+                {
+                    due.push((key.contact, *id, rule.to));
+                }
+            }
+        }
+        for (contact, from, to) in due {
+            self.dequeue(contact);
+            if let Some(c) = self.contacts.get_mut(&contact) {
+                c.queue = to;
+                c.entered_at = now;
+            }
+            self.outputs
+                .push_back(Output::Overflowed { contact, from, to });
+            self.enqueue(now, contact);
+        }
+    }
+
     fn staff_online(
         &mut self,
         now: Millis,
@@ -618,6 +712,7 @@ impl Broker {
                 channel,
                 priority,
                 arrived_at,
+                entered_at: now,
                 requeued: front,
                 state: ContactState::Waiting,
                 cooldown: Vec::new(),
@@ -704,6 +799,7 @@ impl Broker {
     }
 
     fn tick(&mut self, now: Millis) {
+        self.overflow_due(now);
         while let Some(&(expires_at, contact)) = self.offer_deadlines.first() {
             if expires_at > now {
                 break;

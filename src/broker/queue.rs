@@ -5,7 +5,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, VecDeque};
 
-use super::types::{Channel, ContactId, Millis, StaffId};
+use super::types::{Channel, ContactId, Millis, Overflow, StaffId};
 
 /// Sort key of a waiting contact: the smallest key is served first.
 ///
@@ -65,6 +65,10 @@ pub(super) struct Queue {
     pub(super) handle_sum: u128,
     /// Recent waits from arrival to being answered (first accept), oldest first.
     pub(super) answer_times: VecDeque<Millis>,
+    /// Where waiting contacts go while nobody serves this queue.
+    pub(super) overflow: Option<Overflow>,
+    /// Since when no member is Available (kept only for a queue with an overflow rule).
+    pub(super) unstaffed_since: Option<Millis>,
     /// Needs a routing pass in the current `handle_input` call.
     pub(super) dirty: bool,
     /// A `QueueChanged` is due at the end of the current call.
@@ -87,6 +91,8 @@ impl Queue {
             handle_times: VecDeque::new(),
             handle_sum: 0,
             answer_times: VecDeque::new(),
+            overflow: None,
+            unstaffed_since: None,
             dirty: false,
             touched: false,
         }

@@ -121,6 +121,18 @@ impl Default for BrokerConfig {
     }
 }
 
+/// What happens to the contacts waiting in a queue while nobody who serves it is
+/// Available: after `after_ms` (counted from when the queue lost its last Available
+/// member, or from when the contact entered the queue, whichever is later) they move to
+/// queue `to`, keeping their arrival time (and so their fair place there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Overflow {
+    /// The queue that takes them over (same channel).
+    pub to: QueueId,
+    /// How long they wait in the unstaffed queue first.
+    pub after_ms: Millis,
+}
+
 /// Something that happened, fed to [`super::Broker::handle_input`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -131,6 +143,15 @@ pub enum Input {
         queue: QueueId,
         /// Its channel.
         channel: Channel,
+    },
+    /// Set (or with `None` remove) a queue's overflow rule. Both queues must be
+    /// defined, differ and have the same channel. Without a rule, contacts
+    /// stay in their queue however long nobody serves it.
+    SetOverflow {
+        /// The queue the rule is for.
+        queue: QueueId,
+        /// The rule.
+        overflow: Option<Overflow>,
     },
     /// Register a staff member or update their skills and capacities. A new
     /// (or Offline) staff member starts Away. Every skill must be a defined
@@ -286,6 +307,16 @@ pub enum Output {
         /// Why.
         reason: PresenceReason,
     },
+    /// Nobody served the contact's queue for the queue's overflow time: it moved
+    /// to the overflow queue (waiting, arrival time kept).
+    Overflowed {
+        /// The contact.
+        contact: ContactId,
+        /// The queue it left.
+        from: QueueId,
+        /// The queue it waits in now.
+        to: QueueId,
+    },
     /// Positions or statistics of this queue may have changed. Emitted at most
     /// once per queue per [`super::Broker::handle_input`] call, after the other
     /// outputs of that call.
@@ -377,6 +408,13 @@ pub enum BrokerError {
         /// The contact's channel.
         channel: Channel,
     },
+    /// An overflow rule must name another queue of the same channel.
+    InvalidOverflow {
+        /// The queue the rule was for.
+        queue: QueueId,
+        /// The queue it named.
+        to: QueueId,
+    },
 }
 
 impl fmt::Display for BrokerError {
@@ -409,6 +447,12 @@ impl fmt::Display for BrokerError {
             BrokerError::NotSkilled { staff, queue } => write!(f, "{staff} does not serve {queue}"),
             BrokerError::NoCapacity { staff, channel } => {
                 write!(f, "{staff} has no free {channel:?} slot")
+            }
+            BrokerError::InvalidOverflow { queue, to } => {
+                write!(
+                    f,
+                    "{queue} cannot overflow to {to} (same queue or other channel)"
+                )
             }
         }
     }

@@ -358,6 +358,15 @@ pub(super) async fn apply_request(
                 guest_gone(hub, conv, request, s.0, "left_call", "sys.left_call").await?;
             }
         }
+        Output::Overflowed { to, .. } => {
+            tracing::info!(
+                conversation = conv,
+                request,
+                to = to.0,
+                "request overflowed"
+            );
+            store.move_request_to_queue(request, to.0).await?;
+        }
         Output::PresenceChanged { .. } | Output::QueueChanged { .. } => {}
     }
     Ok(())

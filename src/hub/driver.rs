@@ -184,6 +184,7 @@ fn output_contact(out: &Output) -> Option<ContactId> {
         | Output::OfferRevoked { contact, .. }
         | Output::Assigned { contact, .. }
         | Output::Requeued { contact, .. }
+        | Output::Overflowed { contact, .. }
         | Output::Abandoned { contact }
         | Output::Ended { contact, .. } => Some(contact),
         Output::PresenceChanged { .. } | Output::QueueChanged { .. } => None,
@@ -297,6 +298,25 @@ async fn apply(
                     hub.push_participants(contact.0).await;
                 }
             }
+        }
+        Output::Overflowed { contact, from, to } => {
+            // Nobody served its queue for the queue's overflow time: it waits in the
+            // overflow queue now (positions of both queues follow from QueueChanged).
+            tracing::info!(
+                conversation = contact.0,
+                from = from.0,
+                to = to.0,
+                "overflowed"
+            );
+            store.move_to_queue(contact.0, to.0).await?;
+            hub.append_and_broadcast(
+                contact.0,
+                Sender::System,
+                "",
+                &system_message("sys.overflowed", ""),
+                None,
+            )
+            .await?;
         }
         Output::Requeued { contact, staff } => {
             tracing::info!(conversation = contact.0, staff = staff.0, "requeued");
@@ -508,7 +528,8 @@ pub(super) fn queue_figures(hub: &Hub, broker: &Broker) -> Vec<QueueFigures> {
                 id: q.0,
                 name_nl: nl,
                 name_en: en,
-                waiting: s.waiting + s.offered,
+                waiting: s.waiting,
+                offered: s.offered,
                 longest_wait_ms: s.longest_wait_ms,
                 staff_available: s.staff_available,
             })

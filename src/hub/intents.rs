@@ -149,14 +149,13 @@ impl Hub {
         &self,
         queue: i64,
         limit: usize,
-    ) -> Result<Vec<(i64, usize)>, HubError> {
+    ) -> Result<Vec<(Work, usize)>, HubError> {
         let id = QueueId(queue);
         self.query(move |b, _| {
             b.positions(id)
                 .into_iter()
-                .filter(|(c, _)| matches!(Work::of(*c), Work::Conversation(_)))
                 .take(limit)
-                .map(|(c, p)| (c.0, p.position))
+                .map(|(c, p)| (Work::of(c), p.position))
                 .collect()
         })
         .await

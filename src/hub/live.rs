@@ -106,7 +106,10 @@ pub struct QueueFigures {
     pub id: i64,
     pub name_nl: String,
     pub name_en: String,
+    /// Contacts waiting (residents, and calls asking for one more staff member).
     pub waiting: usize,
+    /// Contacts offered to someone who has not answered yet.
+    pub offered: usize,
     pub longest_wait_ms: u64,
     pub staff_available: usize,
 }

@@ -64,6 +64,8 @@ pub enum HubError {
     AlreadyRequested,
     #[error("the offer is no longer there")]
     OfferGone,
+    #[error("front_door.overflow names a queue that does not exist: {0}")]
+    UnknownOverflowQueue(String),
 }
 
 /// Who ended a conversation (stored, and shown as a system message).
@@ -84,6 +86,8 @@ pub struct HubSettings {
     pub resident_idle: Duration,
     pub staff_grace: Duration,
     pub default_chat_capacity: u8,
+    /// Overflow rules by queue slug: (from, to, after).
+    pub overflow: Vec<(String, String, Duration)>,
 }
 
 impl HubSettings {
@@ -94,6 +98,18 @@ impl HubSettings {
             resident_idle: Duration::from_secs(c.chat.resident_idle_secs),
             staff_grace: Duration::from_secs(c.staff.disconnect_grace_secs),
             default_chat_capacity: c.broker.default_chat_capacity,
+            overflow: c
+                .front_door
+                .overflow
+                .iter()
+                .map(|(from, rule)| {
+                    (
+                        from.clone(),
+                        rule.to.clone(),
+                        Duration::from_secs(rule.after_mins.saturating_mul(60)),
+                    )
+                })
+                .collect(),
         }
     }
 }
@@ -164,13 +180,34 @@ impl Hub {
         };
         let mut broker = Broker::new(broker_config);
         let now = now_millis();
-        for q in store.queues().await? {
+        let queues = store.queues().await?;
+        for q in &queues {
             hub.live(|l| l.set_queue_name(q.id, &q.name_nl, &q.name_en));
             broker.handle_input(
                 now,
                 Input::DefineQueue {
                     queue: broker::QueueId(q.id),
                     channel: to_broker_channel(q.channel),
+                },
+            )?;
+        }
+        // Each queue's overflow rule (config slugs to queue ids; checked at start).
+        let id_of = |slug: &str| {
+            queues
+                .iter()
+                .find(|q| q.slug == slug)
+                .map(|q| broker::QueueId(q.id))
+                .ok_or_else(|| HubError::UnknownOverflowQueue(slug.to_string()))
+        };
+        for (from, to, after) in &hub.inner.settings.overflow {
+            broker.handle_input(
+                now,
+                Input::SetOverflow {
+                    queue: id_of(from)?,
+                    overflow: Some(broker::Overflow {
+                        to: id_of(to)?,
+                        after_ms: u64::try_from(after.as_millis()).unwrap_or(u64::MAX),
+                    }),
                 },
             )?;
         }

@@ -193,7 +193,9 @@ fn messages_of(source: &str) -> BTreeMap<String, BTreeSet<String>> {
                     value.unwrap_or_else(|| panic!("{} has no value", message.id.name)),
                     &mut vars,
                 );
-                out.insert(message.id.name.to_string(), vars);
+                let id = message.id.name.to_string();
+                assert!(!out.contains_key(&id), "{id} twice in one file");
+                out.insert(id, vars);
             }
             ast::Entry::Term(term) => panic!("-{}: terms are not used", term.id.name),
             _ => {}

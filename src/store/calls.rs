@@ -40,6 +40,16 @@ impl Store {
     }
 
     /// One call request.
+    /// A waiting call request moved to another queue (overflow).
+    pub async fn move_request_to_queue(&self, id: i64, queue: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE call_requests SET queue_id = ? WHERE id = ?")
+            .bind(queue)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn call_request(&self, id: i64) -> Result<Option<CallRequest>, StoreError> {
         Ok(sqlx::query_as::<_, CallRequest>(
             "SELECT r.id, r.conversation_id, r.queue_id, r.topic_id, r.requested_by, r.staff_id,

@@ -127,6 +127,16 @@ impl Store {
     }
 
     /// Puts a conversation back to waiting (agent lost, restart); the transcript stays.
+    /// A waiting conversation moved to another queue (overflow).
+    pub async fn move_to_queue(&self, id: i64, queue: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE conversations SET queue_id = ? WHERE id = ?")
+            .bind(queue)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn set_waiting(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE conversations SET status = 'waiting' WHERE id = ? AND status = 'active'",
@@ -173,16 +183,5 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
-    }
-
-    /// Records how a resident who left a message wants to be reached.
-    pub async fn set_contact(&self, id: i64, method: &str, value: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE conversations SET contact_method = ?, contact_value = ? WHERE id = ?")
-            .bind(method)
-            .bind(value)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 }

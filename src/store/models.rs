@@ -106,6 +106,8 @@ impl Status {
 pub enum Sender {
     Resident,
     Agent,
+    /// A sign-language interpreter writing in a call's chat.
+    Interpreter,
     System,
 }
 
@@ -115,7 +117,17 @@ impl Sender {
         match self {
             Sender::Resident => "resident",
             Sender::Agent => "agent",
+            Sender::Interpreter => "interpreter",
             Sender::System => "system",
+        }
+    }
+
+    /// A staff member writes in their role: interpreters as interpreters, everyone else
+    /// (agents, and supervisors or administrators who take a chat) as the organisation.
+    pub fn staff(role: Role) -> Sender {
+        match role {
+            Role::Interpreter => Sender::Interpreter,
+            _ => Sender::Agent,
         }
     }
 }

@@ -6,21 +6,13 @@
 //! queue, and the resident gets the capability token of their conversation page. The
 //! look-ups the forms need to choose a queue and a topic live here too.
 
-use super::form::{FieldError, checked_text, name_error};
+use super::form::{FieldError, checked_text, name_error, normal_phone, valid_email};
 use super::{AppError, AppState};
 use crate::hub::{Origin, Skill};
 use crate::i18n::{Lang, T};
 use crate::store::{Channel, Conversation, NewConversation, Queue, Topic};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-
-/// How a resident who left a message wants to be reached.
-#[derive(Debug, Clone, Copy)]
-pub struct Reach<'a> {
-    /// `email`, `phone` or `return`.
-    pub method: &'a str,
-    pub value: &'a str,
-}
 
 /// Everything that describes a new contact.
 #[derive(Debug, Clone)]
@@ -33,8 +25,6 @@ pub struct NewContact<'a> {
     pub origin: Origin,
     /// The question, stored as the resident's first message (empty: none).
     pub first_message: &'a str,
-    /// How to reach the resident (a left message).
-    pub reach: Option<Reach<'a>>,
     /// The resident's page language.
     pub lang: Lang,
 }
@@ -53,20 +43,90 @@ pub async fn open(state: &AppState, c: NewContact<'_>) -> Result<(Conversation, 
             first_message: c.first_message,
         })
         .await?;
-    let conv = match c.reach {
-        Some(r) => {
-            state.store.set_contact(conv.id, r.method, r.value).await?;
-            state
-                .store
-                .conversation(conv.id)
-                .await?
-                .ok_or(AppError::NotFound)?
-        }
-        None => conv,
-    };
     tracing::info!(conversation = conv.id, %origin, queue = %c.queue.slug, "contact opened");
     state.hub.contact_created(&conv).await?;
     Ok((conv, token))
+}
+
+/// The fields of a left message as a form sent them (the website's and the kiosk's).
+#[derive(Debug, Clone, Copy)]
+pub struct MessageFields<'a> {
+    pub name: &'a str,
+    pub message: &'a str,
+    /// `email`, `phone` or `return`.
+    pub reach: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+}
+
+/// A left message, checked: ready for the inbox.
+#[derive(Debug, Clone)]
+pub struct CheckedMessage {
+    pub name: String,
+    pub body: String,
+    pub reach: crate::store::Reach,
+    pub reach_value: String,
+}
+
+/// Where a message is left decides the ways of answering it offers: e-mail only with a
+/// mail relay; reading the answer with a link ("return") only where the resident can keep
+/// a link (not at a kiosk).
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerWays {
+    pub email: bool,
+    pub link: bool,
+}
+
+/// Checks a left message: the name (optional), the text (1 to `max` characters) and a way
+/// of answering that `ways` offers, with its address or number. All errors at once, each
+/// on its field.
+pub fn check_message(
+    t: T,
+    f: MessageFields<'_>,
+    max: usize,
+    ways: AnswerWays,
+) -> Result<CheckedMessage, Vec<FieldError>> {
+    use crate::store::Reach;
+    let mut errors = Vec::new();
+    let name = f.name.trim().to_string();
+    errors.extend(name_error(t, &name));
+    let body = checked_text(t, f.message, max, "message", "message.error_message")
+        .map_err(|e| errors.push(e))
+        .ok();
+    let email = f.email.trim();
+    let reach = match f.reach {
+        "email" if ways.email && valid_email(email) => Some((Reach::Email, email.to_string())),
+        "email" if ways.email => {
+            errors.push(FieldError::new("email", t.s("message.error_email")));
+            None
+        }
+        "phone" => match normal_phone(f.phone) {
+            Some(p) => Some((Reach::Phone, p)),
+            None => {
+                errors.push(FieldError::new("phone", t.s("message.error_phone")));
+                None
+            }
+        },
+        "return" if ways.link => Some((Reach::Return, String::new())),
+        _ => {
+            let first = if ways.email {
+                "reach-email"
+            } else {
+                "reach-phone"
+            };
+            errors.push(FieldError::new(first, t.s("message.error_reach")));
+            None
+        }
+    };
+    match (body, reach) {
+        (Some(body), Some((reach, reach_value))) if errors.is_empty() => Ok(CheckedMessage {
+            name,
+            body,
+            reach,
+            reach_value,
+        }),
+        _ => Err(errors),
+    }
 }
 
 /// [`open`], then sends the resident to their conversation page.

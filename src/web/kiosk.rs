@@ -21,10 +21,7 @@
 
 use super::contact::{self, NewContact};
 use super::ctx::{cookie, set_cookie};
-use super::form::{
-    CsrfForm, FieldError, NoFields, checked_text, find_error, form_status, limit_hint, name_error,
-    normal_phone, valid_email,
-};
+use super::form::{CsrfForm, FieldError, NoFields, find_error, form_status, limit_hint};
 use super::kiosk_device::{DEVICE_MAX_AGE, KIOSK_COOKIE, kiosk_of};
 use super::views::Base;
 use super::{AppError, AppState, Ctx, front_door, wording};
@@ -217,7 +214,6 @@ pub async fn start(
         name: "",
         origin,
         first_message: "",
-        reach: None,
         lang: ctx.t.lang,
     };
     let (conv, token) = contact::open(&state, new).await?;
@@ -413,7 +409,7 @@ pub struct MessageSubmit {
     phone: String,
 }
 
-/// `POST /kiosk/bericht`: the message becomes a contact like one left on the website.
+/// `POST /kiosk/bericht`: the message goes to the Berichten list like one left on the website.
 pub async fn message_submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -424,47 +420,30 @@ pub async fn message_submit(
         return refused(&ctx);
     };
     let t = ctx.t;
-    let max = state.config.chat.max_message_chars;
-    let mut errors = Vec::new();
-    let name = f.name.trim().to_string();
-    errors.extend(name_error(t, &name));
-    let body = checked_text(t, &f.message, max, "message", "message.error_message")
-        .map_err(|e| errors.push(e))
-        .ok();
-    let reach = match f.reach.as_str() {
-        "email" if state.config.mail.is_some() && valid_email(f.email.trim()) => {
-            Some((Reach::Email, f.email.trim().to_string()))
-        }
-        "email" if state.config.mail.is_some() => {
-            errors.push(FieldError::new("email", t.s("message.error_email")));
-            None
-        }
-        "phone" => match normal_phone(&f.phone) {
-            Some(p) => Some((Reach::Phone, p)),
-            None => {
-                errors.push(FieldError::new("phone", t.s("message.error_phone")));
-                None
-            }
-        },
-        _ => {
-            let first = if state.config.mail.is_some() {
-                "reach-email"
-            } else {
-                "reach-phone"
-            };
-            errors.push(FieldError::new(first, t.s("message.error_reach")));
-            None
-        }
+    let fields = contact::MessageFields {
+        name: &f.name,
+        message: &f.message,
+        reach: &f.reach,
+        email: &f.email,
+        phone: &f.phone,
     };
-    let (Some(body), Some((reach, value)), true) = (body, reach, errors.is_empty()) else {
-        let form = KioskMessageForm {
-            name,
-            message: f.message,
-            reach: f.reach,
-            email: f.email,
-            phone: f.phone,
-        };
-        return render_message(&state, &ctx, &kiosk, form, errors);
+    // At a kiosk nobody keeps a link: the answer comes by e-mail or telephone.
+    let ways = contact::AnswerWays {
+        email: state.config.mail.is_some(),
+        link: false,
+    };
+    let m = match contact::check_message(t, fields, state.config.chat.max_message_chars, ways) {
+        Ok(m) => m,
+        Err(errors) => {
+            let form = KioskMessageForm {
+                name: f.name.trim().to_string(),
+                message: f.message,
+                reach: f.reach,
+                email: f.email,
+                phone: f.phone,
+            };
+            return render_message(&state, &ctx, &kiosk, form, errors);
+        }
     };
     // Asynchronous work, like a message left on the website (Berichten): never a live chat.
     let queue = contact::skill_queue(&state, Skill::Chat).await?;
@@ -474,11 +453,11 @@ pub async fn message_submit(
             channel: InboxChannel::Form,
             queue_id: queue.id,
             topic_id: None,
-            resident_name: &name,
+            resident_name: &m.name,
             lang: t.lang.code(),
-            body: &body,
-            reach,
-            reach_value: &value,
+            body: &m.body,
+            reach: m.reach,
+            reach_value: &m.reach_value,
         })
         .await?;
     tracing::info!(kiosk = kiosk.id, item = item.id, "message left on a kiosk");

@@ -7,7 +7,7 @@
 
 use crate::config::{ContactSettings, LocalText};
 use crate::i18n::{Lang, T, render_system};
-use crate::store::{Message, Role, Sender, Store, StoreError};
+use crate::store::{Message, Sender};
 use askama::Template;
 use chrono::TimeZone;
 use chrono_tz::Europe::Amsterdam;
@@ -129,52 +129,14 @@ pub fn iso_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The names of the sign language interpreters. A stored message keeps its sender's name,
-/// not their role, so the label of a staff member's message ("Tamara Tolk (gebarentolk)",
-/// not "(medewerker)") looks the role up by name.
-#[derive(Debug, Clone, Default)]
-pub struct Interpreters(std::collections::HashSet<String>);
-
-impl Interpreters {
-    /// The interpreters among the staff accounts now.
-    pub async fn load(store: &Store) -> Result<Interpreters, StoreError> {
-        Ok(Interpreters(
-            store
-                .users()
-                .await?
-                .into_iter()
-                .filter(|u| u.role == Role::Interpreter)
-                .map(|u| u.display_name)
-                .collect(),
-        ))
-    }
-
-    /// Is `name` the name of an interpreter?
-    pub fn contains(&self, name: &str) -> bool {
-        self.0.contains(name)
-    }
-}
-
 /// Who a message is from, as a reader sees it. `resident_view`: the reader is the resident.
-/// A staff member's message is labelled as an agent's (see [`sender_label_by`]).
+/// Staff messages carry their writer's role: "Tamara Tolk (gebarentolk)", "Anna (medewerker)".
 pub fn sender_label(t: T, m: &Message, resident_view: bool) -> String {
-    sender_label_by(t, m, resident_view, &Interpreters::default())
-}
-
-/// Who a message is from, with the interpreters' messages labelled as theirs.
-pub fn sender_label_by(
-    t: T,
-    m: &Message,
-    resident_view: bool,
-    interpreters: &Interpreters,
-) -> String {
     match m.sender {
         Sender::Resident if resident_view => t.s("chat.you").to_string(),
         Sender::Resident if m.sender_name.is_empty() => t.s("console.anonymous").to_string(),
         Sender::Resident => m.sender_name.clone(),
-        Sender::Agent if interpreters.contains(&m.sender_name) => {
-            t.f("call.sender_interpreter", &[("name", &m.sender_name)])
-        }
+        Sender::Interpreter => t.f("call.sender_interpreter", &[("name", &m.sender_name)]),
         Sender::Agent => t.f("chat.sender_agent", &[("name", &m.sender_name)]),
         Sender::System => t.s("chat.sender_system").to_string(),
     }
@@ -198,22 +160,12 @@ pub fn message_text(t: T, m: &Message) -> String {
     }
 }
 
-/// Builds the view of a message (a staff member's labelled as an agent's).
+/// Builds the view of a message.
 pub fn message_view(t: T, m: &Message, resident_view: bool) -> MessageView {
-    message_view_by(t, m, resident_view, &Interpreters::default())
-}
-
-/// Builds the view of a message, with the interpreters' messages labelled as theirs.
-pub fn message_view_by(
-    t: T,
-    m: &Message,
-    resident_view: bool,
-    interpreters: &Interpreters,
-) -> MessageView {
     MessageView {
         seq: m.seq,
         sender: m.sender.as_str(),
-        sender_label: sender_label_by(t, m, resident_view, interpreters),
+        sender_label: sender_label(t, m, resident_view),
         body: if resident_view {
             resident_message_text(t, m)
         } else {

@@ -58,7 +58,7 @@ async function start(root) {
         }
         case 'message':
           if (addMessage(list, f)) lastSeq = Math.max(lastSeq, f.seq);
-          if (f.sender === 'agent') typing.textContent = '';
+          if (f.sender === 'agent' || f.sender === 'interpreter') typing.textContent = '';
           break;
         case 'ack':
           if (composer) composer.ack(f);

@@ -214,9 +214,10 @@ function start(root) {
           if (!row) continue;
           const cells = row.querySelectorAll('td');
           if (cells[0].textContent !== String(q.waiting)) cells[0].textContent = String(q.waiting);
-          if (cells[2].textContent !== String(q.staff_available)) cells[2].textContent = String(q.staff_available);
+          if (cells[1].textContent !== String(q.offered)) cells[1].textContent = String(q.offered);
+          if (cells[3].textContent !== String(q.staff_available)) cells[3].textContent = String(q.staff_available);
           // The longest wait ticks on in the page from when that resident arrived.
-          const longest = cells[1].querySelector('.ticking');
+          const longest = cells[2].querySelector('.ticking');
           if (longest) {
             if (q.waiting > 0) {
               const since = clock.now() - q.longest_wait_secs * 1000;

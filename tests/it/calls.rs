@@ -296,6 +296,29 @@ async fn an_agent_turns_a_text_chat_into_a_call_with_an_interpreter() {
     assert_eq!(roster["participants"][2]["role"], "interpreter");
     let stored = server.store().conversation(conv).await.unwrap().unwrap();
     assert!(stored.is_call);
+
+    // The interpreter writes in the call's chat: everyone reads it as the interpreter's,
+    // live and on every page, not as an employee's.
+    tolk.send(json!({"type": "send", "conversation": conv, "client_id": "t1", "body": "Ik tolk"}))
+        .await;
+    let live = res.expect("message", |f| f["body"] == "Ik tolk").await;
+    assert_eq!(live["sender"], "interpreter");
+    assert_eq!(live["sender_name"], "tolk name (gebarentolk)");
+    let seen_by_anna = anna.expect("message", |f| f["body"] == "Ik tolk").await;
+    assert_eq!(seen_by_anna["sender_name"], "tolk name (gebarentolk)");
+    let call_page = anna_http.get(&format!("/staff/gesprek/{conv}")).await;
+    assert!(
+        call_page.body.contains("tolk name (gebarentolk)"),
+        "{}",
+        call_page.body
+    );
+    assert!(!call_page.body.contains("tolk name (medewerker)"));
+    let transcript = resident.get(&format!("/chat/{token}/transcript.txt")).await;
+    assert!(
+        transcript.body.contains("tolk name (gebarentolk)"),
+        "{}",
+        transcript.body
+    );
 }
 
 #[tokio::test]

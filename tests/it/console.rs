@@ -173,3 +173,46 @@ async fn an_agent_takes_a_waiting_resident_from_the_list() {
     assert_eq!(p.location.as_deref(), Some("/staff?melding=gone"));
     server.stop().await;
 }
+
+/// The queue table and the waiting list agree: a contact ringing at an agent counts as
+/// "Aangeboden", one in line as "Wachtend", and the list shows exactly the waiting ones.
+#[tokio::test]
+async fn the_queue_counts_agree_with_the_waiting_list() {
+    let server = Server::start().await;
+    server.add_staff("anna", Role::Agent, &["chat"], 1).await;
+    let (agent, mut ws) = available_agent(&server, "anna").await;
+    server.browser().start_chat("Eerste", "Eerste vraag").await;
+    ws.expect("offer", |_| true).await;
+    server.browser().start_chat("Tweede", "Tweede vraag").await;
+    let chat = server
+        .store()
+        .queues()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|q| q.slug == "chat")
+        .unwrap();
+    let console = agent.get("/staff").await;
+    let row = extract(
+        &console.body,
+        &format!("<tr data-queue=\"{}\">", chat.id),
+        "</tr>",
+    )
+    .unwrap();
+    // Wachtend 1, Aangeboden 1.
+    assert!(row.contains("</th><td>1</td><td>1</td>"), "{row}");
+    assert!(
+        console
+            .body
+            .contains("<th scope=\"col\">Wachtend</th><th scope=\"col\">Aangeboden</th>")
+    );
+    let list = agent.get("/staff/fragments/waiting").await;
+    assert_eq!(
+        list.body.matches("class=\"waiting-item\"").count(),
+        1,
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("Tweede"));
+    assert!(!list.body.contains("Eerste"));
+}

@@ -10,8 +10,12 @@ use serde_json::json;
 /// A server with a "belastingen" chat queue and topic (restarted so the hub knows the
 /// queue), with the given front-door rule.
 async fn with_tax_queue(queue_without_staff: bool) -> Server {
-    let server =
-        Server::start_with(|c| c.front_door.queue_without_staff = queue_without_staff).await;
+    with_tax_queue_and(move |c| c.front_door.queue_without_staff = queue_without_staff).await
+}
+
+/// A server with a "belastingen" chat queue and topic, tuned by `tune`.
+async fn with_tax_queue_and(tune: impl Fn(&mut loket::config::Config)) -> Server {
+    let server = Server::start().await;
     server
         .store()
         .add_queue(
@@ -29,10 +33,7 @@ async fn with_tax_queue(queue_without_staff: bool) -> Server {
         .await
         .unwrap();
     let dir = server.stop().await;
-    Server::start_in(dir, |c| {
-        c.front_door.queue_without_staff = queue_without_staff
-    })
-    .await
+    Server::start_in(dir, &tune).await
 }
 
 #[tokio::test]
@@ -172,4 +173,113 @@ async fn waiting_residents_hear_honestly_when_the_last_agent_leaves() {
     );
     assert!(page.body.contains("href=\"/bericht\""));
     server.stop().await;
+}
+
+/// A queue with an overflow rule hands its waiting contacts to the general chat queue
+/// when its last available member leaves (here after 0 minutes: at once); the resident is
+/// told, keeps their place in order of arrival, and an agent of the general queue gets
+/// the offer. The control (no rule: they stay) is the test above.
+#[tokio::test]
+async fn a_queue_with_an_overflow_rule_hands_waiting_contacts_on() {
+    let server = with_tax_queue_and(|c| {
+        c.front_door.overflow.insert(
+            "belastingen".into(),
+            loket::config::OverflowRule {
+                to: "chat".into(),
+                after_mins: 0,
+            },
+        );
+    })
+    .await;
+    server
+        .add_staff("chris", Role::Agent, &["belastingen"], 1)
+        .await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    let (_chris, mut chris_ws) = available_agent(&server, "chris").await;
+    let (_anna, mut anna_ws) = available_agent(&server, "anna").await;
+
+    // Chris serves the first tax question; the second waits for him.
+    let start = |name: &'static str| {
+        let b = server.browser();
+        async move {
+            let csrf = b.csrf("/chat/start").await;
+            let sent = b
+                .post(
+                    "/chat/start",
+                    &[
+                        ("name", name),
+                        ("topic", "belastingen"),
+                        ("question", "Aanslag"),
+                    ],
+                    &csrf,
+                )
+                .await;
+            assert_eq!(sent.status, 303, "{}", sent.body);
+            sent.location
+                .unwrap()
+                .trim_start_matches("/chat/")
+                .to_string()
+        }
+    };
+    start("Eerste").await;
+    accept_next(&mut chris_ws).await;
+    let token = start("Tweede").await;
+    let mut res = Ws::connect(&server.ws_url(&format!("/ws/chat/{token}")), None).await;
+    res.send(json!({"type": "resume", "after": 0})).await;
+    res.expect("status", |f| f["status"] == "waiting").await;
+    let conv = server
+        .store()
+        .conversation_by_token(&token)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Chris goes away: the waiting tax question moves to the general chat queue.
+    chris_ws
+        .send(json!({"type": "presence", "presence": "away"}))
+        .await;
+    let told = res.expect("message", |f| f["sender"] == "system").await;
+    assert!(
+        told["body"]
+            .as_str()
+            .unwrap()
+            .contains("Daarom helpt een andere medewerker u"),
+        "{told}"
+    );
+    let offer = anna_ws
+        .expect("offer", |f| f["conversation"] == conv.id)
+        .await;
+    assert_eq!(offer["conversation"], conv.id);
+    let chat = server
+        .store()
+        .queues()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|q| q.slug == "chat")
+        .unwrap();
+    let moved = server.store().conversation(conv.id).await.unwrap().unwrap();
+    assert_eq!(moved.queue_id, chat.id);
+    server.stop().await;
+}
+
+/// An overflow rule naming a queue that does not exist stops the start with a clear error.
+#[tokio::test]
+async fn an_overflow_rule_to_an_unknown_queue_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = loket::config::Config::default();
+    config.database_url = format!("sqlite://{}", dir.path().join("loket.db").display());
+    config.bind = "127.0.0.1:0".parse().unwrap();
+    config.front_door.overflow.insert(
+        "chat".into(),
+        loket::config::OverflowRule {
+            to: "bestaat-niet".into(),
+            after_mins: 5,
+        },
+    );
+    let err = match loket::server::start(config).await {
+        Ok(_) => panic!("started with an unknown overflow queue"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(err.contains("bestaat-niet"), "{err}");
 }

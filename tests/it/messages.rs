@@ -555,3 +555,21 @@ async fn interrupted_sends_are_marked_failed_at_start() {
     assert_eq!(item.send_state, Some(loket::store::SendState::Failed));
     assert_eq!(item.answer_body.as_deref(), Some("Tekst"));
 }
+
+/// Messages left before the inbox existed waited as chats, and the migration moved them
+/// to the inbox with the same token: their old chat link leads to the message's page.
+#[tokio::test]
+async fn an_old_chat_link_of_a_left_message_leads_to_the_message() {
+    let server = Server::start().await;
+    let resident = server.browser();
+    let page = leave(&resident, &[("message", "Oude link"), ("reach", "return")]).await;
+    let token = page.trim_start_matches("/bericht/");
+    let old = resident.get(&format!("/chat/{token}")).await;
+    assert_eq!(old.status, 303, "{}", old.body);
+    assert_eq!(old.location.as_deref(), Some(page.as_str()));
+    // An unknown token stays "not found".
+    let unknown = resident
+        .get(&format!("/chat/{}", "x".repeat(token.len())))
+        .await;
+    assert_eq!(unknown.status, 404);
+}

@@ -12,6 +12,7 @@ mod estimates;
 mod leaving;
 mod model;
 mod offers;
+mod overflow;
 mod props;
 mod queueing;
 

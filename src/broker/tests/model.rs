@@ -472,6 +472,9 @@ impl Model {
                     )
             }
             Input::Tick => true,
+            // The model has no overflow rules (they have their own tests in
+            // overflow.rs); the generator never sets one.
+            Input::SetOverflow { .. } => false,
             Input::ContactLeft { contact } => self.contacts.contains_key(contact),
             Input::ConversationEnded { contact } | Input::Requeue { contact } => self
                 .contacts

@@ -16,7 +16,6 @@ use crate::hub::Event;
 use crate::i18n::T;
 use crate::protocol::{self, ErrorCode, MAX_FRAME_BYTES, ServerFrame};
 use crate::web::AppState;
-use crate::web::views::Interpreters;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -120,8 +119,6 @@ pub struct Conn {
     pub last_sent: HashMap<i64, i64>,
     /// The reader is the resident (labels "you" and staff names accordingly).
     pub resident_view: bool,
-    /// Whose messages are labelled as an interpreter's.
-    pub interpreters: Interpreters,
 }
 
 impl Conn {
@@ -132,19 +129,7 @@ impl Conn {
             t,
             last_sent: HashMap::new(),
             resident_view,
-            interpreters: Interpreters::default(),
         }
-    }
-
-    /// The same connection, knowing the interpreters' names (their messages say so).
-    pub async fn with_interpreters(mut self, state: &AppState) -> Conn {
-        match Interpreters::load(&state.store).await {
-            Ok(names) => self.interpreters = names,
-            Err(e) => {
-                tracing::warn!(error = %e, "interpreters not read; their messages say employee")
-            }
-        }
-        self
     }
 
     /// Writes one frame; false when the socket is gone.
@@ -160,13 +145,7 @@ impl Conn {
 
     /// Sends a hub event as this reader sees it (skipping messages already sent).
     pub async fn send_event(&mut self, event: &Event) -> bool {
-        let frame = event_frame(
-            self.t,
-            event,
-            self.resident_view,
-            &self.interpreters,
-            &mut self.last_sent,
-        );
+        let frame = event_frame(self.t, event, self.resident_view, &mut self.last_sent);
         match frame {
             Some(frame) => self.send(&frame).await,
             None => true,

@@ -6,7 +6,7 @@ use crate::hub::{Event, StatusInfo};
 use crate::i18n::{Localized, T};
 use crate::protocol::{ErrorCode, MessageOut, QueueOut, ServerFrame};
 use crate::store::Message;
-use crate::web::views::{Interpreters, local_time, message_text, sender_label_by};
+use crate::web::views::{local_time, message_text, sender_label};
 use crate::web::wording;
 use std::collections::HashMap;
 
@@ -20,18 +20,12 @@ pub fn error_frame(code: ErrorCode, message: impl Into<String>) -> ServerFrame {
 }
 
 /// The frame for a stored message, as `resident_view` or staff sees it.
-pub fn message_frame(
-    t: T,
-    conversation: i64,
-    m: &Message,
-    resident_view: bool,
-    interpreters: &Interpreters,
-) -> ServerFrame {
+pub fn message_frame(t: T, conversation: i64, m: &Message, resident_view: bool) -> ServerFrame {
     ServerFrame::Message(MessageOut {
         conversation,
         seq: m.seq,
         sender: m.sender.as_str().to_string(),
-        sender_name: sender_label_by(t, m, resident_view, interpreters),
+        sender_name: sender_label(t, m, resident_view),
         body: message_text(t, m),
         time: local_time(m.created_at),
         at: m.created_at,
@@ -65,7 +59,6 @@ pub fn event_frame(
     t: T,
     event: &Event,
     resident_view: bool,
-    interpreters: &Interpreters,
     last_sent: &mut HashMap<i64, i64>,
 ) -> Option<ServerFrame> {
     Some(match event {
@@ -78,7 +71,7 @@ pub fn event_frame(
                 return None;
             }
             *last = message.seq;
-            message_frame(t, *conversation, message, resident_view, interpreters)
+            message_frame(t, *conversation, message, resident_view)
         }
         Event::Typing {
             conversation,
@@ -177,6 +170,7 @@ pub fn event_frame(
                     id: q.id,
                     name: pick(t, &q.name_nl, &q.name_en),
                     waiting: q.waiting,
+                    offered: q.offered,
                     longest_wait_secs: q.longest_wait_ms / 1000,
                     staff_available: q.staff_available,
                 })

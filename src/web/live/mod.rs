@@ -77,7 +77,7 @@ pub async fn resident_socket(
                 protocol: PROTOCOL_VERSION,
                 role: "resident".into(),
             };
-            let conn = Conn::new(socket, t, true).with_interpreters(&state).await;
+            let conn = Conn::new(socket, t, true);
             conn::run(&state, conn, &mut peer, hello, events).await;
             if let Some(conn_id) = conn_id {
                 state.hub.disconnect_resident(id, conn_id);
@@ -123,7 +123,7 @@ pub async fn staff_socket(
                 protocol: PROTOCOL_VERSION,
                 role: "staff".into(),
             };
-            let conn = Conn::new(socket, t, false).with_interpreters(&state).await;
+            let conn = Conn::new(socket, t, false);
             conn::run(&state, conn, &mut peer, hello, Some(events)).await;
             state.hub.disconnect_staff(staff, conn_id);
         }
@@ -156,13 +156,7 @@ pub async fn replay(
         let batch = state.store.messages_after(conversation, after, 500).await?;
         let done = batch.len() < 500;
         for m in &batch {
-            let frame = message_frame(
-                conn.t,
-                conversation,
-                m,
-                conn.resident_view,
-                &conn.interpreters,
-            );
+            let frame = message_frame(conn.t, conversation, m, conn.resident_view);
             if !conn.send(&frame).await {
                 return Ok(false);
             }

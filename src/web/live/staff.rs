@@ -204,7 +204,7 @@ impl Peer for Staff {
                     &state,
                     conn.t,
                     conversation,
-                    Sender::Agent,
+                    Sender::staff(user.role),
                     &user.display_name,
                     &client_id,
                     &body,

@@ -113,7 +113,6 @@ pub async fn report(
         name: &name,
         origin: Origin::AccessibilityReport,
         first_message: &message,
-        reach: None,
         lang: t.lang,
     };
     contact::open_and_show(&state, new).await

@@ -50,6 +50,9 @@ pub struct ChatPage {
     pub status: &'static str,
     pub status_text: String,
     pub heading: String,
+    /// "U wacht op een medewerker" or, in the interpreters' queue, "... gebarentolk".
+    pub waiting_h1: String,
+    pub waiting_title: String,
     pub messages: Vec<MessageView>,
     pub last_seq: i64,
     pub max_chars: usize,
@@ -189,7 +192,6 @@ pub async fn start_submit(
         name: &name,
         origin,
         first_message: &question,
-        reach: None,
         lang: t.lang,
     };
     contact::open_and_show(&state, new).await
@@ -218,17 +220,27 @@ async fn render_chat(
         state.hub.status_of(conv).await?
     };
     let messages = state.store.messages_after(conv.id, 0, 10_000).await?;
-    let interpreters = views::Interpreters::load(&state.store).await?;
     let last_seq = messages.last().map(|m| m.seq).unwrap_or(0);
+    // Waiting in the interpreters' queue is waiting for a sign-language interpreter, and
+    // the page says so (heading, title, and again when the resident is put back in line).
+    let sign_language = !conv.status.is_closed()
+        && contact::skill_queue(state, Skill::Interpreting).await?.id == conv.queue_id;
+    let (waiting_h1, waiting_title) = if sign_language {
+        (
+            t.s("chat.waiting_h1_interpreter"),
+            t.s("chat.title_waiting_interpreter"),
+        )
+    } else {
+        (t.s("chat.waiting_h1"), t.s("chat.title_waiting"))
+    };
     let (status, title) = match conv.status {
-        Status::Waiting => ("waiting", t.s("chat.title_waiting").to_string()),
+        Status::Waiting => ("waiting", waiting_title.to_string()),
         Status::Active => ("active", t.s("chat.title_active").to_string()),
         Status::Ended => ("ended", t.s("chat.title_closed").to_string()),
         Status::Abandoned => ("abandoned", t.s("chat.title_closed").to_string()),
     };
     let max = state.config.chat.max_message_chars;
-    let sign_language = conv.status == Status::Waiting
-        && contact::skill_queue(state, Skill::Interpreting).await?.id == conv.queue_id;
+    let sign_language = sign_language && conv.status == Status::Waiting;
     let mut base = ctx.base(title);
     base.has_error = !errors.is_empty();
     base.kiosk = kiosk_idle.is_some();
@@ -243,6 +255,8 @@ async fn render_chat(
         token: token.to_string(),
         status,
         status_text: wording::status_sentence(t, &info),
+        waiting_h1: waiting_h1.to_string(),
+        waiting_title: waiting_title.to_string(),
         unstaffed: info.unstaffed,
         // A video call says so ("Videogesprek met ..."), a chat "U chat met ...".
         heading: t.f(
@@ -255,7 +269,7 @@ async fn render_chat(
         ),
         messages: messages
             .iter()
-            .map(|m| views::message_view_by(t, m, true, &interpreters))
+            .map(|m| views::message_view(t, m, true))
             .collect(),
         last_seq,
         max_chars: max,
@@ -304,7 +318,17 @@ pub async fn conversation(
     headers: axum::http::HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let conv = super::by_token(&state, &token).await?;
+    let conv = match super::by_token(&state, &token).await {
+        Ok(conv) => conv,
+        // A message left before messages had their own list was a waiting chat; its
+        // link (the same token) now leads to the message's page.
+        Err(AppError::ConversationNotFound)
+            if state.store.inbox_item_by_token(&token).await?.is_some() =>
+        {
+            return Ok(Redirect::to(&format!("/bericht/{token}")).into_response());
+        }
+        Err(e) => return Err(e),
+    };
     // On a kiosk only the current resident's conversation is shown (not after a wipe).
     let kiosk = match kiosk_device::guard(&state, &headers, conv.id).await? {
         Ok(k) => k,

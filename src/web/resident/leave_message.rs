@@ -15,10 +15,7 @@ use crate::auth::plausible_token;
 use crate::store::{AnswerHow, InboxChannel, InboxItem, InboxState, NewInboxItem, Reach};
 use crate::web::contact;
 use crate::web::ctx::site_address;
-use crate::web::form::{
-    CsrfForm, FieldError, checked_text, find_error, form_status, limit_hint, name_error,
-    normal_phone, valid_email,
-};
+use crate::web::form::{CsrfForm, FieldError, find_error, form_status, limit_hint};
 use crate::web::views::{Base, iso_time, local_datetime};
 use crate::web::{AppError, AppState, Ctx};
 use askama::Template;
@@ -136,52 +133,30 @@ pub async fn submit(
     CsrfForm(f): CsrfForm<Submit>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
-    let max = state.config.chat.max_message_chars;
-    let mut errors = Vec::new();
-    let name = f.name.trim().to_string();
-    errors.extend(name_error(t, &name));
-    let body = checked_text(t, &f.message, max, "message", "message.error_message")
-        .map_err(|e| errors.push(e))
-        .ok();
-    let offer_email = state.config.mail.is_some();
-    let reach = match f.reach.as_str() {
-        "email" if !offer_email => {
-            errors.push(FieldError::new("reach-phone", t.s("message.error_reach")));
-            None
-        }
-        "email" if valid_email(f.email.trim()) => Some((Reach::Email, f.email.trim().to_string())),
-        "email" => {
-            errors.push(FieldError::new("email", t.s("message.error_email")));
-            None
-        }
-        "phone" => match normal_phone(&f.phone) {
-            Some(p) => Some((Reach::Phone, p)),
-            None => {
-                errors.push(FieldError::new("phone", t.s("message.error_phone")));
-                None
-            }
-        },
-        "return" => Some((Reach::Return, String::new())),
-        _ => {
-            let first = if offer_email {
-                "reach-email"
-            } else {
-                "reach-phone"
-            };
-            errors.push(FieldError::new(first, t.s("message.error_reach")));
-            None
-        }
+    let fields = contact::MessageFields {
+        name: &f.name,
+        message: &f.message,
+        reach: &f.reach,
+        email: &f.email,
+        phone: &f.phone,
     };
-    let (Some(body), Some((reach, value)), true) = (body, reach, errors.is_empty()) else {
-        let form = MessageForm {
-            name,
-            topic: f.topic,
-            message: f.message,
-            reach: f.reach,
-            email: f.email,
-            phone: f.phone,
-        };
-        return render(&state, &ctx, form, errors).await;
+    let ways = contact::AnswerWays {
+        email: state.config.mail.is_some(),
+        link: true,
+    };
+    let m = match contact::check_message(t, fields, state.config.chat.max_message_chars, ways) {
+        Ok(m) => m,
+        Err(errors) => {
+            let form = MessageForm {
+                name: f.name.trim().to_string(),
+                topic: f.topic,
+                message: f.message,
+                reach: f.reach,
+                email: f.email,
+                phone: f.phone,
+            };
+            return render(&state, &ctx, form, errors).await;
+        }
     };
     let topic = contact::topic_by_slug(&state, &f.topic).await?;
     let queue = contact::chat_queue_for(&state, topic.as_ref()).await?;
@@ -191,11 +166,11 @@ pub async fn submit(
             channel: InboxChannel::Form,
             queue_id: queue.id,
             topic_id: topic.as_ref().map(|tp| tp.id),
-            resident_name: &name,
+            resident_name: &m.name,
             lang: t.lang.code(),
-            body: &body,
-            reach,
-            reach_value: &value,
+            body: &m.body,
+            reach: m.reach,
+            reach_value: &m.reach_value,
         })
         .await?;
     Ok(axum::response::Redirect::to(&format!("/bericht/{token}")).into_response())

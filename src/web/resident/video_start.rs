@@ -160,7 +160,6 @@ pub async fn start_submit(
         name: &name,
         origin: Origin::Web,
         first_message: &question,
-        reach: None,
         lang: t.lang,
     };
     contact::open_and_show(&state, new).await

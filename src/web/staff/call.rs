@@ -100,7 +100,6 @@ pub async fn call_page(
         conv.resident_name.clone()
     };
     let messages = state.store.messages_after(id, 0, 10_000).await?;
-    let interpreters = views::Interpreters::load(&state.store).await?;
     let queues = state.store.queues().await?;
     let requested = state
         .store
@@ -138,7 +137,7 @@ pub async fn call_page(
         last_seq: messages.last().map(|m| m.seq).unwrap_or(0),
         messages: messages
             .iter()
-            .map(|m| views::message_view_by(t, m, false, &interpreters))
+            .map(|m| views::message_view(t, m, false))
             .collect(),
         client_id: random_token(),
         max_chars: state.config.chat.max_message_chars,

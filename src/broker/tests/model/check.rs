@@ -364,6 +364,11 @@ impl Model {
                         st.idle_since = now;
                     }
                 }
+                Output::Overflowed { contact, .. } => {
+                    return Err(TestCaseError::fail(format!(
+                        "{contact:?} overflowed without an overflow rule"
+                    )));
+                }
                 Output::QueueChanged { queue } => {
                     prop_assert!(!changed.contains(&queue), "QueueChanged twice");
                     prop_assert!(self.queues.contains_key(&queue));
@@ -408,6 +413,7 @@ impl Model {
             Input::StaffOnline { staff, .. } => {
                 prop_assert_ne!(self.staff[staff].presence, Presence::Offline)
             }
+            Input::SetOverflow { .. } => {}
             Input::Tick => {
                 for c in self.contacts.values() {
                     if let MState::Offered { expires_at, .. } = c.state {

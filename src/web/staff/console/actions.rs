@@ -98,7 +98,13 @@ pub async fn send(
     let client_id = f.client_id();
     match state
         .hub
-        .send_message(id, Sender::Agent, &user.display_name, &body, client_id)
+        .send_message(
+            id,
+            Sender::staff(user.role),
+            &user.display_name,
+            &body,
+            client_id,
+        )
         .await
     {
         Ok(_) if state.hub.guest_request(id, user.id).is_some() || is_call(&state, id).await => {

@@ -116,6 +116,7 @@ pub(super) async fn render_console(
             id: q.id,
             name: q.name().get(t.lang).to_string(),
             waiting: q.waiting,
+            offered: q.offered,
             longest: views::duration_text(q.longest_wait_ms),
             since: if q.waiting > 0 {
                 now - i64::try_from(q.longest_wait_ms).unwrap_or(0)

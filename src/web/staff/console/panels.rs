@@ -73,6 +73,7 @@ pub struct QueueRow {
     pub id: i64,
     pub name: String,
     pub waiting: usize,
+    pub offered: usize,
     pub longest: String,
     /// When the longest waiting resident arrived (unix ms; 0: nobody waits).
     pub since: i64,
@@ -94,6 +95,9 @@ pub struct WaitingRow {
     pub waited: String,
     /// Nobody available with this queue's skill: the contact may be stranded.
     pub unstaffed: bool,
+    /// A resident's contact (taken from the list); a call's request for one more staff
+    /// member comes as an offer only.
+    pub takeable: bool,
 }
 
 #[derive(Template)]
@@ -331,20 +335,35 @@ pub(super) async fn waiting_rows(
             .await?
             .is_none_or(|s| s.staff_available == 0);
         let now = crate::store::now_ms();
-        for (conv_id, position) in positions {
-            if let Some(conv) = state.store.conversation(conv_id).await? {
-                rows.push(WaitingRow {
-                    id: conv.id,
-                    since: conv.created_at,
-                    origin: origin_text(t, &conv),
-                    position,
-                    name: resident_name(t, &conv),
-                    topic: wording::topic_text(t, conv.topic()),
-                    queue: q.name().get(t.lang).to_string(),
-                    waited: views::duration_text(u64::try_from(now - conv.created_at).unwrap_or(0)),
-                    unstaffed,
-                });
-            }
+        for (work, position) in positions {
+            // A call asking for one more staff member waits in line like a resident; it
+            // is listed (so the list agrees with the queue's count) and comes as an offer.
+            let (conv_id, request) = match work {
+                Work::Conversation(id) => (id, None),
+                Work::Request(r) => match state.store.call_request(r).await? {
+                    Some(req) => (req.conversation_id, Some(req)),
+                    None => continue,
+                },
+            };
+            let Some(conv) = state.store.conversation(conv_id).await? else {
+                continue;
+            };
+            let since = request.as_ref().map_or(conv.created_at, |r| r.created_at);
+            rows.push(WaitingRow {
+                id: conv.id,
+                since,
+                origin: match &request {
+                    Some(r) => t.f("console.waiting_join_request", &[("name", &r.requested_by_name)]),
+                    None => origin_text(t, &conv),
+                },
+                position,
+                name: resident_name(t, &conv),
+                topic: wording::topic_text(t, conv.topic()),
+                queue: q.name().get(t.lang).to_string(),
+                waited: views::duration_text(u64::try_from(now - since).unwrap_or(0)),
+                unstaffed,
+                takeable: request.is_none(),
+            });
         }
     }
     Ok(rows)
