@@ -267,9 +267,11 @@ async fn a_queue_with_an_overflow_rule_hands_waiting_contacts_on() {
 #[tokio::test]
 async fn an_overflow_rule_to_an_unknown_queue_is_refused_at_start() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = loket::config::Config::default();
-    config.database_url = format!("sqlite://{}", dir.path().join("loket.db").display());
-    config.bind = "127.0.0.1:0".parse().unwrap();
+    let mut config = loket::config::Config {
+        database_url: format!("sqlite://{}", dir.path().join("loket.db").display()),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        ..Default::default()
+    };
     config.front_door.overflow.insert(
         "chat".into(),
         loket::config::OverflowRule {

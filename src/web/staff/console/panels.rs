@@ -353,7 +353,10 @@ pub(super) async fn waiting_rows(
                 id: conv.id,
                 since,
                 origin: match &request {
-                    Some(r) => t.f("console.waiting_join_request", &[("name", &r.requested_by_name)]),
+                    Some(r) => t.f(
+                        "console.waiting_join_request",
+                        &[("name", &r.requested_by_name)],
+                    ),
                     None => origin_text(t, &conv),
                 },
                 position,
