@@ -543,9 +543,18 @@ async fn resident_reader(mut rx: SplitStream<Socket>, c: Arc<Counters>) {
     }
 }
 
-/// Starts one chat through the resident form; returns (index, conversation token).
+/// Starts one chat through the resident form; returns (index, conversation token). Each
+/// resident comes from an address of its own network (127.X.Y.1: one /24 each; all of
+/// 127.0.0.0/8 reaches the server on Linux), as many residents at home do, so the intake
+/// limits (issue 13) count them apart.
 async fn start_chat(base: &str, i: usize) -> (usize, String) {
-    let client = client();
+    let address = std::net::Ipv4Addr::new(127, 1 + (i / 256 % 250) as u8, (i % 256) as u8, 1);
+    let client = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::V4(address))
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let csrf = csrf(&client, base, "/chat/start").await;
     let resp = client
         .post(format!("{base}/chat/start"))

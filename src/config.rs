@@ -19,6 +19,8 @@
 //! | `LOKET_MEDIA_BIND_IP` | `media.bind_ip` |
 //! | `LOKET_MEDIA_PORTS` | `media.udp_port_min`-`media.udp_port_max` (e.g. `40000-40999`) |
 //! | `LOKET_MEDIA_PUBLIC_IPS` | `media.public_ips` (comma-separated) |
+//! | `LOKET_INTAKE_LIVE_PER_BROWSER`, `_PER_ADDRESS`, `_PER_NETWORK` | `intake.live_per_*` |
+//! | `LOKET_INTAKE_MESSAGES_PER_BROWSER`, `_PER_ADDRESS`, `_PER_NETWORK`, `_PER_REACH` | `intake.messages_per_*` |
 //!
 //! Validation happens here, once, so the rest of the program can trust the values.
 
@@ -63,6 +65,58 @@ pub struct Config {
     pub mail: Option<MailSettings>,
     /// Left messages and other asynchronous work (`[messages]`).
     pub messages: MessageSettings,
+    /// How many new contacts one source may open (`[intake]`).
+    pub intake: IntakeSettings,
+}
+
+/// How many new contacts one source may open, so that one script cannot crowd out
+/// residents (`[intake]`). Every way in counts: chat, video, the kiosk, left messages
+/// and the accessibility report. A source is counted as a browser, as an address and as
+/// the address's network (IPv4 /24, IPv6 /64) at once; a kiosk only as itself. Live
+/// contacts (chat, video) count per 10 minutes, left messages per hour, and a left
+/// message also per e-mail address or telephone number per day. A district office or a
+/// municipal network behind one address shares the address and network limits, so those
+/// are wider than the browser's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IntakeSettings {
+    /// Live contacts (chat, video) per 10 minutes.
+    pub live_per_browser: u32,
+    pub live_per_address: u32,
+    pub live_per_network: u32,
+    pub live_per_kiosk: u32,
+    /// Left messages and reports per hour.
+    pub messages_per_browser: u32,
+    pub messages_per_address: u32,
+    pub messages_per_network: u32,
+    pub messages_per_kiosk: u32,
+    /// Left messages per e-mail address or telephone number per day.
+    pub messages_per_reach: u32,
+    /// A queue takes no new contact while this many wait in it ("too busy", with the
+    /// offer to leave a message).
+    pub max_waiting_per_queue: usize,
+    /// Reverse proxies in front of Loket (their addresses): for a request from one of
+    /// them, the client's address is the last one in `X-Forwarded-For` that is not a
+    /// proxy. Empty (the default): the connection's address, and the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for IntakeSettings {
+    fn default() -> Self {
+        IntakeSettings {
+            live_per_browser: 3,
+            live_per_address: 10,
+            live_per_network: 30,
+            live_per_kiosk: 30,
+            messages_per_browser: 3,
+            messages_per_address: 10,
+            messages_per_network: 30,
+            messages_per_kiosk: 20,
+            messages_per_reach: 3,
+            max_waiting_per_queue: 100,
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 /// Short videos in Dutch Sign Language (NGT), with captions, that explain the
@@ -397,6 +451,7 @@ impl Default for Config {
             media: MediaSettings::default(),
             front_door: FrontDoorSettings::default(),
             connections: ConnectionSettings::default(),
+            intake: IntakeSettings::default(),
             contact: ContactSettings::default(),
             sign_language: SignLanguageSettings::default(),
             mail: None,
@@ -557,6 +612,29 @@ impl Config {
             self.media.udp_port_min = parse("LOKET_MEDIA_PORTS", lo.to_string())?;
             self.media.udp_port_max = parse("LOKET_MEDIA_PORTS", hi.to_string())?;
         }
+        let i = &mut self.intake;
+        for (name, field) in [
+            ("LOKET_INTAKE_LIVE_PER_BROWSER", &mut i.live_per_browser),
+            ("LOKET_INTAKE_LIVE_PER_ADDRESS", &mut i.live_per_address),
+            ("LOKET_INTAKE_LIVE_PER_NETWORK", &mut i.live_per_network),
+            (
+                "LOKET_INTAKE_MESSAGES_PER_BROWSER",
+                &mut i.messages_per_browser,
+            ),
+            (
+                "LOKET_INTAKE_MESSAGES_PER_ADDRESS",
+                &mut i.messages_per_address,
+            ),
+            (
+                "LOKET_INTAKE_MESSAGES_PER_NETWORK",
+                &mut i.messages_per_network,
+            ),
+            ("LOKET_INTAKE_MESSAGES_PER_REACH", &mut i.messages_per_reach),
+        ] {
+            if let Some(v) = env(name) {
+                *field = parse(name, v)?;
+            }
+        }
         if let Some(v) = env("LOKET_MEDIA_PUBLIC_IPS") {
             self.media.public_ips = v
                 .split(',')
@@ -598,6 +676,26 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "chat.max_message_chars",
                 reason: "must be between 1 and 100000".into(),
+            });
+        }
+        let i = &self.intake;
+        if [
+            i.live_per_browser,
+            i.live_per_address,
+            i.live_per_network,
+            i.live_per_kiosk,
+            i.messages_per_browser,
+            i.messages_per_address,
+            i.messages_per_network,
+            i.messages_per_kiosk,
+            i.messages_per_reach,
+        ]
+        .contains(&0)
+            || i.max_waiting_per_queue == 0
+        {
+            return Err(ConfigError::Invalid {
+                field: "intake",
+                reason: "every limit must be at least 1".into(),
             });
         }
         if self.media.udp_port_min == 0 || self.media.udp_port_min > self.media.udp_port_max {

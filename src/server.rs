@@ -95,7 +95,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         HubSettings::from_config(&config),
     )
     .await?;
-    let housekeeping = spawn_housekeeping(store.clone(), &config);
+    let intake = Arc::new(web::intake::Intake::new(&config.intake));
+    let housekeeping = spawn_housekeeping(store.clone(), intake.clone(), &config);
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let state = AppState {
@@ -104,6 +105,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config: Arc::new(config),
         csrf: Csrf::new(&secret),
         throttle: Arc::new(LoginThrottle::default()),
+        intake,
         passwords: PasswordChecker::start(
             std::thread::available_parallelism().map_or(2, |n| n.get()),
             PASSWORD_QUEUE,
@@ -130,16 +132,27 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     })
 }
 
-/// Removes expired staff sessions every few minutes (a session also expires on use, so
+/// Every minute forgets the intake limits' sources whose allowance is whole again, and
+/// every five minutes removes expired staff sessions (a session also expires on use, so
 /// this only keeps the table small).
-fn spawn_housekeeping(store: Store, config: &Config) -> tokio::task::JoinHandle<()> {
+fn spawn_housekeeping(
+    store: Store,
+    intake: Arc<web::intake::Intake>,
+    config: &Config,
+) -> tokio::task::JoinHandle<()> {
     let idle_ms = i64::try_from(config.staff.session_idle_mins)
         .unwrap_or(60)
         .saturating_mul(60_000);
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        let mut minutes: u64 = 0;
         loop {
             every.tick().await;
+            intake.forget_refilled();
+            minutes += 1;
+            if minutes % 5 != 1 {
+                continue;
+            }
             match store.purge_sessions(idle_ms).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "expired staff sessions removed"),

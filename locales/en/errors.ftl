@@ -17,3 +17,5 @@ error-csrf = The form had expired. Go back, reload the page and try again.
 error-server_h1 = Something went wrong on our side
 error-server = That did not work. Nothing you sent was lost. Please try again in a few minutes.
 error-too_large = What you sent is too large.
+error-too_many_h1 = No new conversation for a moment
+error-too_many = Many conversations or messages were started from this device or network in a short time. So you cannot start a new conversation or message for a moment. Please try again in 10 minutes. Do you already have a conversation? Then go back to it. You can also call us.

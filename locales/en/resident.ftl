@@ -129,6 +129,7 @@ start-topic_unavailable = Choose another topic, or leave a message.
 door-closed_until = Closed now. We are back { $when }.
 door-closed = Closed now.
 door-nobody = Nobody is available right now, and the wait would be too long.
+door-full = Too many people are waiting right now, so you cannot join the queue. Leave a message, or try again later.
 door-today = today
 door-usual_under_minute = Usually you are answered within a minute.
 door-usual_minutes =

@@ -17,3 +17,5 @@ error-csrf = Het formulier was verlopen. Ga terug, laad de pagina opnieuw en pro
 error-server_h1 = Er ging iets mis bij ons
 error-server = Het is niet gelukt. Uw gegevens zijn niet verloren. Probeer het over een paar minuten opnieuw.
 error-too_large = Wat u stuurde is te groot.
+error-too_many_h1 = Even geen nieuw gesprek mogelijk
+error-too_many = Vanaf dit apparaat of netwerk zijn in korte tijd veel gesprekken of berichten begonnen. Daarom kunt u nu even geen nieuw gesprek of bericht beginnen. Probeer het over 10 minuten opnieuw. Heeft u al een gesprek? Ga dan terug naar dat gesprek. U kunt ons ook bellen.

@@ -129,6 +129,7 @@ start-topic_unavailable = Kies een ander onderwerp, of laat een bericht achter.
 door-closed_until = Nu gesloten. We zijn er weer { $when }.
 door-closed = Nu gesloten.
 door-nobody = Er is nu niemand beschikbaar, en de wachttijd is te lang om te laten wachten.
+door-full = Er wachten nu te veel mensen. Daarom kunt u nu niet in de wachtrij. Laat een bericht achter, of probeer het later opnieuw.
 door-today = vandaag
 door-usual_under_minute = Meestal krijgt u binnen een minuut antwoord.
 door-usual_minutes =

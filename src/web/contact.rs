@@ -7,10 +7,11 @@
 //! look-ups the forms need to choose a queue and a topic live here too.
 
 use super::form::{FieldError, checked_text, name_error, normal_phone, valid_email};
+use super::intake::{Kind, Source};
 use super::{AppError, AppState};
 use crate::hub::{Origin, Skill};
 use crate::i18n::{Lang, T};
-use crate::store::{Channel, Conversation, NewConversation, Queue, Topic};
+use crate::store::{Channel, Conversation, InboxItem, NewConversation, NewInboxItem, Queue, Topic};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -27,10 +28,13 @@ pub struct NewContact<'a> {
     pub first_message: &'a str,
     /// The resident's page language.
     pub lang: Lang,
+    /// Who opens it (counted by the intake limits).
+    pub source: &'a Source,
 }
 
 /// Stores the conversation and puts it in its queue; returns it with the resident's token.
 pub async fn open(state: &AppState, c: NewContact<'_>) -> Result<(Conversation, String), AppError> {
+    admit(state, Kind::Live, c.source)?;
     let origin = c.origin.to_string();
     let (conv, token) = state
         .store
@@ -127,6 +131,30 @@ pub fn check_message(
         }),
         _ => Err(errors),
     }
+}
+
+/// Counts a new contact of `kind` from `source`, or refuses it ([`super::intake`]).
+fn admit(state: &AppState, kind: Kind, source: &Source) -> Result<(), AppError> {
+    state
+        .intake
+        .admit(kind, source)
+        .map_err(|r| AppError::TooMany { limit: r.limit })
+}
+
+/// Leaves a message (or a report) in the inbox for `source`: counted by the intake
+/// limits, also per e-mail address or telephone number. Returns the item and the token
+/// of the resident's page.
+pub async fn leave(
+    state: &AppState,
+    source: &Source,
+    item: &NewInboxItem<'_>,
+) -> Result<(InboxItem, String), AppError> {
+    admit(state, Kind::Message, source)?;
+    state
+        .intake
+        .admit_reach(item.reach_value)
+        .map_err(|r| AppError::TooMany { limit: r.limit })?;
+    Ok(state.hub.inbox_submit(item).await?)
 }
 
 /// [`open`], then sends the resident to their conversation page.

@@ -40,6 +40,9 @@ pub enum AppError {
     LoginRequired,
     #[error("bad request")]
     BadRequest,
+    /// Too many new contacts from one source ([`super::intake`]); `limit` names which.
+    #[error("too many new contacts ({limit} limit)")]
+    TooMany { limit: &'static str },
     #[error("store failed")]
     Store(#[from] StoreError),
     /// A hub failure other than [`HubError::NotAllowed`] (that one is [`AppError::Forbidden`]).
@@ -88,6 +91,7 @@ pub enum ErrorKind {
     Csrf,
     BadRequest,
     TooLarge,
+    TooMany,
     Internal,
 }
 
@@ -102,6 +106,10 @@ impl IntoResponse for AppError {
             AppError::Forbidden => (StatusCode::FORBIDDEN, ErrorKind::Forbidden),
             AppError::Csrf => (StatusCode::FORBIDDEN, ErrorKind::Csrf),
             AppError::BadRequest => (StatusCode::BAD_REQUEST, ErrorKind::BadRequest),
+            AppError::TooMany { limit } => {
+                tracing::warn!(limit, "new contact refused: intake limit");
+                (StatusCode::TOO_MANY_REQUESTS, ErrorKind::TooMany)
+            }
             AppError::Store(_)
             | AppError::Hub(_)
             | AppError::Template(_)
@@ -166,6 +174,7 @@ pub async fn render_error_pages(
         ErrorKind::Csrf => ("error.bad_request_h1", "error.csrf"),
         ErrorKind::BadRequest => ("error.bad_request_h1", "error.server"),
         ErrorKind::TooLarge => ("error.bad_request_h1", "error.too_large"),
+        ErrorKind::TooMany => ("error.too_many_h1", "error.too_many"),
         ErrorKind::Internal => ("error.server_h1", "error.server"),
     };
     let page = ErrorPage {
@@ -187,6 +196,13 @@ pub async fn render_error_pages(
     match page.render() {
         Ok(html) => {
             let mut out = (status, Html(html)).into_response();
+            if kind == ErrorKind::TooMany {
+                // A few minutes refill enough of the allowance for one more contact.
+                out.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("300"),
+                );
+            }
             for (name, value) in resp.headers() {
                 if name == header::SET_COOKIE {
                     out.headers_mut().append(name, value.clone());

@@ -5,7 +5,8 @@
 //! [`crate::schedule`]) **and** someone with the skill is available or the broker's
 //! estimated wait is within `front_door.max_wait_mins` (or nobody is online at all and the
 //! site allows queueing then, `front_door.queue_without_staff`). Otherwise the pages say so
-//! and offer to leave a message ([`super::resident::leave_message`]).
+//! and offer to leave a message ([`super::resident::leave_message`]). A queue in which
+//! `intake.max_waiting_per_queue` contacts wait takes nobody new ("too busy").
 
 use super::wording::{Availability, ChannelKind, availability_sentence, usual_sentence, when_text};
 use super::{AppError, AppState};
@@ -80,6 +81,19 @@ pub async fn door(
         _ => String::new(),
     };
     let wait_text = availability_sentence(t, kind, &availability);
+    // A queue that is full takes nobody new, whoever is online: it says so honestly and
+    // offers to leave a message (a flood cannot make the line endless).
+    if stats
+        .as_ref()
+        .is_some_and(|s| s.waiting >= state.config.intake.max_waiting_per_queue)
+    {
+        return Ok(Door {
+            can_start: false,
+            wait_text,
+            reason: t.s("door.full").to_string(),
+            usual_text: String::new(),
+        });
+    }
     let limit_ms = state.config.front_door.max_wait_mins.saturating_mul(60_000);
     let within = estimate.is_some_and(|ms| ms <= limit_ms);
     let allowed_empty = state.config.front_door.queue_without_staff && estimate.is_none();

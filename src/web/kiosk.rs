@@ -22,6 +22,7 @@
 use super::contact::{self, NewContact};
 use super::ctx::{cookie, set_cookie};
 use super::form::{CsrfForm, FieldError, NoFields, find_error, form_status, limit_hint};
+use super::intake::Source;
 use super::kiosk_device::{DEVICE_MAX_AGE, KIOSK_COOKIE, kiosk_of};
 use super::views::Base;
 use super::{AppError, AppState, Ctx, front_door, wording};
@@ -215,6 +216,7 @@ pub async fn start(
         origin,
         first_message: "",
         lang: ctx.t.lang,
+        source: &Source::Kiosk(kiosk.id),
     };
     let (conv, token) = contact::open(&state, new).await?;
     state
@@ -447,9 +449,10 @@ pub async fn message_submit(
     };
     // Asynchronous work, like a message left on the website (Berichten): never a live chat.
     let queue = contact::skill_queue(&state, Skill::Chat).await?;
-    let (item, token) = state
-        .hub
-        .inbox_submit(&NewInboxItem {
+    let (item, token) = contact::leave(
+        &state,
+        &Source::Kiosk(kiosk.id),
+        &NewInboxItem {
             channel: InboxChannel::Form,
             queue_id: queue.id,
             topic_id: None,
@@ -458,8 +461,9 @@ pub async fn message_submit(
             body: &m.body,
             reach: m.reach,
             reach_value: &m.reach_value,
-        })
-        .await?;
+        },
+    )
+    .await?;
     tracing::info!(kiosk = kiosk.id, item = item.id, "message left on a kiosk");
     let mut resp = Redirect::to("/kiosk/bericht/ontvangen").into_response();
     resp.headers_mut().append(

@@ -31,6 +31,7 @@ pub mod ctx;
 pub mod error;
 pub mod form;
 pub mod front_door;
+pub mod intake;
 pub mod kiosk;
 pub mod kiosk_device;
 pub mod live;
@@ -72,6 +73,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub csrf: Csrf,
     pub throttle: Arc<LoginThrottle>,
+    /// How many new contacts one source may open ([`intake`]).
+    pub intake: Arc<intake::Intake>,
     /// argon2 checks, on a bounded pool of threads.
     pub passwords: PasswordChecker,
     /// The database holds demo data: every page says so.

@@ -92,6 +92,11 @@ describe('agent console as a working tool', { skip }, () => {
     assert.ok(Number(left1) > 0);
     const [w1, w2] = await twice(sp, '#offers .ticking');
     assert.notEqual(w1, w2, `the wait ticks in the offer (${w1} then ${w2})`);
+    // The queue table follows live: the ringing contact counts as offered, not waiting.
+    const headers = await sp.locator('#queues thead th').allTextContents();
+    assert.deepEqual(headers.map((h) => h.trim()).slice(1, 3), ['Wachtend', 'Aangeboden']);
+    await sp.waitForFunction(() => [...document.querySelectorAll('#queues tbody tr')]
+      .some((r) => r.querySelectorAll('td')[1]?.textContent.trim() === '1'));
     await look(sp, 'console with an offer');
   });
 

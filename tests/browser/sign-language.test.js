@@ -111,6 +111,9 @@ describe('the sign-language channel explains itself', { skip }, () => {
     const page = await suite.page('resident waiting');
     await startVideoCall(page, server, { met: 'tolk', question: 'Ik wil een afspraak maken.' });
     await page.locator('#chat[data-status=waiting]').waitFor();
+    // The page says whom the resident waits for: a sign language interpreter.
+    assert.equal((await page.locator('h1').textContent()).trim(), 'U wacht op een gebarentolk');
+    assert.match(await page.title(), /^U wacht op een gebarentolk/);
     const played = await videoPlaysWithCaptions(page);
     assert.equal(played.cue, 'Even wachten. De tolk komt zo.');
     assert.equal(await page.locator('#sign-language .sign-steps li').count(), 4);

@@ -435,3 +435,35 @@ async fn the_kiosk_shows_the_ngt_video_beside_the_sign_language_button() {
         );
     }
 }
+
+/// Issue 13: a kiosk is counted as itself by the intake limits, never by its office's
+/// address, so a flood from that address does not shut the kiosk.
+#[tokio::test]
+async fn a_kiosk_is_counted_as_itself_not_by_its_address() {
+    let server = Server::start_with(|c| c.intake = loket::config::IntakeSettings::default()).await;
+    server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+    let sup = server.browser();
+    sup.login("sanne").await;
+    let (_, path) = register(&server, &sup, "Zuil hal").await;
+    let kiosk = enrol(&server, &path).await;
+    // The office's address (127.0.0.1) has used up its allowance.
+    let mut refused = false;
+    for _ in 0..20 {
+        let b = server.browser();
+        let csrf = b.csrf("/chat/start").await;
+        let p = b
+            .post(
+                "/chat/start",
+                &[("name", ""), ("topic", ""), ("question", "Flood")],
+                &csrf,
+            )
+            .await;
+        refused |= p.status == 429;
+    }
+    assert!(refused, "the address limit was reached");
+    // The kiosk at that address still starts a chat.
+    let csrf = kiosk.csrf("/kiosk").await;
+    let started = kiosk.post("/kiosk/start", &[("kind", "chat")], &csrf).await;
+    assert_eq!(started.status, 303, "{}", started.body);
+    assert!(started.location.unwrap().starts_with("/chat/"));
+}

@@ -16,6 +16,7 @@ mod cli;
 mod console;
 mod crash;
 mod faults;
+mod flood;
 mod front_door;
 mod front_door_topic;
 mod fuzz;

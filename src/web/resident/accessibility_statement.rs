@@ -1,19 +1,21 @@
 //! The accessibility statement (`/toegankelijkheid`, `/accessibility`), in the structure
 //! of the Dutch model statement: scope, compliance status, last evaluation (date and
-//! method), known limitations with their plan, and how to report a problem. The report
-//! form creates a contact in the agents' inbox (a chat on the `toegankelijkheid` topic),
-//! so the reporter can follow the answer like any chat.
+//! method), known limitations with their plan, and how to report a problem. A report is
+//! asynchronous work: it goes to the Berichten list (on the `toegankelijkheid` topic),
+//! never to the live queue, and the reporter reads the answer on the page of their
+//! report (`/bericht/{token}`), like a left message.
 
-use crate::hub::Origin;
-use crate::web::contact::{self, NewContact};
+use crate::store::{InboxChannel, NewInboxItem, Reach};
+use crate::web::contact;
 use crate::web::form::{
     CsrfForm, FieldError, checked_text, find_error, form_status, limit_hint, name_error,
 };
+use crate::web::intake::WebSource;
 use crate::web::views::Base;
 use crate::web::{AppError, AppState, Ctx};
 use askama::Template;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 /// Date of the last evaluation described on the page (update with each evaluation).
@@ -80,10 +82,12 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     render(&state, &ctx, ReportForm::default(), Vec::new())
 }
 
-/// `POST /toegankelijkheid/melding`: validates, creates a contact, shows the conversation.
+/// `POST /toegankelijkheid/melding`: validates, leaves the report in the Berichten list,
+/// shows its page.
 pub async fn report(
     State(state): State<AppState>,
     ctx: Ctx,
+    WebSource(source): WebSource,
     CsrfForm(f): CsrfForm<ReportForm>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
@@ -107,13 +111,20 @@ pub async fn report(
         message.push_str(&format!("\n{} {page}", t.s("statement.page")));
     }
     let queue = contact::chat_queue_for(&state, topic.as_ref()).await?;
-    let new = NewContact {
-        queue: &queue,
-        topic: topic.as_ref(),
-        name: &name,
-        origin: Origin::AccessibilityReport,
-        first_message: &message,
-        lang: t.lang,
-    };
-    contact::open_and_show(&state, new).await
+    let (_, token) = contact::leave(
+        &state,
+        &source,
+        &NewInboxItem {
+            channel: InboxChannel::Form,
+            queue_id: queue.id,
+            topic_id: topic.as_ref().map(|tp| tp.id),
+            resident_name: &name,
+            lang: t.lang.code(),
+            body: &message,
+            reach: Reach::Return,
+            reach_value: "",
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/bericht/{token}")).into_response())
 }

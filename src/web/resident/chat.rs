@@ -11,6 +11,7 @@ use crate::web::contact::{self, NewContact, StartForm, StartSubmit};
 use crate::web::form::{
     CsrfForm, FieldError, MessageBox, NoFields, find_error, form_status, limit_hint,
 };
+use crate::web::intake::WebSource;
 use crate::web::sign_video::{self, SignPage, SignVideoView};
 use crate::web::views::{self, Base, MessageView};
 use crate::web::{AppError, AppState, Ctx, front_door, kiosk_device, wording};
@@ -160,6 +161,7 @@ pub async fn start_form(
 pub async fn start_submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    WebSource(source): WebSource,
     CsrfForm(f): CsrfForm<StartSubmit>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
@@ -193,6 +195,7 @@ pub async fn start_submit(
         origin,
         first_message: &question,
         lang: t.lang,
+        source: &source,
     };
     contact::open_and_show(&state, new).await
 }

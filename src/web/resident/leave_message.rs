@@ -16,6 +16,7 @@ use crate::store::{AnswerHow, InboxChannel, InboxItem, InboxState, NewInboxItem,
 use crate::web::contact;
 use crate::web::ctx::site_address;
 use crate::web::form::{CsrfForm, FieldError, find_error, form_status, limit_hint};
+use crate::web::intake::WebSource;
 use crate::web::views::{Base, iso_time, local_datetime};
 use crate::web::{AppError, AppState, Ctx};
 use askama::Template;
@@ -130,6 +131,7 @@ pub struct Submit {
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    WebSource(source): WebSource,
     CsrfForm(f): CsrfForm<Submit>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
@@ -160,9 +162,10 @@ pub async fn submit(
     };
     let topic = contact::topic_by_slug(&state, &f.topic).await?;
     let queue = contact::chat_queue_for(&state, topic.as_ref()).await?;
-    let (_, token) = state
-        .hub
-        .inbox_submit(&NewInboxItem {
+    let (_, token) = contact::leave(
+        &state,
+        &source,
+        &NewInboxItem {
             channel: InboxChannel::Form,
             queue_id: queue.id,
             topic_id: topic.as_ref().map(|tp| tp.id),
@@ -171,8 +174,9 @@ pub async fn submit(
             body: &m.body,
             reach: m.reach,
             reach_value: &m.reach_value,
-        })
-        .await?;
+        },
+    )
+    .await?;
     Ok(axum::response::Redirect::to(&format!("/bericht/{token}")).into_response())
 }
 

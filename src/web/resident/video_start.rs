@@ -6,6 +6,7 @@
 use crate::hub::{Origin, Skill};
 use crate::web::contact::{self, NewContact, StartForm, StartSubmit};
 use crate::web::form::{CsrfForm, FieldError, find_error, form_status, limit_hint};
+use crate::web::intake::WebSource;
 use crate::web::sign_video::{self, SignPage, SignVideoView};
 use crate::web::views::Base;
 use crate::web::{AppError, AppState, Ctx, front_door, wording};
@@ -137,6 +138,7 @@ pub async fn start_form(
 pub async fn start_submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    WebSource(source): WebSource,
     CsrfForm(f): CsrfForm<StartSubmit>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
@@ -161,6 +163,7 @@ pub async fn start_submit(
         origin: Origin::Web,
         first_message: &question,
         lang: t.lang,
+        source: &source,
     };
     contact::open_and_show(&state, new).await
 }

@@ -27,6 +27,8 @@ pub struct ItemRow {
     pub name: String,
     pub preview: String,
     pub queue: String,
+    /// The topic the resident chose (empty: none).
+    pub topic: String,
     pub received: String,
     pub received_iso: String,
     pub age: String,
@@ -165,6 +167,12 @@ fn row(t: T, item: &InboxItem, now: i64) -> ItemRow {
         } else {
             item.queue_nl.clone()
         },
+        topic: if t.lang == crate::i18n::Lang::En {
+            item.topic_en.clone()
+        } else {
+            item.topic_nl.clone()
+        }
+        .unwrap_or_default(),
         received: local_datetime(item.created_at),
         received_iso: iso_time(item.created_at),
         age: age_text(t, item.created_at, now),

@@ -77,6 +77,16 @@ export class Server {
       // Residents may queue before the demo staff log in (as most flows here do); the
       // front-door suite turns it off to see the message offer.
       LOKET_QUEUE_WITHOUT_STAFF: 'true',
+      // Every test resident comes from 127.0.0.1, many from one browser context: the
+      // intake limits (issue 13) are set wide here; abuse.test.js and the Rust flood tests
+      // check them at their defaults.
+      LOKET_INTAKE_LIVE_PER_BROWSER: '1000',
+      LOKET_INTAKE_LIVE_PER_ADDRESS: '1000',
+      LOKET_INTAKE_LIVE_PER_NETWORK: '1000',
+      LOKET_INTAKE_MESSAGES_PER_BROWSER: '1000',
+      LOKET_INTAKE_MESSAGES_PER_ADDRESS: '1000',
+      LOKET_INTAKE_MESSAGES_PER_NETWORK: '1000',
+      LOKET_INTAKE_MESSAGES_PER_REACH: '1000',
       RUST_LOG: process.env.RUST_LOG || 'warn',
       ...this.extraEnv,
     };

@@ -54,6 +54,9 @@ impl Server {
         // Most tests start a chat before an agent logs in; the front door's own tests
         // (tests/it/front_door.rs) switch this back to the default.
         config.front_door.queue_without_staff = true;
+        // Every test client comes from 127.0.0.1: the intake limits are wide here, and
+        // the flood tests (tests/it/flood.rs) put them back to their defaults.
+        config.intake = wide_intake();
         tune(&mut config);
         let running = loket::server::start(config).await.unwrap();
         let base = format!("http://{}", running.addr);
@@ -100,6 +103,11 @@ impl Server {
         Browser::new(&self.base)
     }
 
+    /// A browser whose connections come from `address` (e.g. "127.0.2.1").
+    pub fn browser_at(&self, address: &str) -> Browser {
+        Browser::from_address(&self.base, address.parse().unwrap_or([127, 0, 0, 1].into()))
+    }
+
     pub fn ws_url(&self, path: &str) -> String {
         format!("{}{}", self.base.replace("http://", "ws://"), path)
     }
@@ -121,8 +129,15 @@ pub struct Page {
 impl Browser {
     /// A browser for the server at `base` (`http://127.0.0.1:port`).
     pub fn new(base: &str) -> Browser {
+        Browser::from_address(base, std::net::Ipv4Addr::LOCALHOST.into())
+    }
+
+    /// A browser whose connections come from `address` (any of 127.0.0.0/8 reaches a
+    /// server on 127.0.0.1 on Linux): another resident, another network.
+    pub fn from_address(base: &str, address: std::net::IpAddr) -> Browser {
         let jar = Arc::new(Jar::default());
         let client = reqwest::Client::builder()
+            .local_address(address)
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -393,4 +408,20 @@ pub async fn accept_next(agent: &mut Ws) -> i64 {
 
 pub fn msg(client_id: &str, body: &str) -> Value {
     json!({"type": "send", "client_id": client_id, "body": body})
+}
+
+/// Intake limits no test of something else runs into.
+pub fn wide_intake() -> loket::config::IntakeSettings {
+    loket::config::IntakeSettings {
+        live_per_browser: 100_000,
+        live_per_address: 100_000,
+        live_per_network: 100_000,
+        live_per_kiosk: 100_000,
+        messages_per_browser: 100_000,
+        messages_per_address: 100_000,
+        messages_per_network: 100_000,
+        messages_per_kiosk: 100_000,
+        messages_per_reach: 100_000,
+        ..loket::config::IntakeSettings::default()
+    }
 }
