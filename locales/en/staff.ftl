@@ -56,6 +56,7 @@ console-wrapup_topic = Topic of the conversation
 console-wrapup_note = Note
 console-wrapup_submit = Wrap up
 console-wrapup_done = The conversation is wrapped up.
+console-wrapup_already = This conversation was already wrapped up. The first wrap-up stands.
 console-accepted = You accepted the conversation.
 console-offer_expired = This offer is no longer available.
 console-sent = Your message was sent.

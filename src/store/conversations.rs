@@ -56,7 +56,7 @@ impl Store {
          c.agent_id, c.created_at, c.assigned_at, c.ended_at, c.ended_by, c.wrapup_topic,
          c.wrapup_note, c.wrapped_at,
          (q.channel = 'video' OR c.call_started_at IS NOT NULL) AS is_call,
-         c.contact_method, c.contact_value,
+         c.contact_method, c.contact_value, c.kiosk_id,
          (SELECT COALESCE(MAX(m.seq), 0) FROM messages m WHERE m.conversation_id = c.id) AS last_seq,
          q.slug AS queue_slug, q.channel AS channel,
          q.priority AS priority, t.name_nl AS topic_nl, t.name_en AS topic_en,
@@ -163,7 +163,9 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Records the agent's wrap-up.
+    /// Records the wrap-up of an ended conversation, once: a finished wrap-up is never
+    /// overwritten (reports count it as it was given). `false` when it is not this agent's
+    /// ended conversation or it was wrapped up already.
     pub async fn wrap_up(
         &self,
         id: i64,
@@ -173,7 +175,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE conversations SET wrapup_topic = ?, wrapup_note = ?, wrapped_at = ?
-             WHERE id = ? AND agent_id = ? AND status = 'ended'",
+             WHERE id = ? AND agent_id = ? AND status = 'ended' AND wrapped_at IS NULL",
         )
         .bind(topic)
         .bind(note)

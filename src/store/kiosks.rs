@@ -95,16 +95,27 @@ impl Store {
     }
 
     /// Sets or clears the conversation a kiosk shows.
+    /// Makes `conversation` the kiosk's current one (and binds it to the kiosk), or with
+    /// `None` ends that (a wipe): then nobody can open the old conversation by its link.
     pub async fn set_kiosk_conversation(
         &self,
         kiosk: i64,
         conversation: Option<i64>,
     ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE kiosks SET current_conversation = ? WHERE id = ?")
             .bind(conversation)
             .bind(kiosk)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        if let Some(conv) = conversation {
+            sqlx::query("UPDATE conversations SET kiosk_id = ? WHERE id = ?")
+                .bind(kiosk)
+                .bind(conv)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -213,6 +213,9 @@ pub struct Conversation {
     /// A message left out of hours: `email`, `phone` or `return`.
     pub contact_method: Option<String>,
     pub contact_value: Option<String>,
+    /// Started at this kiosk: it opens there only, while it is the kiosk's current
+    /// conversation (0: a kiosk no longer known).
+    pub kiosk_id: Option<i64>,
     pub last_seq: i64,
     pub queue_slug: String,
     pub channel: Channel,

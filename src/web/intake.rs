@@ -11,10 +11,10 @@
 //! configuration) are GCRA rate limits from the `governor` crate: `n` per window, refilled
 //! evenly, so a resident who was refused can start again a few minutes later.
 //!
-//! The checks run from the widest key to the narrowest, so a refused flood uses up no
-//! browser's allowance. Memory stays bounded: keys that have refilled are dropped every
-//! minute ([`Intake::forget_refilled`]); a flood from new browsers is stopped at its
-//! address before its browsers are remembered.
+//! The checks run from the narrowest key to the widest and stop at the first refusal, so
+//! a browser that keeps trying after its own refusal uses up nothing its neighbours at
+//! the same address or network share. Memory stays bounded: keys that have refilled are
+//! dropped every minute ([`Intake::forget_refilled`]).
 //!
 //! Next to these limits, the front door caps each queue's length
 //! (`intake.max_waiting_per_queue`, see [`super::front_door`]).
@@ -93,15 +93,15 @@ impl Limits {
         match source {
             Source::Kiosk(id) => self.kiosk.check_key(id).map_err(|_| refused("kiosk")),
             Source::Web { browser, address } => {
-                self.network
-                    .check_key(&network_of(*address))
-                    .map_err(|_| refused("network"))?;
+                self.browser
+                    .check_key(browser)
+                    .map_err(|_| refused("browser"))?;
                 self.address
                     .check_key(address)
                     .map_err(|_| refused("address"))?;
-                self.browser
-                    .check_key(browser)
-                    .map_err(|_| refused("browser"))
+                self.network
+                    .check_key(&network_of(*address))
+                    .map_err(|_| refused("network"))
             }
         }
     }
@@ -273,9 +273,10 @@ mod tests {
             intake.admit(Kind::Live, &web("a", "10.0.0.1")),
             Err(Refused { limit: "browser" })
         );
-        // One address, other browsers: 3 in all (the refused one above counted there).
+        // One address: 3 in all (the browser's refusal above used up nothing of it).
+        assert!(intake.admit(Kind::Live, &web("b", "10.0.0.1")).is_ok());
         assert_eq!(
-            intake.admit(Kind::Live, &web("b", "10.0.0.1")),
+            intake.admit(Kind::Live, &web("b2", "10.0.0.1")),
             Err(Refused { limit: "address" })
         );
         // The network: 4 in all.

@@ -2,7 +2,7 @@
 //! kiosk shows only its current conversation (used by the conversation pages).
 
 use crate::auth::plausible_token;
-use crate::store::{Kiosk, now_ms};
+use crate::store::{Conversation, Kiosk, now_ms};
 use crate::web::ctx::cookie;
 use crate::web::{AppError, AppState};
 use axum::http::HeaderMap;
@@ -28,17 +28,23 @@ pub async fn kiosk_of(state: &AppState, headers: &HeaderMap) -> Result<Option<Ki
     Ok(kiosk)
 }
 
-/// For the conversation pages: on a kiosk, only its current conversation may be shown.
-/// `Some(kiosk)` when this browser is a kiosk allowed to show `conv`; `Err` redirect
-/// when it is a kiosk that must not.
+/// For every route and socket of a conversation (by its token): on a kiosk, only its
+/// current conversation may be opened; a conversation started at a kiosk opens only on
+/// that kiosk, and only while it is current there (after a wipe, nowhere: its link is
+/// worth nothing). `Some(kiosk)` when this browser is a kiosk allowed to show `conv`;
+/// `Err` with the answer otherwise: a kiosk goes to its start screen, any other browser
+/// hears "conversation not found".
 pub async fn guard(
     state: &AppState,
     headers: &HeaderMap,
-    conv: i64,
+    conv: &Conversation,
 ) -> Result<Result<Option<Kiosk>, Response>, AppError> {
     match kiosk_of(state, headers).await? {
-        None => Ok(Ok(None)),
-        Some(k) if k.current_conversation == Some(conv) => Ok(Ok(Some(k))),
+        Some(k) if k.current_conversation == Some(conv.id) && conv.kiosk_id == Some(k.id) => {
+            Ok(Ok(Some(k)))
+        }
         Some(_) => Ok(Err(Redirect::to("/kiosk").into_response())),
+        None if conv.kiosk_id.is_some() => Ok(Err(AppError::ConversationNotFound.into_response())),
+        None => Ok(Ok(None)),
     }
 }

@@ -103,6 +103,26 @@ async fn resident_and_agent_chat_end_to_end() {
     assert_eq!(conv.status, Status::Ended);
     assert_eq!(conv.wrapup_topic.as_deref(), Some("other"));
     assert!(conv.wrapped_at.is_some());
+    // A finished wrap-up is not overwritten (issue 13): a second post is told so.
+    let again = agent_http
+        .post(
+            &format!("/staff/chats/{id}/wrapup"),
+            &[("topic", "other"), ("note", "Overschreven")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(
+        again.location.as_deref(),
+        Some("/staff?melding=already-wrapped")
+    );
+    let kept = server.store().conversation(id).await.unwrap().unwrap();
+    assert_eq!(
+        kept.wrapup_note.as_deref(),
+        Some("Uitgelegd waar de aanslag staat")
+    );
+    assert_eq!(kept.wrapped_at, conv.wrapped_at);
+    let told = agent_http.get("/staff?melding=already-wrapped").await;
+    assert!(told.body.contains("Dit gesprek was al afgerond."));
 
     // Transcript to read, print and download.
     let closed = resident.get(&format!("/chat/{token}")).await;

@@ -396,11 +396,10 @@ async fn kiosk_pages_stay_in_kiosk_mode_and_offer_a_message_when_nobody_is_free(
     assert!(!chat.body.contains(&format!("action=\"{chat_path}/end\"")));
     assert_eq!(chat.body.matches("action=\"/kiosk/reset\"").count(), 1);
     assert!(!chat.body.contains("/staff/login"));
-    // The same conversation page in an ordinary browser is the desktop page.
-    let token = chat_path.trim_start_matches("/chat/");
-    let desk = server.browser().get(&format!("/chat/{token}")).await;
-    assert!(!desk.body.contains("kiosk-mode"));
-    assert!(desk.body.contains(&format!("action=\"{chat_path}/end\"")));
+    // The same link in an ordinary browser opens nothing: a kiosk's conversation is
+    // bound to its kiosk (issue 13).
+    let desk = server.browser().get(&chat_path).await;
+    assert_eq!(desk.status, 404);
 }
 
 /// The kiosk's sign-language button has the site's NGT video beside it when one is
@@ -466,4 +465,86 @@ async fn a_kiosk_is_counted_as_itself_not_by_its_address() {
     let started = kiosk.post("/kiosk/start", &[("kind", "chat")], &csrf).await;
     assert_eq!(started.status, 303, "{}", started.body);
     assert!(started.location.unwrap().starts_with("/chat/"));
+}
+
+/// Issue 13, "kiosk privacy": a conversation started at a kiosk opens only on that kiosk
+/// while it is current there. After the wipe, the next visitor (the kiosk's own browser,
+/// Back button or history) and anyone else with the link get neither its pages, its
+/// transcript, nor a socket that would replay its messages.
+#[tokio::test]
+async fn after_a_wipe_no_route_or_socket_of_the_old_conversation_opens() {
+    let server = Server::start().await;
+    server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+    let sup = server.browser();
+    sup.login("sanne").await;
+    let (_, path) = register(&server, &sup, "Zuil hal").await;
+    let kiosk = enrol(&server, &path).await;
+    let csrf = kiosk.csrf("/kiosk").await;
+    let started = kiosk.post("/kiosk/start", &[("kind", "chat")], &csrf).await;
+    let chat_path = started.location.unwrap();
+    let token = chat_path.trim_start_matches("/chat/").to_string();
+    let csrf_chat = kiosk.csrf(&chat_path).await;
+    let sent = kiosk
+        .post(
+            &format!("{chat_path}/send"),
+            &[("message", "Mijn BSN is 123456782"), ("client_id", "k1")],
+            &csrf_chat,
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let ws_url = server.ws_url(&format!("/ws/chat/{token}"));
+    let socket = |cookie: Option<String>| {
+        let url = ws_url.clone();
+        async move {
+            use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+            let mut req = url.into_client_request().unwrap();
+            if let Some(c) = cookie {
+                req.headers_mut().insert("cookie", c.parse().unwrap());
+            }
+            tokio_tungstenite::connect_async(req).await.is_ok()
+        }
+    };
+    // While it is current: the kiosk opens it; a browser elsewhere with the link does not.
+    assert_eq!(
+        kiosk
+            .get(&format!("{chat_path}/transcript.txt"))
+            .await
+            .status,
+        200
+    );
+    assert!(socket(Some(kiosk.cookie_header())).await);
+    let elsewhere = server.browser();
+    for route in ["", "/transcript", "/transcript.txt", "/beeindigen"] {
+        let p = elsewhere.get(&format!("{chat_path}{route}")).await;
+        assert_eq!(p.status, 404, "{route} opened elsewhere");
+        assert!(!p.body.contains("123456782"));
+    }
+    assert!(!socket(None).await, "socket opened elsewhere");
+
+    // The wipe.
+    assert_eq!(kiosk.post("/kiosk/reset", &[], &csrf).await.status, 303);
+    for route in ["", "/transcript", "/transcript.txt", "/beeindigen"] {
+        let p = kiosk.get(&format!("{chat_path}{route}")).await;
+        assert_eq!(p.status, 303, "{route} after the wipe");
+        assert_eq!(p.location.as_deref(), Some("/kiosk"));
+        assert!(!p.body.contains("123456782"));
+        assert_eq!(
+            elsewhere.get(&format!("{chat_path}{route}")).await.status,
+            404
+        );
+    }
+    assert!(
+        !socket(Some(kiosk.cookie_header())).await,
+        "socket after the wipe"
+    );
+    assert!(!socket(None).await);
+    // Posting to it is refused too.
+    let posted = kiosk
+        .post(
+            &format!("{chat_path}/send"),
+            &[("message", "x"), ("client_id", "k2")],
+            &csrf_chat,
+        )
+        .await;
+    assert_ne!(posted.status / 100, 2);
 }

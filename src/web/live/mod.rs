@@ -56,6 +56,14 @@ pub async fn resident_socket(
     let Some(conv) = state.store.conversation_by_token(&token).await? else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
+    // The kiosk binding, as on the conversation's pages: after a kiosk's wipe the old
+    // conversation's socket opens nowhere (no replay for the next visitor).
+    if crate::web::kiosk_device::guard(&state, &headers, &conv)
+        .await?
+        .is_err()
+    {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    }
     let t = T::new(request_lang(&headers));
     Ok(bounded(ws).on_upgrade(move |socket| {
         let span = tracing::info_span!("resident_ws", conversation = conv.id);

@@ -14,7 +14,7 @@ use crate::web::form::{
 use crate::web::intake::WebSource;
 use crate::web::sign_video::{self, SignPage, SignVideoView};
 use crate::web::views::{self, Base, MessageView};
-use crate::web::{AppError, AppState, Ctx, front_door, kiosk_device, wording};
+use crate::web::{AppError, AppState, Ctx, front_door, wording};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -321,8 +321,9 @@ pub async fn conversation(
     headers: axum::http::HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let conv = match super::by_token(&state, &token).await {
-        Ok(conv) => conv,
+    let (conv, kiosk) = match super::open(&state, &headers, &token).await {
+        Ok(Ok(opened)) => opened,
+        Ok(Err(elsewhere)) => return Ok(elsewhere),
         // A message left before messages had their own list was a waiting chat; its
         // link (the same token) now leads to the message's page.
         Err(AppError::ConversationNotFound)
@@ -331,11 +332,6 @@ pub async fn conversation(
             return Ok(Redirect::to(&format!("/bericht/{token}")).into_response());
         }
         Err(e) => return Err(e),
-    };
-    // On a kiosk only the current resident's conversation is shown (not after a wipe).
-    let kiosk = match kiosk_device::guard(&state, &headers, conv.id).await? {
-        Ok(k) => k,
-        Err(to_start) => return Ok(to_start),
     };
     state.hub.resident_seen(conv.id);
     let idle = kiosk.map(|k| k.idle_secs);
@@ -361,10 +357,10 @@ pub async fn end_confirm(
     headers: axum::http::HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let conv = super::by_token(&state, &token).await?;
-    if let Err(to_start) = kiosk_device::guard(&state, &headers, conv.id).await? {
-        return Ok(to_start);
-    }
+    let conv = match super::open(&state, &headers, &token).await? {
+        Ok((conv, _)) => conv,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
     let waiting = match conv.status {
         Status::Waiting => true,
         Status::Active => false,
@@ -387,10 +383,14 @@ pub async fn end_confirm(
 pub async fn send(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
     CsrfForm(f): CsrfForm<MessageBox>,
 ) -> Result<Response, AppError> {
-    let conv = super::by_token(&state, &token).await?;
+    let conv = match super::open(&state, &headers, &token).await? {
+        Ok((conv, _)) => conv,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
     state.hub.resident_seen(conv.id);
     let t = ctx.t;
     let max = state.config.chat.max_message_chars;
@@ -432,10 +432,14 @@ pub async fn send(
 /// `POST /chat/{token}/end`: stop waiting, or end the conversation.
 pub async fn end(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
     _form: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let conv = super::by_token(&state, &token).await?;
+    let conv = match super::open(&state, &headers, &token).await? {
+        Ok((conv, _)) => conv,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
     match state.hub.resident_leave(conv.id).await {
         Ok(()) | Err(crate::hub::HubError::Closed) => {}
         Err(e) => return Err(e.into()),

@@ -9,9 +9,10 @@
 //! - [`accessibility_statement`]: the statement and its problem-report form.
 //! - [`short_link`]: `/o/{topic}`, a chat with the topic chosen (call deflection).
 //!
-//! A resident reaches their conversation only through its capability token
-//! ([`by_token`]); on a kiosk, only the kiosk's current conversation
-//! ([`super::kiosk_device::guard`]).
+//! A resident reaches their conversation only through its capability token, and every
+//! route of it opens it with [`open`]: the token, and the kiosk binding (on a kiosk only
+//! the kiosk's current conversation; a kiosk's conversation only there,
+//! [`super::kiosk_device::guard`]).
 
 pub mod accessibility_statement;
 pub mod chat;
@@ -24,10 +25,25 @@ pub mod video_start;
 use super::AppError;
 use super::AppState;
 use crate::auth::plausible_token;
-use crate::store::Conversation;
+use crate::store::{Conversation, Kiosk};
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+/// What [`open`] found: the conversation (with the kiosk this browser is, when it is the
+/// conversation's kiosk), or the answer for a browser that may not open it.
+pub type Opened = Result<(Conversation, Option<Kiosk>), Response>;
+
+/// Opens the resident's conversation for a route of it: by its token, checked against
+/// the kiosk binding. "Conversation not found" for an unknown token.
+pub async fn open(state: &AppState, headers: &HeaderMap, token: &str) -> Result<Opened, AppError> {
+    let conv = by_token(state, token).await?;
+    Ok(super::kiosk_device::guard(state, headers, &conv)
+        .await?
+        .map(|kiosk| (conv, kiosk)))
+}
 
 /// Finds the resident's conversation by token, or the "conversation not found" page.
-pub async fn by_token(state: &AppState, token: &str) -> Result<Conversation, AppError> {
+async fn by_token(state: &AppState, token: &str) -> Result<Conversation, AppError> {
     if !plausible_token(token) {
         return Err(AppError::ConversationNotFound);
     }

@@ -2,7 +2,7 @@
 //! reached through the resident's capability link (never on a kiosk after a wipe).
 
 use crate::web::views::{self, Base, MessageView};
-use crate::web::{AppError, AppState, Ctx, kiosk_device};
+use crate::web::{AppError, AppState, Ctx};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
@@ -26,10 +26,10 @@ pub async fn page(
     headers: axum::http::HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let conv = super::by_token(&state, &token).await?;
-    if let Err(to_start) = kiosk_device::guard(&state, &headers, conv.id).await? {
-        return Ok(to_start);
-    }
+    let conv = match super::open(&state, &headers, &token).await? {
+        Ok((conv, _)) => conv,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
     let t = ctx.t;
     let messages = state.store.messages_after(conv.id, 0, 100_000).await?;
     let page = TranscriptPage {
@@ -50,9 +50,13 @@ pub async fn page(
 pub async fn text(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let conv = super::by_token(&state, &token).await?;
+    let conv = match super::open(&state, &headers, &token).await? {
+        Ok((conv, _)) => conv,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
     let messages = state.store.messages_after(conv.id, 0, 100_000).await?;
     let text = views::transcript_text(
         ctx.t,

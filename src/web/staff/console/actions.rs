@@ -211,7 +211,8 @@ pub async fn wrapup(
         tracing::info!(conversation = id, staff = user.id, "wrapped up");
         Ok(Redirect::to("/staff?melding=wrapped").into_response())
     } else {
-        Err(AppError::Forbidden)
+        // Already wrapped up (a second tab, a double post): the first one stands.
+        Ok(Redirect::to("/staff?melding=already-wrapped").into_response())
     }
 }
 

@@ -63,6 +63,7 @@ fn notice_key(s: &str) -> Option<&'static str> {
         "accepted" => Some("console.accepted"),
         "expired" => Some("console.offer_expired"),
         "wrapped" => Some("console.wrapup_done"),
+        "already-wrapped" => Some("console.wrapup_already"),
         "sent" => Some("console.sent"),
         "missed" => Some("console.missed_offer"),
         "left-call" => Some("console.left_call"),
