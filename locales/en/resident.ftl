@@ -21,6 +21,7 @@ chat-error_too_long =
     }. It was not sent.
 
 chat-error_closed = This conversation has ended. Your message was not sent.
+chat-error_too_fast = You are sending messages too quickly. Your message was not sent. Wait a moment and send it again.
 chat-sending = Sending...
 chat-send_failed = Your message has not been sent yet. We will try again as soon as the connection is back.
 chat-noscript_idle =

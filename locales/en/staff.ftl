@@ -57,6 +57,10 @@ console-wrapup_note = Note
 console-wrapup_submit = Wrap up
 console-wrapup_done = The conversation is wrapped up.
 console-wrapup_already = This conversation was already wrapped up. The first wrap-up stands.
+console-earlier = { $n ->
+    [one] Show the earlier message
+   *[other] Show the { $n } earlier messages
+}
 console-accepted = You accepted the conversation.
 console-offer_expired = This offer is no longer available.
 console-sent = Your message was sent.

@@ -21,6 +21,7 @@ chat-error_too_long =
     }. Het is niet verstuurd.
 
 chat-error_closed = Dit gesprek is beëindigd. Uw bericht is niet verstuurd.
+chat-error_too_fast = U stuurt berichten te snel achter elkaar. Uw bericht is niet verstuurd. Wacht even en verstuur het opnieuw.
 chat-sending = Bezig met versturen...
 chat-send_failed = Uw bericht is nog niet verstuurd. We proberen het opnieuw zodra de verbinding terug is.
 chat-noscript_idle =

@@ -57,6 +57,10 @@ console-wrapup_note = Notitie
 console-wrapup_submit = Afronden
 console-wrapup_done = Het gesprek is afgerond.
 console-wrapup_already = Dit gesprek was al afgerond. De eerste afronding blijft staan.
+console-earlier = { $n ->
+    [one] Toon het eerdere bericht
+   *[other] Toon de { $n } eerdere berichten
+}
 console-accepted = U heeft het gesprek aangenomen.
 console-offer_expired = Dit aanbod is niet meer beschikbaar.
 console-sent = Uw bericht is verstuurd.

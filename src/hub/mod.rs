@@ -64,6 +64,8 @@ pub enum HubError {
     AlreadyRequested,
     #[error("the offer is no longer there")]
     OfferGone,
+    #[error("too many messages in a short time")]
+    TooFast,
     #[error("front_door.overflow names a queue that does not exist: {0}")]
     UnknownOverflowQueue(String),
 }
@@ -139,9 +141,20 @@ struct Inner {
     cmd: mpsc::UnboundedSender<Cmd>,
     live: Mutex<Live>,
     conv_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Messages per conversation and side (resident, staff), over all its sockets and
+    /// forms together ([`MESSAGE_BURST`], [`MESSAGE_EVERY`]).
+    message_rate: governor::DefaultKeyedRateLimiter<(i64, bool)>,
     /// Set once when Loket is stopping: every live connection closes itself (1012).
     closing: tokio::sync::watch::Sender<bool>,
 }
+
+/// Messages one side of a conversation may send at once (a pasted list, quick replies).
+pub const MESSAGE_BURST: std::num::NonZeroU32 = match std::num::NonZeroU32::new(10) {
+    Some(n) => n,
+    None => std::num::NonZeroU32::MIN,
+};
+/// After the burst, one message per this long (faster than anyone types).
+pub const MESSAGE_EVERY: Duration = Duration::from_millis(500);
 
 /// Broker configuration from Loket's configuration.
 pub fn broker_config(c: &Config) -> BrokerConfig {
@@ -175,6 +188,11 @@ impl Hub {
                 cmd: tx,
                 live: Mutex::new(Live::default()),
                 conv_locks: Mutex::new(HashMap::new()),
+                message_rate: governor::RateLimiter::keyed(
+                    governor::Quota::with_period(MESSAGE_EVERY)
+                        .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN))
+                        .allow_burst(MESSAGE_BURST),
+                ),
                 closing: tokio::sync::watch::channel(false).0,
             }),
         };
@@ -481,7 +499,10 @@ impl Hub {
     // ----- messages -----------------------------------------------------------------------
 
     /// Stores a message, then delivers it to everyone connected to the conversation.
-    /// Returns only after the message is committed.
+    /// Returns only after the message is committed. Each side of a conversation may send
+    /// [`MESSAGE_BURST`] messages at once and then one per [`MESSAGE_EVERY`], over all
+    /// its sockets and forms together; more is refused ([`HubError::TooFast`], nothing
+    /// stored: the sender keeps the text and may send it again).
     pub async fn send_message(
         &self,
         conv: i64,
@@ -492,6 +513,15 @@ impl Hub {
     ) -> Result<Appended, HubError> {
         if !self.is_open(conv) {
             return Err(HubError::Closed);
+        }
+        let side = sender == Sender::Resident;
+        if self.inner.message_rate.check_key(&(conv, side)).is_err() {
+            tracing::warn!(
+                conversation = conv,
+                resident = side,
+                "message refused: too fast"
+            );
+            return Err(HubError::TooFast);
         }
         self.append_and_broadcast(conv, sender, sender_name, body, client_id)
             .await
@@ -569,6 +599,9 @@ impl Hub {
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         locks.remove(&conv);
+        drop(locks);
+        // Ended conversations (and others whose allowance is whole) leave the rate table.
+        self.inner.message_rate.retain_recent();
     }
 }
 

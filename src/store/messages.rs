@@ -36,4 +36,35 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+
+    /// The last `limit` messages of a conversation (in order), and how many come before
+    /// them.
+    pub async fn messages_last(
+        &self,
+        conversation_id: i64,
+        limit: i64,
+    ) -> Result<(Vec<Message>, i64), StoreError> {
+        let mut last = sqlx::query_as::<_, Message>(
+            "SELECT seq, sender, sender_name, body, client_id, created_at FROM messages
+             WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(conversation_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        last.reverse();
+        let earlier = match last.first() {
+            Some(first) => {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND seq < ?",
+                )
+                .bind(conversation_id)
+                .bind(first.seq)
+                .fetch_one(&self.pool)
+                .await?
+            }
+            None => 0,
+        };
+        Ok((last, earlier))
+    }
 }

@@ -715,3 +715,78 @@ async fn accessibility_statement_and_problem_report_reach_the_inbox() {
     assert!(page.body.contains("href=\"/accessibility\""));
     server.stop().await;
 }
+
+/// Issue 13, item 6: one conversation's messages are limited over all its sockets and
+/// the no-JavaScript form together; the other side is not held up by it.
+#[tokio::test]
+async fn messages_are_rate_limited_per_conversation_over_every_socket_and_form() {
+    let server = Server::start().await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    let (_agent_http, mut agent) = available_agent(&server, "anna").await;
+    let resident = server.browser();
+    let token = resident.start_chat("Piet", "Vraag").await;
+    let id = accept_next(&mut agent).await;
+    let url = server.ws_url(&format!("/ws/chat/{token}"));
+    let mut one = Ws::connect(&url, None).await;
+    let mut two = Ws::connect(&url, None).await;
+    // 40 messages at once, over two sockets.
+    for i in 0..20 {
+        one.send(
+            json!({"type": "send", "conversation": id, "client_id": format!("a{i}"), "body": "x"}),
+        )
+        .await;
+        two.send(
+            json!({"type": "send", "conversation": id, "client_id": format!("b{i}"), "body": "y"}),
+        )
+        .await;
+    }
+    let mut acked = 0;
+    let mut limited = 0;
+    for ws in [&mut one, &mut two] {
+        let mut answered = 0;
+        while answered < 20 {
+            let f = ws.next().await;
+            match f["type"].as_str() {
+                Some("ack") => acked += 1,
+                Some("error") if f["code"] == "rate_limited" => {
+                    limited += 1;
+                    assert!(f["message"].as_str().unwrap().contains("te snel"));
+                    assert!(
+                        f["client_id"].is_string(),
+                        "the page knows which one failed"
+                    );
+                }
+                _ => continue,
+            }
+            answered += 1;
+        }
+    }
+    // The form is held to the same limit, and keeps the text.
+    let csrf = resident.csrf(&format!("/chat/{token}")).await;
+    let form = resident
+        .post(
+            &format!("/chat/{token}/send"),
+            &[("message", "Via het formulier"), ("client_id", "f1")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(form.status, 429);
+    assert!(
+        form.body
+            .contains("U stuurt berichten te snel achter elkaar")
+    );
+    assert!(form.body.contains("Via het formulier"));
+    println!("40 messages at once over two sockets: {acked} stored, {limited} refused");
+    assert_eq!(acked + limited, 40);
+    assert!(acked < 15, "{acked} stored");
+    // The agent is not held up by the resident's flood.
+    agent
+        .send(json!({"type": "send", "conversation": id, "client_id": "s1", "body": "Rustig aan"}))
+        .await;
+    agent.expect("ack", |f| f["client_id"] == "s1").await;
+    // After a pause, the resident can send again.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    one.send(json!({"type": "send", "conversation": id, "client_id": "later", "body": "Nu wel"}))
+        .await;
+    one.expect("ack", |f| f["client_id"] == "later").await;
+}

@@ -216,3 +216,40 @@ async fn the_queue_counts_agree_with_the_waiting_list() {
     assert!(list.body.contains("Tweede"));
     assert!(!list.body.contains("Eerste"));
 }
+
+/// Issue 13, item 6: the console shows a bounded window of a long chat, with a link to
+/// the earlier messages (which then shows them all).
+#[tokio::test]
+async fn a_long_chat_shows_its_last_messages_with_a_link_to_the_earlier_ones() {
+    let server = Server::start().await;
+    server.add_staff("anna", Role::Agent, &["chat"], 3).await;
+    let (agent, mut ws) = available_agent(&server, "anna").await;
+    server.browser().start_chat("Piet", "Vraag 0").await;
+    let id = accept_next(&mut ws).await;
+    for i in 1..150 {
+        let body = format!("Bericht {i}");
+        server
+            .store()
+            .append_message(&loket::store::NewMessage {
+                conversation_id: id,
+                sender: loket::store::Sender::Resident,
+                sender_name: "Piet",
+                body: &body,
+                client_id: None,
+            })
+            .await
+            .unwrap();
+    }
+    let console = agent.get("/staff").await;
+    let panel = extract(&console.body, &format!("id=\"conv-{id}\""), "</section>").unwrap();
+    assert_eq!(panel.matches("<li class=\"msg").count(), 100, "{panel}");
+    assert!(panel.contains("Bericht 149"));
+    // 151 in all: the question, "Anna neemt deel", and 149 more.
+    assert!(!panel.contains(">Bericht 49<"));
+    assert!(panel.contains(">Bericht 50<"));
+    assert!(panel.contains("Toon de 51 eerdere berichten"), "{panel}");
+    let whole = agent.get(&format!("/staff?alles={id}")).await;
+    let panel = extract(&whole.body, &format!("id=\"conv-{id}\""), "</section>").unwrap();
+    assert_eq!(panel.matches("<li class=\"msg").count(), 151);
+    assert!(!panel.contains("eerdere berichten"));
+}

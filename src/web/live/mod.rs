@@ -225,6 +225,7 @@ pub async fn send_message(
             ErrorCode::ConversationClosed,
             t.s("chat.error_closed").into(),
         ),
+        Err(HubError::TooFast) => refuse(ErrorCode::RateLimited, t.s("chat.error_too_fast").into()),
         Err(e) => {
             tracing::error!(conversation, error = %e, "message not stored");
             refuse(ErrorCode::Unavailable, t.s("chat.error_not_stored").into())

@@ -419,6 +419,11 @@ pub async fn send(
             let errors = error(t.s("chat.error_closed").into());
             render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await
         }
+        Err(crate::hub::HubError::TooFast) => {
+            let errors = error(t.s("chat.error_too_fast").into());
+            let page = render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await?;
+            Ok((axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response())
+        }
         Err(e) => {
             // Not stored (disk full, database read-only...): say so and keep the text.
             tracing::error!(conversation = conv.id, error = %e, "message not stored");

@@ -115,6 +115,12 @@ pub async fn send(
             let errors = vec![FieldError::new(field, t.s("chat.error_closed"))];
             render_console(&state, &ctx, &user, None, errors, None).await
         }
+        Err(HubError::TooFast) => {
+            let errors = vec![FieldError::new(field, t.s("chat.error_too_fast"))];
+            let page =
+                render_console(&state, &ctx, &user, None, errors, Some((id, f.message))).await?;
+            Ok((axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response())
+        }
         Err(e) => {
             // Not stored (disk full, database read-only...): say so and keep the text.
             tracing::error!(conversation = id, error = %e, "reply not stored");

@@ -55,6 +55,9 @@ pub struct ConfirmPage {
 pub struct ConsoleQuery {
     #[serde(default)]
     melding: String,
+    /// Show the whole of this chat (its earlier messages too).
+    #[serde(default)]
+    alles: Option<i64>,
 }
 
 /// Notices the console can show after a form (only known keys; never reflected text).
@@ -84,6 +87,19 @@ pub(super) async fn render_console(
     errors: Vec<FieldError>,
     draft: Option<(i64, String)>,
 ) -> Result<Response, AppError> {
+    render_console_with(state, ctx, user, notice, errors, draft, None).await
+}
+
+/// [`render_console`], with the whole of chat `whole` shown.
+async fn render_console_with(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    notice: Option<String>,
+    errors: Vec<FieldError>,
+    draft: Option<(i64, String)>,
+    whole: Option<i64>,
+) -> Result<Response, AppError> {
     let t = ctx.t;
     state.hub.staff_online(user).await?;
     let desk = state.hub.desk(user.id).await?;
@@ -96,7 +112,7 @@ pub(super) async fn render_console(
     let mut chats = Vec::new();
     for id in desk.conversations {
         if let Some(conv) = state.store.conversation(id).await? {
-            let mut view = panels::chat_view(state, t, &conv, user).await?;
+            let mut view = panels::chat_view(state, t, &conv, user, whole == Some(conv.id)).await?;
             if let Some((_, text)) = draft.as_ref().filter(|(id, _)| *id == conv.id) {
                 view.draft = text.clone();
             }
@@ -167,5 +183,5 @@ pub async fn console(
     Query(q): Query<ConsoleQuery>,
 ) -> Result<Response, AppError> {
     let notice = notice_key(&q.melding).map(|k| ctx.t.s(k).to_string());
-    render_console(&state, &ctx, &user, notice, Vec::new(), None).await
+    render_console_with(&state, &ctx, &user, notice, Vec::new(), None, q.alles).await
 }

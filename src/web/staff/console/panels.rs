@@ -48,6 +48,9 @@ pub struct ChatPanelView {
     pub title: String,
     pub meta: String,
     pub resident: String,
+    /// Messages before the ones shown (0: the whole chat is shown), and the link's words.
+    pub earlier: i64,
+    pub earlier_text: String,
     pub messages: Vec<MessageView>,
     pub last_seq: i64,
     pub client_id: String,
@@ -232,13 +235,19 @@ fn left_message_text(t: T, conv: &Conversation) -> Option<String> {
     Some(t.f("console.left_message", &[("how", &how)]))
 }
 
+/// Messages a chat panel shows at first: the console stays quick in a long chat; the
+/// earlier ones are one link away.
+pub const PANEL_WINDOW: i64 = 100;
+
 pub(super) async fn chat_view(
     state: &AppState,
     t: T,
     conv: &Conversation,
     user: &User,
+    whole: bool,
 ) -> Result<ChatPanelView, AppError> {
-    let messages = state.store.messages_after(conv.id, 0, 10_000).await?;
+    let window = if whole { 10_000 } else { PANEL_WINDOW };
+    let (messages, earlier) = state.store.messages_last(conv.id, window).await?;
     let name = resident_name(t, conv);
     let topic = wording::topic_text(t, conv.topic());
     let guest = state.hub.guest_request(conv.id, user.id).is_some();
@@ -253,6 +262,8 @@ pub(super) async fn chat_view(
     Ok(ChatPanelView {
         interpreter_queue: interpreter_queue.unwrap_or(0),
         id: conv.id,
+        earlier,
+        earlier_text: t.f("console.earlier", &[("n", &earlier)]),
         call: conv.is_call,
         guest,
         can_ask_interpreter: !conv.is_call
@@ -409,7 +420,7 @@ pub async fn chat_fragment(
         .ok_or(AppError::NotFound)?;
     let page = ChatFragment {
         base: ctx.staff_base("", &user),
-        c: chat_view(&state, ctx.t, &conv, &user).await?,
+        c: chat_view(&state, ctx.t, &conv, &user, false).await?,
     };
     Ok(Html(page.render()?))
 }
