@@ -19,6 +19,7 @@
 //! | `LOKET_MEDIA_BIND_IP` | `media.bind_ip` |
 //! | `LOKET_MEDIA_PORTS` | `media.udp_port_min`-`media.udp_port_max` (e.g. `40000-40999`) |
 //! | `LOKET_MEDIA_PUBLIC_IPS` | `media.public_ips` (comma-separated) |
+//! | `LOKET_MESSAGE_BURST` | `chat.message_burst` |
 //! | `LOKET_INTAKE_LIVE_PER_BROWSER`, `_PER_ADDRESS`, `_PER_NETWORK` | `intake.live_per_*` |
 //! | `LOKET_INTAKE_MESSAGES_PER_BROWSER`, `_PER_ADDRESS`, `_PER_NETWORK`, `_PER_REACH` | `intake.messages_per_*` |
 //!
@@ -424,6 +425,11 @@ pub struct ChatSettings {
     /// A waiting resident without JavaScript (no live connection) is marked abandoned
     /// after this long without loading the page.
     pub resident_idle_secs: u64,
+    /// Messages one side of a conversation (the resident; the staff) may send at once,
+    /// over all its sockets and forms together ...
+    pub message_burst: u32,
+    /// ... and then one per this many milliseconds (faster than anyone types).
+    pub message_interval_ms: u64,
 }
 
 /// Staff session behaviour.
@@ -477,6 +483,8 @@ impl Default for ChatSettings {
             max_message_chars: 2000,
             resident_grace_secs: 60,
             resident_idle_secs: 900,
+            message_burst: 10,
+            message_interval_ms: 500,
         }
     }
 }
@@ -612,6 +620,9 @@ impl Config {
             self.media.udp_port_min = parse("LOKET_MEDIA_PORTS", lo.to_string())?;
             self.media.udp_port_max = parse("LOKET_MEDIA_PORTS", hi.to_string())?;
         }
+        if let Some(v) = env("LOKET_MESSAGE_BURST") {
+            self.chat.message_burst = parse("LOKET_MESSAGE_BURST", v)?;
+        }
         let i = &mut self.intake;
         for (name, field) in [
             ("LOKET_INTAKE_LIVE_PER_BROWSER", &mut i.live_per_browser),
@@ -676,6 +687,12 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "chat.max_message_chars",
                 reason: "must be between 1 and 100000".into(),
+            });
+        }
+        if self.chat.message_burst == 0 || self.chat.message_interval_ms == 0 {
+            return Err(ConfigError::Invalid {
+                field: "chat.message_burst",
+                reason: "message_burst and message_interval_ms must be at least 1".into(),
             });
         }
         let i = &self.intake;

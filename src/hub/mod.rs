@@ -90,6 +90,9 @@ pub struct HubSettings {
     pub default_chat_capacity: u8,
     /// Overflow rules by queue slug: (from, to, after).
     pub overflow: Vec<(String, String, Duration)>,
+    /// Messages one side of a conversation may send at once, then one per interval.
+    pub message_burst: std::num::NonZeroU32,
+    pub message_interval: Duration,
 }
 
 impl HubSettings {
@@ -112,6 +115,9 @@ impl HubSettings {
                     )
                 })
                 .collect(),
+            message_burst: std::num::NonZeroU32::new(c.chat.message_burst)
+                .unwrap_or(std::num::NonZeroU32::MIN),
+            message_interval: Duration::from_millis(c.chat.message_interval_ms.max(1)),
         }
     }
 }
@@ -142,19 +148,11 @@ struct Inner {
     live: Mutex<Live>,
     conv_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
     /// Messages per conversation and side (resident, staff), over all its sockets and
-    /// forms together ([`MESSAGE_BURST`], [`MESSAGE_EVERY`]).
+    /// forms together (`chat.message_burst`, `chat.message_interval_ms`).
     message_rate: governor::DefaultKeyedRateLimiter<(i64, bool)>,
     /// Set once when Loket is stopping: every live connection closes itself (1012).
     closing: tokio::sync::watch::Sender<bool>,
 }
-
-/// Messages one side of a conversation may send at once (a pasted list, quick replies).
-pub const MESSAGE_BURST: std::num::NonZeroU32 = match std::num::NonZeroU32::new(10) {
-    Some(n) => n,
-    None => std::num::NonZeroU32::MIN,
-};
-/// After the burst, one message per this long (faster than anyone types).
-pub const MESSAGE_EVERY: Duration = Duration::from_millis(500);
 
 /// Broker configuration from Loket's configuration.
 pub fn broker_config(c: &Config) -> BrokerConfig {
@@ -180,6 +178,11 @@ impl Hub {
         settings: HubSettings,
     ) -> Result<Hub, HubError> {
         let (tx, rx) = mpsc::unbounded_channel();
+        let message_rate = governor::RateLimiter::keyed(
+            governor::Quota::with_period(settings.message_interval)
+                .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN))
+                .allow_burst(settings.message_burst),
+        );
         let hub = Hub {
             inner: Arc::new(Inner {
                 store: store.clone(),
@@ -188,11 +191,7 @@ impl Hub {
                 cmd: tx,
                 live: Mutex::new(Live::default()),
                 conv_locks: Mutex::new(HashMap::new()),
-                message_rate: governor::RateLimiter::keyed(
-                    governor::Quota::with_period(MESSAGE_EVERY)
-                        .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN))
-                        .allow_burst(MESSAGE_BURST),
-                ),
+                message_rate,
                 closing: tokio::sync::watch::channel(false).0,
             }),
         };
@@ -500,8 +499,8 @@ impl Hub {
 
     /// Stores a message, then delivers it to everyone connected to the conversation.
     /// Returns only after the message is committed. Each side of a conversation may send
-    /// [`MESSAGE_BURST`] messages at once and then one per [`MESSAGE_EVERY`], over all
-    /// its sockets and forms together; more is refused ([`HubError::TooFast`], nothing
+    /// `chat.message_burst` messages at once and then one per `chat.message_interval_ms`,
+    /// over all its sockets and forms together; more is refused ([`HubError::TooFast`], nothing
     /// stored: the sender keeps the text and may send it again).
     pub async fn send_message(
         &self,

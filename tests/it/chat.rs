@@ -720,7 +720,7 @@ async fn accessibility_statement_and_problem_report_reach_the_inbox() {
 /// the no-JavaScript form together; the other side is not held up by it.
 #[tokio::test]
 async fn messages_are_rate_limited_per_conversation_over_every_socket_and_form() {
-    let server = Server::start().await;
+    let server = Server::start_with(|c| c.chat = loket::config::ChatSettings::default()).await;
     server.add_staff("anna", Role::Agent, &["chat"], 3).await;
     let (_agent_http, mut agent) = available_agent(&server, "anna").await;
     let resident = server.browser();

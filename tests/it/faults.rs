@@ -236,6 +236,8 @@ fn loket_in_namespace(dir: &Path, data: &Path, port: u16, setup: &str) -> Comman
         format!("sqlite://{}", data.join("loket.db").display()),
     )
     .env("LOKET_QUEUE_WITHOUT_STAFF", "true")
+    // Filling the disk takes many quick messages; the message limit has its own test.
+    .env("LOKET_MESSAGE_BURST", "100000")
     .env("LOKET_LOG", "error")
     .env_remove("LOKET_CONFIG")
     .current_dir(dir);

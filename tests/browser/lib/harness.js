@@ -87,6 +87,8 @@ export class Server {
       LOKET_INTAKE_MESSAGES_PER_ADDRESS: '1000',
       LOKET_INTAKE_MESSAGES_PER_NETWORK: '1000',
       LOKET_INTAKE_MESSAGES_PER_REACH: '1000',
+      // Some flows send many messages quickly (a long chat on a phone).
+      LOKET_MESSAGE_BURST: '1000',
       RUST_LOG: process.env.RUST_LOG || 'warn',
       ...this.extraEnv,
     };
