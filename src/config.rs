@@ -63,6 +63,52 @@ pub struct Config {
     pub mail: Option<MailSettings>,
     /// Left messages and other asynchronous work (`[messages]`).
     pub messages: MessageSettings,
+    /// Logins, password checks and HTTPS (`[security]`).
+    pub security: SecuritySettings,
+}
+
+/// Staff logins and HTTPS (`[security]`). Every login attempt takes a slot in its counts
+/// before the password is checked; past a count's free attempts in 15 minutes each next
+/// attempt waits twice as long (1 s, 2 s, 4 s, ... at most 15 minutes). A browser that
+/// signed in to an account before (a signed "known browser" cookie) counts only against
+/// itself, so nobody elsewhere can lock its owner out.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecuritySettings {
+    /// Free attempts per account from one address (an unknown browser).
+    pub login_free_per_account_address: u32,
+    /// Free attempts from one address (IPv4 address, IPv6 /64), over all accounts, from
+    /// unknown browsers: limits spraying one password over many accounts. An office
+    /// behind one address only meets it with browsers nobody signed in from before.
+    pub login_free_per_address: u32,
+    /// Free attempts per account from all unknown browsers together: limits guessing
+    /// from many addresses; known browsers still get in.
+    pub login_free_per_account: u32,
+    /// Free attempts per account from one known browser.
+    pub login_free_known_browser: u32,
+    /// Threads that check passwords (0: one per core).
+    pub password_threads: usize,
+    /// Password checks that may wait at once; beyond this a login is told to try again.
+    pub password_queue: usize,
+    /// Places reserved in the password check queue for known browsers.
+    pub password_queue_known: usize,
+    /// `Strict-Transport-Security: max-age=...` (sent only with `secure_cookies = true`).
+    pub hsts_max_age_secs: u64,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        SecuritySettings {
+            login_free_per_account_address: 5,
+            login_free_per_address: 10,
+            login_free_per_account: 50,
+            login_free_known_browser: 5,
+            password_threads: 0,
+            password_queue: 64,
+            password_queue_known: 16,
+            hsts_max_age_secs: 31_536_000,
+        }
+    }
 }
 
 /// Short videos in Dutch Sign Language (NGT), with captions, that explain the
@@ -384,6 +430,7 @@ impl Default for Config {
             sign_language: SignLanguageSettings::default(),
             mail: None,
             messages: MessageSettings::default(),
+            security: SecuritySettings::default(),
         }
     }
 }
@@ -563,6 +610,12 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "connections.silent_secs",
                 reason: "ping_secs must be at least 1 and silent_secs longer than ping_secs".into(),
+            });
+        }
+        if self.security.password_queue == 0 || self.security.password_queue_known == 0 {
+            return Err(ConfigError::Invalid {
+                field: "security.password_queue",
+                reason: "password_queue and password_queue_known must be at least 1".into(),
             });
         }
         if self.broker.offer_timeout_secs == 0 {

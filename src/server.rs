@@ -15,10 +15,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-/// Logins that may wait for a password check at once (each check takes ~20 ms on one
-/// core); beyond this the login page asks to try again.
-const PASSWORD_QUEUE: usize = 64;
-
 /// A running server (for tests and the binary).
 pub struct Running {
     pub addr: SocketAddr,
@@ -80,6 +76,17 @@ pub fn media_config(c: &Config) -> crate::sfu::MediaConfig {
     }
 }
 
+/// The password checker: `[security] password_threads` threads (0: one per core), a
+/// general queue and a share kept for known browsers (each check takes ~20 ms on one core
+/// in a release build; a full queue asks to try again).
+fn password_checker(s: &crate::config::SecuritySettings) -> PasswordChecker {
+    let threads = match s.password_threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    PasswordChecker::start(threads, s.password_queue, s.password_queue_known)
+}
+
 /// Opens the store and starts the server on the configured address (port 0 for tests).
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let store = Store::open_with(&config.database_url, config.durable_commits).await?;
@@ -98,16 +105,14 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let housekeeping = spawn_housekeeping(store.clone(), &config);
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
+    let passwords = password_checker(&config.security);
     let state = AppState {
         hub: hub.clone(),
         store: store.clone(),
         config: Arc::new(config),
         csrf: Csrf::new(&secret),
         throttle: Arc::new(LoginThrottle::default()),
-        passwords: PasswordChecker::start(
-            std::thread::available_parallelism().map_or(2, |n| n.get()),
-            PASSWORD_QUEUE,
-        ),
+        passwords,
         demo: store.has_demo_data().await?,
     };
     let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();

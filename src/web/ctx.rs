@@ -18,6 +18,9 @@ pub const CSRF_COOKIE: &str = "loket_csrf";
 pub const LANG_COOKIE: &str = "loket_lang";
 /// Name of the staff session cookie.
 pub const SESSION_COOKIE: &str = "loket_session";
+/// Name of the signed "known browser" cookie: the staff accounts that signed in from
+/// this browser before ([`crate::auth::DeviceCookie`]).
+pub const DEVICE_COOKIE: &str = "loket_device";
 
 /// Reads one cookie from the request headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -31,7 +34,15 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite, Path=/, Secure when configured.
+/// The prefix of every cookie name when `secure_cookies` is on. A browser accepts a
+/// `__Host-` cookie only when it is `Secure`, `Path=/` and without `Domain`, and only from
+/// the site itself over HTTPS: a neighbouring subdomain or a plain-HTTP page cannot plant
+/// one (so nobody can toss a known CSRF seed or a session of theirs into a staff browser).
+pub const HOST_PREFIX: &str = "__Host-";
+
+/// A `Set-Cookie` value: HttpOnly, SameSite, Path=/, no Domain; when `secure`, also
+/// `Secure` and the name prefixed with [`HOST_PREFIX`] (read back by
+/// [`host_prefixed_cookies`]).
 pub fn set_cookie(
     name: &str,
     value: &str,
@@ -39,7 +50,8 @@ pub fn set_cookie(
     same_site: &str,
     secure: bool,
 ) -> HeaderValue {
-    let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
+    let prefix = if secure { HOST_PREFIX } else { "" };
+    let mut s = format!("{prefix}{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
     if let Some(age) = max_age_secs {
         s.push_str(&format!("; Max-Age={age}"));
     }
@@ -47,6 +59,38 @@ pub fn set_cookie(
         s.push_str("; Secure");
     }
     HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// With `secure_cookies` on, Loket's cookies are read only under their `__Host-` names:
+/// this middleware drops any unprefixed `loket_*` cookie (one planted by a subdomain or
+/// over plain HTTP) and hands the prefixed ones to the handlers under their plain names,
+/// so [`cookie`] reads them as usual.
+pub async fn host_prefixed_cookies(mut req: Request, next: Next) -> Response {
+    let kept: Vec<String> = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            match name.strip_prefix(HOST_PREFIX) {
+                Some(plain) if plain.starts_with("loket_") => Some(format!("{plain}={value}")),
+                Some(_) => Some(pair.to_string()),
+                None if name.starts_with("loket_") => None,
+                None => Some(pair.to_string()),
+            }
+        })
+        .collect();
+    let headers = req.headers_mut();
+    headers.remove(header::COOKIE);
+    if let Ok(v) = HeaderValue::from_str(&kept.join("; ")) {
+        if !kept.is_empty() {
+            headers.insert(header::COOKIE, v);
+        }
+    }
+    next.run(req).await
 }
 
 /// The CSRF seed of this request (from the cookie, or newly made by the middleware).
