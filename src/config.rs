@@ -14,6 +14,7 @@
 //! | `LOKET_OFFER_TIMEOUT_SECS` | `broker.offer_timeout_secs` |
 //! | `LOKET_CHAT_CAPACITY` | `broker.default_chat_capacity` |
 //! | `LOKET_SECURE_COOKIES` | `secure_cookies` |
+//! | `LOKET_PUBLIC_URL` | `security.public_url` |
 //! | `LOKET_DURABLE_COMMITS` | `durable_commits` |
 //! | `LOKET_QUEUE_WITHOUT_STAFF` | `front_door.queue_without_staff` |
 //! | `LOKET_MEDIA_BIND_IP` | `media.bind_ip` |
@@ -94,6 +95,21 @@ pub struct SecuritySettings {
     pub password_queue_known: usize,
     /// `Strict-Transport-Security: max-age=...` (sent only with `secure_cookies = true`).
     pub hsts_max_age_secs: u64,
+    /// The address residents and staff use, such as `https://loket.gemeente.example`
+    /// (scheme and host, optionally a port; no path). When set, links that are printed
+    /// or sent (short links, QR codes, kiosk enrolment, a left message's link) are built
+    /// from it and the `Host` a request names is ignored; unset, they use the request's
+    /// `Host` (fine on one machine, not on the open internet).
+    pub public_url: Option<String>,
+}
+
+impl SecuritySettings {
+    /// The host (and port) of [`SecuritySettings::public_url`].
+    pub fn public_host(&self) -> Option<&str> {
+        let url = self.public_url.as_deref()?;
+        let (_, rest) = url.split_once("://")?;
+        Some(rest.trim_end_matches('/'))
+    }
 }
 
 impl Default for SecuritySettings {
@@ -107,6 +123,7 @@ impl Default for SecuritySettings {
             password_queue: 64,
             password_queue_known: 16,
             hsts_max_age_secs: 31_536_000,
+            public_url: None,
         }
     }
 }
@@ -567,6 +584,9 @@ impl Config {
         if let Some(v) = env("LOKET_DURABLE_COMMITS") {
             self.durable_commits = parse("LOKET_DURABLE_COMMITS", v)?;
         }
+        if let Some(v) = env("LOKET_PUBLIC_URL") {
+            self.security.public_url = Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        }
         if let Some(v) = env("LOKET_SECURE_COOKIES") {
             self.secure_cookies = parse("LOKET_SECURE_COOKIES", v)?;
         }
@@ -611,6 +631,27 @@ impl Config {
                 field: "connections.silent_secs",
                 reason: "ping_secs must be at least 1 and silent_secs longer than ping_secs".into(),
             });
+        }
+        if let Some(url) = &self.security.public_url {
+            let scheme = if self.secure_cookies { "https" } else { "http" };
+            let host = url
+                .strip_prefix(scheme)
+                .and_then(|r| r.strip_prefix("://"))
+                .map(|r| r.strip_suffix('/').unwrap_or(r));
+            let ok = host.is_some_and(|h| {
+                !h.is_empty()
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            });
+            if !ok {
+                return Err(ConfigError::Invalid {
+                    field: "security.public_url",
+                    reason: format!(
+                        "{url:?} must be {scheme}://host or {scheme}://host:port without a path \
+                         (https with secure_cookies = true, http without)"
+                    ),
+                });
+            }
         }
         if self.security.password_queue == 0 || self.security.password_queue_known == 0 {
             return Err(ConfigError::Invalid {

@@ -106,6 +106,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let passwords = password_checker(&config.security);
+    let warn_public_url = config.secure_cookies && config.security.public_url.is_none();
     let state = AppState {
         hub: hub.clone(),
         store: store.clone(),
@@ -124,6 +125,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             })
             .await
     });
+    if warn_public_url {
+        tracing::warn!(
+            "secure_cookies is on but [security] public_url is not set: printed links and QR \
+             codes name the host each request gives; set public_url to the site's address"
+        );
+    }
     tracing::info!(%addr, "Loket is listening");
     Ok(Running {
         addr,

@@ -213,8 +213,26 @@ fn origin_matches(parts: &Parts) -> bool {
     parts.method == Method::GET || parts.method == Method::HEAD || same_origin(&parts.headers)
 }
 
-/// The address residents see: scheme and host of this request (the site's own name), for
-/// links that are printed or sent (short links, QR codes, kiosk enrolment).
+/// With `[security] public_url` set, every request is handled as if it named that host:
+/// a `Host` header an attacker chose (to have Loket print links to their own site in QR
+/// codes or kiosk enrolment links) is ignored, and a form or socket opened from another
+/// address fails the origin check ([`same_origin`]).
+pub async fn canonical_host(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if let Some(host) = state.config.security.public_host()
+        && let Ok(v) = HeaderValue::from_str(host)
+    {
+        req.headers_mut().insert(header::HOST, v);
+    }
+    next.run(req).await
+}
+
+/// The address residents see: scheme and host of this request (the site's own name, or
+/// `[security] public_url` when set: see [`canonical_host`]), for links that are printed
+/// or sent (short links, QR codes, kiosk enrolment).
 pub fn site_address(headers: &HeaderMap, secure: bool) -> String {
     let host = headers
         .get(header::HOST)

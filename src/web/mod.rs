@@ -317,6 +317,14 @@ pub fn router(state: AppState) -> Router {
             )),
         None => app,
     };
+    let app = if state.config.security.public_url.is_some() {
+        app.layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::canonical_host,
+        ))
+    } else {
+        app
+    };
     app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(header_if_missing(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -133,3 +133,101 @@ async fn over_plain_http_no_hsts_and_plain_cookie_names() {
     );
     server.stop().await;
 }
+
+/// The supervisors' short-links page fetched with `Host: evil.example`.
+async fn links_page_with_host(server: &Server, b: &Browser, host: &str) -> String {
+    b.client
+        .get(format!("{}/staff/links", server.base))
+        .header("host", host)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Issue 13, item 12: links that are printed or sent are built from `[security]
+/// public_url`, not from the `Host` a request names.
+#[tokio::test]
+async fn printed_links_use_the_public_url_not_the_requests_host() {
+    async fn setup(server: &Server) -> Browser {
+        server.add_staff("sanne", Role::Supervisor, &[], 3).await;
+        server
+            .store()
+            .add_topic("afval", "Afval", "Waste collection", false)
+            .await
+            .unwrap();
+        let b = server.browser();
+        b.login("sanne").await;
+        b
+    }
+    // Without it (one machine, development), the request's host is used: this is what an
+    // attacker could abuse on the open internet.
+    let server = Server::start().await;
+    let b = setup(&server).await;
+    let page = links_page_with_host(&server, &b, "evil.example").await;
+    assert!(page.contains("http://evil.example/o/afval"), "{page}");
+    server.stop().await;
+
+    let server = Server::start_with(|c| {
+        c.secure_cookies = true;
+        c.security.public_url = Some("https://loket.example.org".into());
+    })
+    .await;
+    let b = setup(&server).await;
+    let page = links_page_with_host(&server, &b, "evil.example").await;
+    assert!(page.contains("https://loket.example.org/o/afval"), "{page}");
+    assert!(!page.contains("evil.example"), "{page}");
+    // The kiosk enrolment link too.
+    let csrf = b.csrf("/staff/kiosks").await;
+    let p = b
+        .post(
+            "/staff/kiosks",
+            &[("name", "Hal"), ("location", "Stadhuis"), ("idle", "90")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = b
+        .client
+        .get(format!("{}/staff/kiosks", server.base))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("https://loket.example.org/kiosk/aanmelden/"),
+        "{page}"
+    );
+    assert!(!page.contains("evil.example"), "{page}");
+    server.stop().await;
+}
+
+#[test]
+fn public_url_must_match_the_scheme_and_have_no_path() {
+    use loket::config::Config;
+    let env = |_: &str| -> Option<String> { None };
+    let load = |toml: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("loket.toml");
+        std::fs::write(&path, toml).unwrap();
+        Config::load(Some(&path), env)
+    };
+    assert!(
+        load("secure_cookies = true\n[security]\npublic_url = \"https://loket.example.org\"\n")
+            .is_ok()
+    );
+    assert!(load("[security]\npublic_url = \"http://127.0.0.1:8080/\"\n").is_ok());
+    for bad in [
+        "secure_cookies = true\n[security]\npublic_url = \"http://loket.example.org\"\n",
+        "secure_cookies = true\n[security]\npublic_url = \"https://loket.example.org/pad\"\n",
+        "secure_cookies = true\n[security]\npublic_url = \"https://evil.example@x\"\n",
+        "[security]\npublic_url = \"loket.example.org\"\n",
+    ] {
+        assert!(load(bad).is_err(), "{bad}");
+    }
+}
