@@ -64,33 +64,53 @@ pub fn set_cookie(
 /// With `secure_cookies` on, Loket's cookies are read only under their `__Host-` names:
 /// this middleware drops any unprefixed `loket_*` cookie (one planted by a subdomain or
 /// over plain HTTP) and hands the prefixed ones to the handlers under their plain names,
-/// so [`cookie`] reads them as usual.
+/// so [`cookie`] reads them as usual (see [`host_cookie_pairs`]).
 pub async fn host_prefixed_cookies(mut req: Request, next: Next) -> Response {
-    let kept: Vec<String> = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .map(str::trim)
-        .filter_map(|pair| {
-            let (name, value) = pair.split_once('=')?;
-            match name.strip_prefix(HOST_PREFIX) {
-                Some(plain) if plain.starts_with("loket_") => Some(format!("{plain}={value}")),
-                Some(_) => Some(pair.to_string()),
-                None if name.starts_with("loket_") => None,
-                None => Some(pair.to_string()),
-            }
-        })
-        .collect();
+    let kept = host_cookie_pairs(
+        req.headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    );
     let headers = req.headers_mut();
     headers.remove(header::COOKIE);
-    if let Ok(v) = HeaderValue::from_str(&kept.join("; ")) {
-        if !kept.is_empty() {
-            headers.insert(header::COOKIE, v);
-        }
+    if !kept.is_empty()
+        && let Ok(v) = HeaderValue::from_str(&kept.join("; "))
+    {
+        headers.insert(header::COOKIE, v);
     }
     next.run(req).await
+}
+
+/// Cookies set before `__Host-` names existed that are still read under their plain name
+/// when no prefixed one is present: an enrolled kiosk keeps its enrolment (its cookie
+/// lasts a year), and the language choice. Never the CSRF seed, the staff session or the
+/// known-browser note: a planted one of those is exactly what the prefix keeps out.
+const PLAIN_NAMES_STILL_READ: &[&str] = &["loket_kiosk", "loket_lang"];
+
+/// The `name=value` pairs handlers see when `secure_cookies` is on (see
+/// [`host_prefixed_cookies`]).
+pub fn host_cookie_pairs<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let pairs: Vec<(&str, &str)> = values
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .collect();
+    let prefixed = |plain: &str| {
+        pairs
+            .iter()
+            .any(|(n, _)| n.strip_prefix(HOST_PREFIX) == Some(plain))
+    };
+    pairs
+        .iter()
+        .filter_map(|&(name, value)| match name.strip_prefix(HOST_PREFIX) {
+            Some(plain) if plain.starts_with("loket_") => Some(format!("{plain}={value}")),
+            _ if !name.starts_with("loket_") => Some(format!("{name}={value}")),
+            None if PLAIN_NAMES_STILL_READ.contains(&name) && !prefixed(name) => {
+                Some(format!("{name}={value}"))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The CSRF seed of this request (from the cookie, or newly made by the middleware).
@@ -347,6 +367,29 @@ mod tests {
         assert!(!safe_local_path("https://evil.example"));
         assert!(!safe_local_path("/\\evil.example"));
         assert!(!safe_local_path("/a\r\nSet-Cookie: x=1"));
+    }
+
+    #[test]
+    fn behind_https_only_host_prefixed_cookies_are_read() {
+        let pairs = host_cookie_pairs(
+            [
+                "loket_session=planted; __Host-loket_session=real; loket_csrf=planted",
+                "loket_kiosk=old; loket_lang=en; other=1",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            pairs,
+            [
+                "loket_session=real",
+                "loket_kiosk=old",
+                "loket_lang=en",
+                "other=1"
+            ]
+        );
+        // A prefixed kiosk cookie wins over an old plain one.
+        let pairs = host_cookie_pairs(["loket_kiosk=old; __Host-loket_kiosk=new"].into_iter());
+        assert_eq!(pairs, ["loket_kiosk=new"]);
     }
 
     #[test]
