@@ -174,8 +174,13 @@ async fn a_known_browser_cookie_for_another_account_or_forged_does_not_help() {
         "loket_device=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.YW5uYQ.AAAA",
         &reqwest::Url::parse(&server.base).unwrap(),
     );
+    // Honoured, it would have 5 free attempts of its own; ignored, the address is already
+    // slowed down: none checked, or one once the 1 s delay has passed on a loaded machine.
     let out = parallel_logins(&forger, "anna", 10, None).await;
-    assert_eq!(out.checked(), 0, "same address, already throttled: {out:?}");
+    assert!(
+        out.checked() <= 1,
+        "same address, already throttled: {out:?}"
+    );
     server.stop().await;
 }
 

@@ -151,7 +151,9 @@ pub async fn login(
     };
     // Only the counts that were this browser's own are forgotten: the address's and the
     // account's keep counting others' attempts.
-    state.throttle.succeed(&[buckets[0].key.as_str()]);
+    if let Some(own) = buckets.first() {
+        state.throttle.succeed(&[own.key.as_str()]);
+    }
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(old).await?;
     }
