@@ -14,6 +14,7 @@
 //! | `LOKET_OFFER_TIMEOUT_SECS` | `broker.offer_timeout_secs` |
 //! | `LOKET_CHAT_CAPACITY` | `broker.default_chat_capacity` |
 //! | `LOKET_SECURE_COOKIES` | `secure_cookies` |
+//! | `LOKET_PUBLIC_URL` | `security.public_url` |
 //! | `LOKET_DURABLE_COMMITS` | `durable_commits` |
 //! | `LOKET_QUEUE_WITHOUT_STAFF` | `front_door.queue_without_staff` |
 //! | `LOKET_MEDIA_BIND_IP` | `media.bind_ip` |
@@ -68,6 +69,8 @@ pub struct Config {
     pub messages: MessageSettings,
     /// How many new contacts one source may open (`[intake]`).
     pub intake: IntakeSettings,
+    /// Logins, password checks and HTTPS (`[security]`).
+    pub security: SecuritySettings,
 }
 
 /// How many new contacts one source may open, so that one script cannot crowd out
@@ -116,6 +119,66 @@ impl Default for IntakeSettings {
             messages_per_reach: 3,
             max_waiting_per_queue: 100,
             trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// Staff logins and HTTPS (`[security]`). Every login attempt takes a slot in its counts
+/// before the password is checked; past a count's free attempts in 15 minutes each next
+/// attempt waits twice as long (1 s, 2 s, 4 s, ... at most 15 minutes). A browser that
+/// signed in to an account before (a signed "known browser" cookie) counts only against
+/// itself, so nobody elsewhere can lock its owner out.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecuritySettings {
+    /// Free attempts per account from one address (an unknown browser).
+    pub login_free_per_account_address: u32,
+    /// Free attempts from one address (IPv4 address, IPv6 /64), over all accounts, from
+    /// unknown browsers: limits spraying one password over many accounts. An office
+    /// behind one address only meets it with browsers nobody signed in from before.
+    pub login_free_per_address: u32,
+    /// Free attempts per account from all unknown browsers together: limits guessing
+    /// from many addresses; known browsers still get in.
+    pub login_free_per_account: u32,
+    /// Free attempts per account from one known browser.
+    pub login_free_known_browser: u32,
+    /// Threads that check passwords (0: one per core).
+    pub password_threads: usize,
+    /// Password checks that may wait at once; beyond this a login is told to try again.
+    pub password_queue: usize,
+    /// Places reserved in the password check queue for known browsers.
+    pub password_queue_known: usize,
+    /// `Strict-Transport-Security: max-age=...` (sent only with `secure_cookies = true`).
+    pub hsts_max_age_secs: u64,
+    /// The address residents and staff use, such as `https://loket.gemeente.example`
+    /// (scheme and host, optionally a port; no path). When set, links that are printed
+    /// or sent (short links, QR codes, kiosk enrolment, a left message's link) are built
+    /// from it and the `Host` a request names is ignored; unset, they use the request's
+    /// `Host` (fine on one machine, not on the open internet).
+    pub public_url: Option<String>,
+}
+
+impl SecuritySettings {
+    /// The host (and port) of [`SecuritySettings::public_url`].
+    pub fn public_host(&self) -> Option<&str> {
+        let url = self.public_url.as_deref()?;
+        let (_, rest) = url.split_once("://")?;
+        Some(rest.trim_end_matches('/'))
+    }
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        SecuritySettings {
+            login_free_per_account_address: 5,
+            login_free_per_address: 10,
+            login_free_per_account: 50,
+            login_free_known_browser: 5,
+            password_threads: 0,
+            password_queue: 64,
+            password_queue_known: 16,
+            hsts_max_age_secs: 31_536_000,
+            public_url: None,
         }
     }
 }
@@ -462,6 +525,7 @@ impl Default for Config {
             sign_language: SignLanguageSettings::default(),
             mail: None,
             messages: MessageSettings::default(),
+            security: SecuritySettings::default(),
         }
     }
 }
@@ -600,6 +664,9 @@ impl Config {
         if let Some(v) = env("LOKET_DURABLE_COMMITS") {
             self.durable_commits = parse("LOKET_DURABLE_COMMITS", v)?;
         }
+        if let Some(v) = env("LOKET_PUBLIC_URL") {
+            self.security.public_url = Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        }
         if let Some(v) = env("LOKET_SECURE_COOKIES") {
             self.secure_cookies = parse("LOKET_SECURE_COOKIES", v)?;
         }
@@ -669,6 +736,33 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "connections.silent_secs",
                 reason: "ping_secs must be at least 1 and silent_secs longer than ping_secs".into(),
+            });
+        }
+        if let Some(url) = &self.security.public_url {
+            let scheme = if self.secure_cookies { "https" } else { "http" };
+            let host = url
+                .strip_prefix(scheme)
+                .and_then(|r| r.strip_prefix("://"))
+                .map(|r| r.strip_suffix('/').unwrap_or(r));
+            let ok = host.is_some_and(|h| {
+                !h.is_empty()
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            });
+            if !ok {
+                return Err(ConfigError::Invalid {
+                    field: "security.public_url",
+                    reason: format!(
+                        "{url:?} must be {scheme}://host or {scheme}://host:port without a path \
+                         (https with secure_cookies = true, http without)"
+                    ),
+                });
+            }
+        }
+        if self.security.password_queue == 0 || self.security.password_queue_known == 0 {
+            return Err(ConfigError::Invalid {
+                field: "security.password_queue",
+                reason: "password_queue and password_queue_known must be at least 1".into(),
             });
         }
         if self.broker.offer_timeout_secs == 0 {

@@ -1,4 +1,5 @@
-//! The `loket` command: `serve` (the default), `user add|list`, `demo`, `routes`.
+//! The `loket` command: `serve` (the default), `user add|list|disable|enable|password`,
+//! `demo`, `routes`.
 
 use clap::{Parser, Subcommand};
 use loket::auth::hash_password;
@@ -63,6 +64,23 @@ enum UserCommand {
     },
     /// List staff accounts.
     List,
+    /// Disable an account: it cannot log in, and its sessions end at once (pages at the
+    /// next request, an open console within one heartbeat, `[connections] ping_secs`).
+    Disable {
+        /// Login name.
+        name: String,
+    },
+    /// Enable a disabled account again (it logs in anew; old sessions stay ended).
+    Enable {
+        /// Login name.
+        name: String,
+    },
+    /// Set an account's password (from LOKET_PASSWORD or standard input) and end its
+    /// sessions.
+    Password {
+        /// Login name.
+        name: String,
+    },
 }
 
 /// Log filter unless `LOKET_LOG` says otherwise: Loket at info; the WebRTC stack only
@@ -76,6 +94,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG)),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only on a terminal: a log file or journald gets plain lines.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -204,6 +224,32 @@ async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+        UserCommand::Disable { name } => {
+            if !store.disable_user(&name).await? {
+                anyhow::bail!("no account named {name:?}");
+            }
+            println!("disabled {name}; its sessions have ended");
+        }
+        UserCommand::Enable { name } => {
+            if !store.enable_user(&name).await? {
+                anyhow::bail!("no account named {name:?}");
+            }
+            println!("enabled {name}; it can log in again");
+        }
+        UserCommand::Password { name } => {
+            if store.user_by_name(&name).await?.is_none() {
+                anyhow::bail!("no account named {name:?}");
+            }
+            let password = read_password()?;
+            if password.chars().count() < 10 {
+                anyhow::bail!("the password must be at least 10 characters");
+            }
+            let hash = hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            if !store.set_password(&name, &hash).await? {
+                anyhow::bail!("no account named {name:?}");
+            }
+            println!("set the password of {name}; its sessions have ended");
         }
         UserCommand::List => {
             let queues = store.queues().await?;

@@ -15,10 +15,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-/// Logins that may wait for a password check at once (each check takes ~20 ms on one
-/// core); beyond this the login page asks to try again.
-const PASSWORD_QUEUE: usize = 64;
-
 /// A running server (for tests and the binary).
 pub struct Running {
     pub addr: SocketAddr,
@@ -80,6 +76,17 @@ pub fn media_config(c: &Config) -> crate::sfu::MediaConfig {
     }
 }
 
+/// The password checker: `[security] password_threads` threads (0: one per core), a
+/// general queue and a share kept for known browsers (each check takes ~20 ms on one core
+/// in a release build; a full queue asks to try again).
+fn password_checker(s: &crate::config::SecuritySettings) -> PasswordChecker {
+    let threads = match s.password_threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    PasswordChecker::start(threads, s.password_queue, s.password_queue_known)
+}
+
 /// Opens the store and starts the server on the configured address (port 0 for tests).
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let store = Store::open_with(&config.database_url, config.durable_commits).await?;
@@ -99,6 +106,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let housekeeping = spawn_housekeeping(store.clone(), intake.clone(), &config);
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
+    let passwords = password_checker(&config.security);
+    let warn_public_url = config.secure_cookies && config.security.public_url.is_none();
     let state = AppState {
         hub: hub.clone(),
         store: store.clone(),
@@ -106,10 +115,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         csrf: Csrf::new(&secret),
         throttle: Arc::new(LoginThrottle::default()),
         intake,
-        passwords: PasswordChecker::start(
-            std::thread::available_parallelism().map_or(2, |n| n.get()),
-            PASSWORD_QUEUE,
-        ),
+        passwords,
         demo: store.has_demo_data().await?,
     };
     let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -121,6 +127,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             })
             .await
     });
+    if warn_public_url {
+        tracing::warn!(
+            "secure_cookies is on but [security] public_url is not set: printed links and QR \
+             codes name the host each request gives; set public_url to the site's address"
+        );
+    }
     tracing::info!(%addr, "Loket is listening");
     Ok(Running {
         addr,

@@ -182,7 +182,7 @@ impl Sfu {
             tracing::info!("replacing existing participant");
             inner.detach(&r, &old, &members, &mut reneg).await;
         }
-        let peer = match Peer::create(inner, room, id, label, out).await {
+        let peer = match Peer::create(inner, room, id, out).await {
             Ok(p) => p,
             Err(e) => {
                 if members.is_empty() {
@@ -213,7 +213,8 @@ impl Sfu {
         }
         members.insert(id.to_owned(), Arc::clone(&peer));
         inner.peers.fetch_add(1, Ordering::Relaxed);
-        tracing::info!(label = %peer.label, others = members.len() - 1, "joined");
+        // Never the label: it is the name a resident typed (it is only checked here).
+        tracing::info!(room, others = members.len() - 1, "joined");
         drop(members);
         peer.negotiate().await;
         for q in reneg {

@@ -39,7 +39,6 @@ pub(crate) struct Subscription {
 
 pub(crate) struct Peer {
     pub id: String,
-    pub label: String,
     pub room: i64,
     pub pc: Arc<dyn PeerConnection>,
     events: mpsc::UnboundedSender<SfuEvent>,
@@ -66,7 +65,6 @@ impl Peer {
         sfu: &Arc<SfuInner>,
         room: i64,
         id: &str,
-        label: &str,
         out: mpsc::Sender<SfuEvent>,
     ) -> Result<Arc<Peer>, SfuError> {
         use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
@@ -98,7 +96,6 @@ impl Peer {
         });
         let peer = Arc::new(Peer {
             id: id.to_owned(),
-            label: label.to_owned(),
             room,
             pc,
             events: tx,

@@ -101,6 +101,63 @@ impl Store {
         .await?)
     }
 
+    /// Disables an account and ends all its sessions, in one transaction: every staff
+    /// route and the console's socket refuse it from the next request or heartbeat, and
+    /// re-enabling it later does not bring an old session back. `false`: no such account.
+    pub async fn disable_user(&self, username: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(id) = id else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Enables a disabled account again (it must log in anew). `false`: no such account.
+    pub async fn enable_user(&self, username: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE users SET disabled = 0 WHERE username = ?")
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Sets an account's password (already hashed) and ends all its sessions, in one
+    /// transaction: whoever knew the old password is signed out. `false`: no such account.
+    pub async fn set_password(&self, username: &str, hash: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(id) = id else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Starts a session for `user_id`; returns the cookie token (only its hash is kept).
     pub async fn create_session(&self, user_id: i64) -> Result<String, StoreError> {
         let token = random_token();

@@ -18,6 +18,9 @@ pub const CSRF_COOKIE: &str = "loket_csrf";
 pub const LANG_COOKIE: &str = "loket_lang";
 /// Name of the staff session cookie.
 pub const SESSION_COOKIE: &str = "loket_session";
+/// Name of the signed "known browser" cookie: the staff accounts that signed in from
+/// this browser before ([`crate::auth::DeviceCookie`]).
+pub const DEVICE_COOKIE: &str = "loket_device";
 
 /// Reads one cookie from the request headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -31,7 +34,15 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite, Path=/, Secure when configured.
+/// The prefix of every cookie name when `secure_cookies` is on. A browser accepts a
+/// `__Host-` cookie only when it is `Secure`, `Path=/` and without `Domain`, and only from
+/// the site itself over HTTPS: a neighbouring subdomain or a plain-HTTP page cannot plant
+/// one (so nobody can toss a known CSRF seed or a session of theirs into a staff browser).
+pub const HOST_PREFIX: &str = "__Host-";
+
+/// A `Set-Cookie` value: HttpOnly, SameSite, Path=/, no Domain; when `secure`, also
+/// `Secure` and the name prefixed with [`HOST_PREFIX`] (read back by
+/// [`host_prefixed_cookies`]).
 pub fn set_cookie(
     name: &str,
     value: &str,
@@ -39,7 +50,8 @@ pub fn set_cookie(
     same_site: &str,
     secure: bool,
 ) -> HeaderValue {
-    let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
+    let prefix = if secure { HOST_PREFIX } else { "" };
+    let mut s = format!("{prefix}{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
     if let Some(age) = max_age_secs {
         s.push_str(&format!("; Max-Age={age}"));
     }
@@ -47,6 +59,58 @@ pub fn set_cookie(
         s.push_str("; Secure");
     }
     HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// With `secure_cookies` on, Loket's cookies are read only under their `__Host-` names:
+/// this middleware drops any unprefixed `loket_*` cookie (one planted by a subdomain or
+/// over plain HTTP) and hands the prefixed ones to the handlers under their plain names,
+/// so [`cookie`] reads them as usual (see [`host_cookie_pairs`]).
+pub async fn host_prefixed_cookies(mut req: Request, next: Next) -> Response {
+    let kept = host_cookie_pairs(
+        req.headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    );
+    let headers = req.headers_mut();
+    headers.remove(header::COOKIE);
+    if !kept.is_empty()
+        && let Ok(v) = HeaderValue::from_str(&kept.join("; "))
+    {
+        headers.insert(header::COOKIE, v);
+    }
+    next.run(req).await
+}
+
+/// Cookies set before `__Host-` names existed that are still read under their plain name
+/// when no prefixed one is present: an enrolled kiosk keeps its enrolment (its cookie
+/// lasts a year), and the language choice. Never the CSRF seed, the staff session or the
+/// known-browser note: a planted one of those is exactly what the prefix keeps out.
+const PLAIN_NAMES_STILL_READ: &[&str] = &["loket_kiosk", "loket_lang"];
+
+/// The `name=value` pairs handlers see when `secure_cookies` is on (see
+/// [`host_prefixed_cookies`]).
+pub fn host_cookie_pairs<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let pairs: Vec<(&str, &str)> = values
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .collect();
+    let prefixed = |plain: &str| {
+        pairs
+            .iter()
+            .any(|(n, _)| n.strip_prefix(HOST_PREFIX) == Some(plain))
+    };
+    pairs
+        .iter()
+        .filter_map(|&(name, value)| match name.strip_prefix(HOST_PREFIX) {
+            Some(plain) if plain.starts_with("loket_") => Some(format!("{plain}={value}")),
+            _ if !name.starts_with("loket_") => Some(format!("{name}={value}")),
+            None if PLAIN_NAMES_STILL_READ.contains(&name) && !prefixed(name) => {
+                Some(format!("{name}={value}"))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The CSRF seed of this request (from the cookie, or newly made by the middleware).
@@ -169,8 +233,26 @@ fn origin_matches(parts: &Parts) -> bool {
     parts.method == Method::GET || parts.method == Method::HEAD || same_origin(&parts.headers)
 }
 
-/// The address residents see: scheme and host of this request (the site's own name), for
-/// links that are printed or sent (short links, QR codes, kiosk enrolment).
+/// With `[security] public_url` set, every request is handled as if it named that host:
+/// a `Host` header an attacker chose (to have Loket print links to their own site in QR
+/// codes or kiosk enrolment links) is ignored, and a form or socket opened from another
+/// address fails the origin check ([`same_origin`]).
+pub async fn canonical_host(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if let Some(host) = state.config.security.public_host()
+        && let Ok(v) = HeaderValue::from_str(host)
+    {
+        req.headers_mut().insert(header::HOST, v);
+    }
+    next.run(req).await
+}
+
+/// The address residents see: scheme and host of this request (the site's own name, or
+/// `[security] public_url` when set: see [`canonical_host`]), for links that are printed
+/// or sent (short links, QR codes, kiosk enrolment).
 pub fn site_address(headers: &HeaderMap, secure: bool) -> String {
     let host = headers
         .get(header::HOST)
@@ -285,6 +367,29 @@ mod tests {
         assert!(!safe_local_path("https://evil.example"));
         assert!(!safe_local_path("/\\evil.example"));
         assert!(!safe_local_path("/a\r\nSet-Cookie: x=1"));
+    }
+
+    #[test]
+    fn behind_https_only_host_prefixed_cookies_are_read() {
+        let pairs = host_cookie_pairs(
+            [
+                "loket_session=planted; __Host-loket_session=real; loket_csrf=planted",
+                "loket_kiosk=old; loket_lang=en; other=1",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            pairs,
+            [
+                "loket_session=real",
+                "loket_kiosk=old",
+                "loket_lang=en",
+                "other=1"
+            ]
+        );
+        // A prefixed kiosk cookie wins over an old plain one.
+        let pairs = host_cookie_pairs(["loket_kiosk=old; __Host-loket_kiosk=new"].into_iter());
+        assert_eq!(pairs, ["loket_kiosk=new"]);
     }
 
     #[test]

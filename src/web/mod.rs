@@ -295,7 +295,7 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    Router::new()
+    let app = Router::new()
         .merge(pages)
         .merge(static_files)
         .route("/healthz", get(|| async { "ok" }))
@@ -309,8 +309,26 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ctx::ensure_csrf_cookie,
+        ));
+    // Behind HTTPS: `__Host-` cookie names and Strict-Transport-Security.
+    let app = match https_headers(&state.config) {
+        Some(hsts) => app
+            .layer(axum::middleware::from_fn(ctx::host_prefixed_cookies))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::STRICT_TRANSPORT_SECURITY,
+                hsts,
+            )),
+        None => app,
+    };
+    let app = if state.config.security.public_url.is_some() {
+        app.layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::canonical_host,
         ))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    } else {
+        app
+    };
+    app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(header_if_missing(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_if_missing(header::REFERRER_POLICY, "same-origin"))
@@ -335,7 +353,28 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), route, request_id = id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(drop_client_request_id))
         .with_state(state)
+}
+
+/// The request id in the logs is the server's own: one sent by the client is removed
+/// before [`SetRequestIdLayer`] makes a new one (a client could otherwise choose the id
+/// its requests are logged under, to blur them with another's or forge a log line).
+async fn drop_client_request_id(
+    mut req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    req.headers_mut().remove("x-request-id");
+    next.run(req).await
+}
+
+/// The `Strict-Transport-Security` value when Loket is served over HTTPS
+/// (`secure_cookies = true`); `None` over plain HTTP, where browsers ignore it anyway.
+fn https_headers(config: &Config) -> Option<HeaderValue> {
+    if !config.secure_cookies {
+        return None;
+    }
+    HeaderValue::from_str(&format!("max-age={}", config.security.hsts_max_age_secs)).ok()
 }
 
 /// A layer that sets a security header unless the handler set it already.

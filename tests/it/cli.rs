@@ -1,4 +1,5 @@
-//! The `loket` command as a newcomer uses it: serve, user add/list, demo, routes.
+//! The `loket` command as a newcomer uses it: serve, user add/list/disable/enable/password,
+//! demo, routes.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -91,6 +92,58 @@ fn user_add_and_list() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+}
+
+/// Issue 13 item 9: disable, enable and set a password from the command line.
+#[test]
+fn user_disable_enable_and_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], password: Option<&str>| {
+        let mut c = loket(dir.path());
+        c.args(args);
+        if let Some(p) = password {
+            c.env("LOKET_PASSWORD", p);
+        }
+        c.output().unwrap()
+    };
+    let out = run(
+        &["user", "add", "anna", "--role", "agent"],
+        Some("a-long-password"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["user", "disable", "anna"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = String::from_utf8(run(&["user", "list"], None).stdout).unwrap();
+    assert!(list.contains("[disabled]"), "{list}");
+    let out = run(&["user", "enable", "anna"], None);
+    assert!(out.status.success());
+    let list = String::from_utf8(run(&["user", "list"], None).stdout).unwrap();
+    assert!(!list.contains("[disabled]"), "{list}");
+    let out = run(&["user", "password", "anna"], Some("another-long-password"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["user", "password", "anna"], Some("short"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 10"));
+    for cmd in ["disable", "enable", "password"] {
+        let out = run(&["user", cmd, "nobody"], Some("another-long-password"));
+        assert!(!out.status.success(), "{cmd}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("no account"),
+            "{cmd}"
+        );
+    }
 }
 
 #[test]

@@ -109,7 +109,19 @@ impl Peer for Staff {
             .saturating_mul(60_000);
         match self.state.store.session_user(&self.session, idle_ms).await {
             Ok(Some(_)) => None,
-            Ok(None) => Some(Close::SessionEnded),
+            Ok(None) => {
+                // A disabled account leaves at once: its contacts go back to the queue
+                // now, not after the reconnect grace (it cannot reconnect).
+                let disabled = matches!(
+                    self.state.store.user(self.user.id).await,
+                    Ok(Some(u)) if u.disabled
+                );
+                if disabled {
+                    tracing::info!(staff = self.user.id, "account disabled: console closed");
+                    self.state.hub.staff_logout(self.user.id).await;
+                }
+                Some(Close::SessionEnded)
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "session refresh failed");
                 None

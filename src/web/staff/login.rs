@@ -1,9 +1,14 @@
-//! Staff sign-in and sign-out. Logins are throttled per account and per address; every
-//! login gets a new session id (no fixation); sign-out ends the session on the server and
-//! hands the staff member's contacts back to the queue.
+//! Staff sign-in and sign-out. Every login attempt takes its slot in the login counts
+//! before the password is checked ([`crate::auth::LoginThrottle`]): per account and
+//! address, per address and per account for browsers not known to the account, and only
+//! per browser for a browser the account signed in from before (its signed
+//! [`DeviceCookie`]), so that nobody elsewhere can lock a person out; known browsers also
+//! have their own share of the password checks. Every login gets a new session id (no
+//! fixation); sign-out ends the session on the server and hands the staff member's
+//! contacts back to the queue.
 
-use crate::auth::dummy_hash;
-use crate::web::ctx::{SESSION_COOKIE, cookie, set_cookie};
+use crate::auth::{Bucket, DeviceCookie, Lane, address_key, dummy_hash};
+use crate::web::ctx::{DEVICE_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::web::form::{CsrfForm, FieldError, find_error, form_status};
 use crate::web::views::Base;
 use crate::web::{AppError, AppState, Ctx, StaffUser};
@@ -61,7 +66,7 @@ pub struct LoginForm {
     password: String,
 }
 
-/// `POST /staff/login`: throttled per account and per address; a new session id on
+/// `POST /staff/login`: throttled before the check (see the module doc); a new session id on
 /// every login (no fixation); always lands on `/staff` (no open redirect).
 pub async fn login(
     State(state): State<AppState>,
@@ -82,15 +87,42 @@ pub async fn login(
     if !errors.is_empty() {
         return render_login(&ctx, username, errors);
     }
-    let now = Instant::now();
-    let user_key = format!("user:{}", username.to_lowercase());
-    let addr_key = format!("addr:{}", addr.ip());
-    let wait = state
-        .throttle
-        .wait_for(&user_key, now)
-        .max(state.throttle.wait_for(&addr_key, now));
-    if !wait.is_zero() {
-        tracing::warn!(%addr, "login throttled");
+    let account = username.to_lowercase();
+    let known = cookie(&headers, DEVICE_COOKIE)
+        .and_then(|v| DeviceCookie::parse(&state.csrf, v))
+        .filter(|d| d.knows(&account));
+    let limits = &state.config.security;
+    let address = address_key(addr.ip());
+    // The slot is taken before anything is checked: parallel guesses are counted as they
+    // arrive, and one that finds the checker busy has still used its slot.
+    let (buckets, lane) = match &known {
+        Some(device) => (
+            vec![Bucket {
+                key: format!("known:{}|{account}", device.id),
+                free: limits.login_free_known_browser,
+            }],
+            Lane::Known,
+        ),
+        None => (
+            vec![
+                Bucket {
+                    key: format!("pair:{account}|{address}"),
+                    free: limits.login_free_per_account_address,
+                },
+                Bucket {
+                    key: format!("addr:{address}"),
+                    free: limits.login_free_per_address,
+                },
+                Bucket {
+                    key: format!("account:{account}"),
+                    free: limits.login_free_per_account,
+                },
+            ],
+            Lane::General,
+        ),
+    };
+    if let Err(wait) = state.throttle.begin(&buckets, Instant::now()) {
+        tracing::warn!(%addr, known = known.is_some(), "login throttled");
         let errors = vec![FieldError {
             field: "username".into(),
             message: t.f(
@@ -107,33 +139,46 @@ pub async fn login(
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let password = f.password;
-    let Ok(ok) = state.passwords.verify(password, hash).await else {
+    let Ok(ok) = state.passwords.verify(password, hash, lane).await else {
         tracing::warn!(%addr, "login refused: password checks busy");
         let errors = vec![FieldError::new("username", t.s("login.error_busy"))];
         return render_login(&ctx, username, errors);
     };
     let Some(user) = user.filter(|u| ok && !u.disabled) else {
-        state.throttle.fail(&user_key, now);
-        state.throttle.fail(&addr_key, now);
         tracing::info!(%addr, "failed login");
         let errors = vec![FieldError::new("username", t.s("login.error_wrong"))];
         return render_login(&ctx, username, errors);
     };
-    state.throttle.succeed(&user_key);
+    // Only the counts that were this browser's own are forgotten: the address's and the
+    // account's keep counting others' attempts.
+    if let Some(own) = buckets.first() {
+        state.throttle.succeed(&[own.key.as_str()]);
+    }
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
         state.store.delete_session(old).await?;
     }
     let token = state.store.create_session(user.id).await?;
-    tracing::info!(staff = user.id, "login");
+    tracing::info!(staff = user.id, known = known.is_some(), "login");
+    let mut device = known
+        .or_else(|| {
+            cookie(&headers, DEVICE_COOKIE).and_then(|v| DeviceCookie::parse(&state.csrf, v))
+        })
+        .unwrap_or_default();
+    device.remember(&account);
+    let secure = state.config.secure_cookies;
     let mut resp = Redirect::to("/staff").into_response();
     resp.headers_mut().append(
         header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &token, None, "Strict", secure),
+    );
+    resp.headers_mut().append(
+        header::SET_COOKIE,
         set_cookie(
-            SESSION_COOKIE,
-            &token,
-            None,
+            DEVICE_COOKIE,
+            &device.value(&state.csrf),
+            Some(DeviceCookie::MAX_AGE_SECS),
             "Strict",
-            state.config.secure_cookies,
+            secure,
         ),
     );
     Ok(resp)
