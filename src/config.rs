@@ -99,10 +99,6 @@ pub struct IntakeSettings {
     /// A queue takes no new contact while this many wait in it ("too busy", with the
     /// offer to leave a message).
     pub max_waiting_per_queue: usize,
-    /// Reverse proxies in front of Loket (their addresses): for a request from one of
-    /// them, the client's address is the last one in `X-Forwarded-For` that is not a
-    /// proxy. Empty (the default): the connection's address, and the header is ignored.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for IntakeSettings {
@@ -118,7 +114,6 @@ impl Default for IntakeSettings {
             messages_per_kiosk: 20,
             messages_per_reach: 3,
             max_waiting_per_queue: 100,
-            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -156,6 +151,11 @@ pub struct SecuritySettings {
     /// from it and the `Host` a request names is ignored; unset, they use the request's
     /// `Host` (fine on one machine, not on the open internet).
     pub public_url: Option<String>,
+    /// Reverse proxies in front of Loket (their addresses): for a request from one of
+    /// them, the client's address (for the login throttle and the intake limits) is the
+    /// last one in `X-Forwarded-For` that is not a proxy. Empty (the default): the
+    /// connection's address, and the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl SecuritySettings {
@@ -179,6 +179,7 @@ impl Default for SecuritySettings {
             password_queue_known: 16,
             hsts_max_age_secs: 31_536_000,
             public_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -785,7 +786,7 @@ impl Config {
         }
         if self.chat.message_burst == 0 || self.chat.message_interval_ms == 0 {
             return Err(ConfigError::Invalid {
-                field: "chat.message_burst",
+                field: "[chat] message_burst",
                 reason: "message_burst and message_interval_ms must be at least 1".into(),
             });
         }

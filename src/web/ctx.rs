@@ -6,11 +6,12 @@ use super::{AppError, AppState};
 use crate::auth::random_token;
 use crate::i18n::{Lang, T};
 use crate::store::User;
-use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::net::{IpAddr, SocketAddr};
 
 /// Name of the CSRF seed cookie.
 pub const CSRF_COOKIE: &str = "loket_csrf";
@@ -402,5 +403,52 @@ mod tests {
         assert_eq!(cookie(&h, "loket_lang"), Some("en"));
         assert_eq!(request_lang(&h), Lang::En);
         assert_eq!(cookie(&h, "b"), None);
+    }
+}
+
+/// The client's address: the connection's, or, behind a trusted reverse proxy
+/// (`security.trusted_proxies`), the last address in `X-Forwarded-For` that is not one of
+/// the proxies. Unknown (no connection info): 0.0.0.0.
+pub fn client_address(parts: &Parts, trusted_proxies: &[IpAddr]) -> IpAddr {
+    let Some(peer) = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+    else {
+        return IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+    };
+    if !trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .iter()
+        .rev()
+        .filter_map(|a| a.parse::<IpAddr>().ok())
+        .find(|a| !trusted_proxies.contains(a))
+        .unwrap_or(peer)
+}
+
+/// The client's address as an extractor ([`client_address`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_address(
+            parts,
+            &state.config.security.trusted_proxies,
+        )))
     }
 }

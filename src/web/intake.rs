@@ -20,13 +20,13 @@
 //! (`intake.max_waiting_per_queue`, see [`super::front_door`]).
 
 use super::AppState;
-use super::ctx::CsrfSeed;
+use super::ctx::{CsrfSeed, client_address};
 use crate::config::IntakeSettings;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::hash::Hash;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -208,43 +208,16 @@ impl FromRequestParts<AppState> for WebSource {
             .get::<CsrfSeed>()
             .map(|s| s.0.clone())
             .unwrap_or_default();
-        let address = client_address(parts, &state.config.intake.trusted_proxies)
-            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let address = client_address(parts, &state.config.security.trusted_proxies);
         Ok(WebSource(Source::Web { browser, address }))
     }
-}
-
-/// The client's address: the connection's, or, behind a trusted reverse proxy, the last
-/// address in `X-Forwarded-For` that is not one of the proxies.
-pub fn client_address(parts: &Parts, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())?;
-    if !trusted_proxies.contains(&peer) {
-        return Some(peer);
-    }
-    let forwarded = parts
-        .headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .collect::<Vec<_>>();
-    Some(
-        forwarded
-            .iter()
-            .rev()
-            .filter_map(|a| a.parse::<IpAddr>().ok())
-            .find(|a| !trusted_proxies.contains(a))
-            .unwrap_or(peer),
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
 
     fn web(browser: &str, address: &str) -> Source {
         Source::Web {
@@ -336,17 +309,17 @@ mod tests {
         // No trusted proxy: the header is ignored.
         assert_eq!(
             client_address(&parts("10.9.9.9:5000", "203.0.113.5"), &[]),
-            Some(proxy)
+            proxy
         );
         // Behind the proxy: the last address the proxy did not add itself.
         assert_eq!(
             client_address(&parts("10.9.9.9:5000", "1.2.3.4, 203.0.113.5"), &[proxy]),
-            Some("203.0.113.5".parse().unwrap())
+            "203.0.113.5".parse::<IpAddr>().unwrap()
         );
         // A client that is not the proxy cannot choose its address.
         assert_eq!(
             client_address(&parts("198.51.100.1:5000", "203.0.113.5"), &[proxy]),
-            Some("198.51.100.1".parse().unwrap())
+            "198.51.100.1".parse::<IpAddr>().unwrap()
         );
     }
 }

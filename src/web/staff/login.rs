@@ -8,16 +8,16 @@
 //! contacts back to the queue.
 
 use crate::auth::{Bucket, DeviceCookie, Lane, address_key, dummy_hash};
+use crate::web::ctx::ClientAddr;
 use crate::web::ctx::{DEVICE_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::web::form::{CsrfForm, FieldError, find_error, form_status};
 use crate::web::views::Base;
 use crate::web::{AppError, AppState, Ctx, StaffUser};
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use std::time::Instant;
 
 #[derive(Template)]
@@ -71,7 +71,7 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
@@ -92,7 +92,7 @@ pub async fn login(
         .and_then(|v| DeviceCookie::parse(&state.csrf, v))
         .filter(|d| d.knows(&account));
     let limits = &state.config.security;
-    let address = address_key(addr.ip());
+    let address = address_key(addr);
     // The slot is taken before anything is checked: parallel guesses are counted as they
     // arrive, and one that finds the checker busy has still used its slot.
     let (buckets, lane) = match &known {
