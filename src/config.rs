@@ -63,6 +63,64 @@ pub struct Config {
     pub mail: Option<MailSettings>,
     /// Left messages and other asynchronous work (`[messages]`).
     pub messages: MessageSettings,
+    /// Caps and timeouts that keep one client from crowding out everyone else (`[limits]`).
+    pub limits: LimitSettings,
+}
+
+/// Caps and timeouts on connections, so that one client (a script, a slow or stuck
+/// connection) cannot take what everyone else needs. The defaults suit a district office
+/// or a municipal network behind one address: a few hundred connections from one
+/// address, a handful of live sockets per conversation.
+///
+/// ```toml
+/// [limits]
+/// header_read_secs = 10
+/// request_secs = 30
+/// idle_secs = 60
+/// connections_per_address = 300
+/// max_connections = 20000
+/// sockets_per_conversation = 8
+/// sockets_per_session = 8
+/// exempt_addresses = []
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitSettings {
+    /// A request's headers must have arrived this long after the server started waiting
+    /// for them (a new connection, or a kept-alive one after its last response).
+    pub header_read_secs: u64,
+    /// A request, with its body, must be handled within this; otherwise 408 and the
+    /// connection closes.
+    pub request_secs: u64,
+    /// An HTTP connection over which nothing moves (no byte read or written) for this
+    /// long is closed. Live sockets have their own heartbeat (`[connections]`).
+    pub idle_secs: u64,
+    /// Open connections (pages and live sockets) from one IPv4 address or IPv6 /64.
+    pub connections_per_address: usize,
+    /// Open connections in total; lowered at start to fit the open-file limit.
+    pub max_connections: usize,
+    /// Live sockets on one conversation (a resident's tabs and reconnects).
+    pub sockets_per_conversation: usize,
+    /// Live sockets of one staff login (console, call pages).
+    pub sockets_per_session: usize,
+    /// Addresses not capped per address (a reverse proxy in front of Loket, which then
+    /// has to cap per client itself).
+    pub exempt_addresses: Vec<IpAddr>,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            header_read_secs: 10,
+            request_secs: 30,
+            idle_secs: 60,
+            connections_per_address: 300,
+            max_connections: 20_000,
+            sockets_per_conversation: 8,
+            sockets_per_session: 8,
+            exempt_addresses: Vec::new(),
+        }
+    }
 }
 
 /// Short videos in Dutch Sign Language (NGT), with captions, that explain the
@@ -298,9 +356,24 @@ pub struct MediaSettings {
     /// Offer loopback candidates (needed when browser and server share one machine, as
     /// in tests and demos).
     pub include_loopback: bool,
+    /// Whether residents' and staff's candidates in private ranges (10/8, 172.16/12,
+    /// 192.168/16, 100.64/10, fc00::/7) are checked. Unset: only when `bind_ip` is itself
+    /// private (a server on the organisation's network). Link-local and metadata
+    /// addresses are never checked; loopback only with `include_loopback`.
+    pub private_candidates: Option<bool>,
     /// STUN/TURN servers handed to browsers (e.g. a coturn server for residents behind
     /// strict firewalls). The server itself needs none.
     pub ice_servers: Vec<IceServer>,
+}
+
+impl MediaSettings {
+    /// [`MediaSettings::private_candidates`], with its default worked out.
+    pub fn private_candidates(&self) -> bool {
+        self.private_candidates.unwrap_or(match self.bind_ip {
+            IpAddr::V4(v4) => v4.is_private(),
+            IpAddr::V6(v6) => v6.segments()[0] & 0xfe00 == 0xfc00,
+        })
+    }
 }
 
 /// One STUN or TURN server for browsers, as in `RTCIceServer`.
@@ -323,6 +396,7 @@ impl Default for MediaSettings {
             udp_port_max: 40999,
             public_ips: Vec::new(),
             include_loopback: true,
+            private_candidates: None,
             ice_servers: Vec::new(),
         }
     }
@@ -384,6 +458,7 @@ impl Default for Config {
             sign_language: SignLanguageSettings::default(),
             mail: None,
             messages: MessageSettings::default(),
+            limits: LimitSettings::default(),
         }
     }
 }
@@ -564,6 +639,27 @@ impl Config {
                 field: "connections.silent_secs",
                 reason: "ping_secs must be at least 1 and silent_secs longer than ping_secs".into(),
             });
+        }
+        let l = &self.limits;
+        let positive = [
+            ("limits.header_read_secs", l.header_read_secs as usize),
+            ("limits.request_secs", l.request_secs as usize),
+            ("limits.idle_secs", l.idle_secs as usize),
+            ("limits.connections_per_address", l.connections_per_address),
+            ("limits.max_connections", l.max_connections),
+            (
+                "limits.sockets_per_conversation",
+                l.sockets_per_conversation,
+            ),
+            ("limits.sockets_per_session", l.sockets_per_session),
+        ];
+        for (field, value) in positive {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    field,
+                    reason: "must be at least 1".into(),
+                });
+            }
         }
         if self.broker.offer_timeout_secs == 0 {
             return Err(ConfigError::Invalid {

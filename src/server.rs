@@ -77,6 +77,7 @@ pub fn media_config(c: &Config) -> crate::sfu::MediaConfig {
         bind_ip: c.media.bind_ip,
         public_ips: c.media.public_ips.clone(),
         include_loopback: c.media.include_loopback,
+        private_candidates: c.media.private_candidates(),
     }
 }
 
@@ -96,8 +97,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     )
     .await?;
     let housekeeping = spawn_housekeeping(store.clone(), &config);
+    let limits = crate::listener::Limits::from_config(&config.limits, open_files());
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
+    let sockets = web::live::SocketCaps::from_config(&config.limits);
     let state = AppState {
         hub: hub.clone(),
         store: store.clone(),
@@ -109,16 +112,11 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             PASSWORD_QUEUE,
         ),
         demo: store.has_demo_data().await?,
+        sockets,
     };
-    let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = web::router(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(crate::listener::serve(listener, app, limits, rx));
     tracing::info!(%addr, "Loket is listening");
     Ok(Running {
         addr,
@@ -128,6 +126,21 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         task,
         housekeeping,
     })
+}
+
+/// Raises the open-file limit to the hard limit (once per process) and returns it: every
+/// connection and media port is an open file, and a service's usual soft limit of 1,024
+/// is reached by a few hundred residents.
+fn open_files() -> Option<u64> {
+    static RAISED: std::sync::Once = std::sync::Once::new();
+    RAISED.call_once(|| match crate::limits::raise_open_files() {
+        Some((before, now)) if now > before => {
+            tracing::info!(before, now, "open-file limit raised to the hard limit")
+        }
+        Some((_, now)) => tracing::info!(limit = now, "open-file limit"),
+        None => tracing::warn!("open-file limit could not be read or raised"),
+    });
+    crate::limits::open_files_limit()
 }
 
 /// Removes expired staff sessions every few minutes (a session also expires on use, so

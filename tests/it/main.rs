@@ -21,6 +21,7 @@ mod front_door_topic;
 mod fuzz;
 mod hostile;
 mod kiosk;
+mod limits;
 mod messages;
 mod opening_hours;
 mod sessions;
