@@ -70,7 +70,7 @@ pub struct Config {
 /// Caps and timeouts on connections, so that one client (a script, a slow or stuck
 /// connection) cannot take what everyone else needs. The defaults suit a district office
 /// or a municipal network behind one address: a few hundred connections from one
-/// address, a handful of live sockets per conversation.
+/// address, a dozen live sockets per conversation.
 ///
 /// ```toml
 /// [limits]
@@ -79,8 +79,8 @@ pub struct Config {
 /// idle_secs = 60
 /// connections_per_address = 300
 /// max_connections = 20000
-/// sockets_per_conversation = 8
-/// sockets_per_session = 8
+/// sockets_per_conversation = 12
+/// sockets_per_session = 12
 /// exempt_addresses = []
 /// ```
 #[derive(Debug, Clone, Deserialize)]
@@ -99,7 +99,8 @@ pub struct LimitSettings {
     pub connections_per_address: usize,
     /// Open connections in total; lowered at start to fit the open-file limit.
     pub max_connections: usize,
-    /// Live sockets on one conversation (a resident's tabs and reconnects).
+    /// Live sockets on one conversation: a resident's tabs, and reconnects whose old
+    /// socket the server has not yet found dead (up to `connections.silent_secs`).
     pub sockets_per_conversation: usize,
     /// Live sockets of one staff login (console, call pages).
     pub sockets_per_session: usize,
@@ -116,8 +117,8 @@ impl Default for LimitSettings {
             idle_secs: 60,
             connections_per_address: 300,
             max_connections: 20_000,
-            sockets_per_conversation: 8,
-            sockets_per_session: 8,
+            sockets_per_conversation: 12,
+            sockets_per_session: 12,
             exempt_addresses: Vec::new(),
         }
     }

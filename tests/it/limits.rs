@@ -269,8 +269,8 @@ async fn thousands_of_sockets_to_one_conversation_are_refused_beyond_the_cap() {
         started.elapsed(),
         held.len()
     );
-    assert_eq!(held.len(), 8);
-    assert_eq!(refused, 2992);
+    assert_eq!(held.len(), 12);
+    assert_eq!(refused, 2988);
     // Everyone else is served: another resident chats with the agent.
     let other = server.browser().start_chat("Piet", "Vraag").await;
     let mut res = Ws::connect(&server.ws_url(&format!("/ws/chat/{other}")), None).await;
@@ -325,7 +325,8 @@ async fn sockets_of_one_staff_session_are_capped() {
         "50 console sockets on one staff session: {} accepted, {refused} refused with 429",
         held.len()
     );
-    assert_eq!(held.len(), 8);
+    assert_eq!(held.len(), 12);
+    assert_eq!(refused, 38);
     // Another staff member is served.
     let (_bram_http, _bram) = available_agent(&server, "bram").await;
     server.stop().await;
@@ -364,7 +365,7 @@ async fn a_ping_flood_closes_the_socket_and_others_are_served() {
     );
     assert!(ended, "the flooding socket was not closed");
     assert!(close.is_none_or(|c| c == 1008), "{close:?}");
-    assert!(pongs <= 100, "{pongs} pongs");
+    assert!(pongs <= 300, "{pongs} pongs");
     // The same conversation's page reconnects and is served.
     let mut res = Ws::connect(&url, None).await;
     res.send(json!({"type": "resume", "after": 0})).await;
@@ -378,7 +379,7 @@ async fn a_text_frame_flood_is_refused_then_closed() {
     let token = server.browser().start_chat("Jan", "Hallo").await;
     let url = server.ws_url(&format!("/ws/chat/{token}"));
     let mut ws = Ws::connect(&url, None).await;
-    for _ in 0..200 {
+    for _ in 0..1000 {
         if ws
             .stream
             .send(WsMessage::Text(r#"{"type":"ping"}"#.into()))
@@ -399,11 +400,11 @@ async fn a_text_frame_flood_is_refused_then_closed() {
         }
     };
     println!(
-        "200 text frames at once: {limited} refused with rate_limited, then closed (code {close:?})"
+        "1,000 text frames at once: {limited} refused with rate_limited, then closed (code {close:?})"
     );
     assert!(ended, "the flooding socket was not closed");
     assert!(close.is_none_or(|c| c == 1008), "{close:?}");
-    assert!(limited <= 20, "{limited}");
+    assert!(limited <= 200, "{limited}");
     server.stop().await;
 }
 

@@ -24,5 +24,6 @@ mod kiosk;
 mod limits;
 mod messages;
 mod opening_hours;
+mod rtt_limits;
 mod sessions;
 mod sign_video;

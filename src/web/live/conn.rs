@@ -31,8 +31,9 @@ pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// counts: text, binary, ping and pong.
 const FRAMES_PER_SEC: f64 = 20.0;
 /// Frames refused for the rate a client may send before its connection is closed
-/// (1008); one more is forgiven every second.
-const REFUSALS_ALLOWED: f64 = 20.0;
+/// (1008); one more is forgiven every second. A burst of a few hundred (a script that
+/// sends what it has at once) gets `rate_limited` errors and stays; a flood is cut off.
+const REFUSALS_ALLOWED: f64 = 200.0;
 
 /// Why the server closes a connection, with the close code the client sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
