@@ -41,7 +41,7 @@ use tower::ServiceExt;
 const IDLE_CHECK: Duration = Duration::from_millis(250);
 
 /// What a refused connection is told (written without reading anything of it).
-const REFUSED: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 10\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 63\r\n\r\nToo many connections from your address. Please try again soon.";
+const REFUSED: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 10\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 62\r\n\r\nToo many connections from your address. Please try again soon.";
 
 /// The listener's limits, read from `[limits]`.
 #[derive(Debug, Clone)]
