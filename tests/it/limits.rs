@@ -533,3 +533,64 @@ fn open_files_line(limits: &str) -> Option<(u64, u64)> {
         .filter_map(|w| w.parse::<u64>().ok());
     Some((nums.next()?, nums.next()?))
 }
+
+/// Item 8 through the resident's socket: candidates naming link-local (the cloud metadata
+/// address), private or IPv6 link-local addresses are dropped in the signalling path
+/// before webrtc-rs could send a connectivity check to them; the call goes on.
+#[tokio::test]
+async fn a_residents_candidates_for_excluded_addresses_never_reach_the_sfu() {
+    let server = Server::start().await;
+    server
+        .add_staff("anna", Role::Agent, &["chat", "video"], 3)
+        .await;
+    let (_anna_http, mut anna) = available_agent(&server, "anna").await;
+    let resident = server.browser();
+    let csrf = resident.csrf("/video/start?met=medewerker").await;
+    let p = resident
+        .post(
+            "/video/start",
+            &[
+                ("met", "medewerker"),
+                ("name", ""),
+                ("topic", ""),
+                ("question", ""),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let token = p.location.unwrap().trim_start_matches("/chat/").to_string();
+    let mut res = Ws::connect(&server.ws_url(&format!("/ws/chat/{token}")), None).await;
+    res.send(json!({"type": "resume", "after": 0})).await;
+    accept_next(&mut anna).await;
+    res.expect("status", |f| f["status"] == "active").await;
+    res.send(json!({"type": "call_join"})).await;
+    res.expect("call_offer", |_| true).await;
+    let sfu = || server.running.as_ref().unwrap().hub.sfu().stats();
+    let before = sfu().candidates_refused;
+    // The probe: one address on many ports, the metadata address among them
+    // (36 frames: within the frame rate's burst).
+    for port in 0..36u16 {
+        let addr = ["169.254.169.254", "10.0.0.1", "fe80::1", "192.168.1.1"][usize::from(port % 4)];
+        let c = format!(
+            "candidate:1 1 udp 2122260223 {addr} {} typ host",
+            1000 + port
+        );
+        res.send(json!({"type": "call_candidate", "candidate": c, "sdp_mline_index": 0}))
+            .await;
+    }
+    res.send(json!({"type": "call_candidate", "candidate": "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", "sdp_mline_index": 0}))
+        .await;
+    let frames = res.drain(500).await;
+    let refused = sfu().candidates_refused - before;
+    println!(
+        "36 candidates at link-local, metadata and private addresses: {refused} dropped before webrtc-rs; frames back: {}",
+        frames.len()
+    );
+    assert_eq!(refused, 36);
+    assert!(
+        frames.iter().all(|f| f["type"] != "error"),
+        "no error for a dropped candidate: {frames:?}"
+    );
+    server.stop().await;
+}
