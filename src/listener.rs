@@ -83,8 +83,17 @@ pub async fn serve(
     limits: Limits,
     shutdown: oneshot::Receiver<()>,
 ) -> std::io::Result<()> {
+    tracing::info!(
+        per_address = limits.per_address,
+        total = limits.total,
+        header_read_secs = limits.header_read.as_secs(),
+        request_secs = limits.request.as_secs(),
+        idle_secs = limits.idle.as_secs(),
+        "connection limits"
+    );
     let slots = Slots::<IpAddr>::with_total(limits.per_address, limits.total);
     let limits = Arc::new(limits);
+    let mut refusals = RefusalLog::default();
     let (stop_tx, stop_rx) = watch::channel(false);
     // Every connection task holds a clone; when all are dropped, all have finished.
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
@@ -109,7 +118,8 @@ pub async fn serve(
         let slot = match taken {
             Ok(slot) => slot,
             Err(why) => {
-                refuse(stream, remote, why);
+                refusals.note(remote, why);
+                let _ = stream.try_write(REFUSED);
                 continue;
             }
         };
@@ -129,17 +139,34 @@ pub async fn serve(
     Ok(())
 }
 
-/// Over a cap: a short 503 if the socket takes it at once, then closed.
-fn refuse(stream: TcpStream, remote: SocketAddr, why: Refused) {
-    tracing::info!(
-        address = %address_key(remote.ip()),
-        cap = match why {
-            Refused::PerKey => "per address",
-            Refused::Total => "total",
-        },
-        "connection refused: cap reached"
-    );
-    let _ = stream.try_write(REFUSED);
+/// Logs refused connections at most once a second (a flood must not flood the log).
+#[derive(Default)]
+struct RefusalLog {
+    last: Option<Instant>,
+    since: u64,
+}
+
+impl RefusalLog {
+    fn note(&mut self, remote: SocketAddr, why: Refused) {
+        self.since += 1;
+        if self
+            .last
+            .is_some_and(|t| t.elapsed() < Duration::from_secs(1))
+        {
+            return;
+        }
+        tracing::warn!(
+            address = %address_key(remote.ip()),
+            cap = match why {
+                Refused::PerKey => "per address",
+                Refused::Total => "total",
+            },
+            refused = self.since,
+            "connections refused: cap reached (503)"
+        );
+        self.last = Some(Instant::now());
+        self.since = 0;
+    }
 }
 
 /// Accept errors: a connection that failed before it was accepted is no concern; out of

@@ -88,7 +88,7 @@ pub async fn resident_socket(
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let Ok(slot) = state.sockets.per_conversation.take(conv.id) else {
-        tracing::info!(
+        tracing::debug!(
             conversation = conv.id,
             "socket refused: the conversation holds its cap"
         );
@@ -143,7 +143,7 @@ pub async fn staff_socket(
         return Ok(StatusCode::UNAUTHORIZED.into_response());
     };
     let Ok(slot) = state.sockets.per_session.take(session.clone()) else {
-        tracing::info!(staff = user.id, "socket refused: the session holds its cap");
+        tracing::debug!(staff = user.id, "socket refused: the session holds its cap");
         return Ok(too_many_sockets());
     };
     let t = T::new(request_lang(&headers));
