@@ -897,4 +897,29 @@ mod tests {
         assert_eq!((c.media.udp_port_min, c.media.udp_port_max), (41000, 41010));
         assert_eq!(c.media.public_ips.len(), 2);
     }
+
+    #[test]
+    fn limits_from_file_checked_and_private_candidates_follow_bind_ip() {
+        let c = Config::from_toml(
+            "[limits]\nconnections_per_address = 50\nsockets_per_conversation = 4\n\
+             exempt_addresses = [\"127.0.0.1\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.limits.connections_per_address, 50);
+        assert_eq!(c.limits.sockets_per_conversation, 4);
+        assert_eq!(c.limits.header_read_secs, 10);
+        assert_eq!(c.limits.exempt_addresses.len(), 1);
+        c.validate().unwrap();
+        let zero = Config::from_toml("[limits]\nheader_read_secs = 0\n").unwrap();
+        let err = zero.validate().unwrap_err().to_string();
+        assert!(err.contains("limits.header_read_secs"), "{err}");
+        // Private candidates: by default only for a server on a private address.
+        assert!(!Config::default().media.private_candidates());
+        let lan = Config::from_toml("[media]\nbind_ip = \"10.0.0.5\"\n").unwrap();
+        assert!(lan.media.private_candidates());
+        let off =
+            Config::from_toml("[media]\nbind_ip = \"10.0.0.5\"\nprivate_candidates = false\n")
+                .unwrap();
+        assert!(!off.media.private_candidates());
+    }
 }
