@@ -15,6 +15,10 @@
 //!    of their conversation: a gap or a repeat is counted and reported.
 //! 6. Agents end every conversation; each resident must see it end.
 //!
+//! Every resident and every agent connects from a loopback address of its own
+//! (127.1.x.y and 127.2.x.y), as on the internet: Loket caps connections per address
+//! (`[limits] connections_per_address`).
+//!
 //! It reports throughput, delivery latency (p50/p95/p99/max), lost/duplicated messages,
 //! error frames, and the server's CPU (% of one core) and RSS per phase.
 //!
@@ -28,6 +32,7 @@ use futures_util::{SinkExt, stream::SplitStream};
 use loket::store::{NewUser, Role, Store};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -272,10 +277,11 @@ async fn run() {
     let fds_before = server.open_fds();
     let phase = Phase::start(&server);
     let mut residents: Vec<Outbox> = Vec::with_capacity(conversations);
-    for (_, token) in &tokens {
-        let (ws, _) = tokio_tungstenite::connect_async(format!("{ws_base}/ws/chat/{token}"))
-            .await
-            .expect("resident socket");
+    for (i, token) in &tokens {
+        let req = format!("{ws_base}/ws/chat/{token}")
+            .into_client_request()
+            .expect("request");
+        let ws = ws_from(source(1, *i), req).await;
         let (sink, rx) = ws.split();
         let outbox = writer(sink);
         let _ = outbox.send(json!({"type": "resume", "after": 0}).to_string());
@@ -431,7 +437,7 @@ fn writer(mut sink: futures_util::stream::SplitSink<Socket, Message>) -> Outbox 
 }
 
 async fn agent_socket(base: &str, ws_base: &str, i: usize) -> Socket {
-    let client = client();
+    let client = client(source(2, i));
     let csrf = csrf(&client, base, "/staff/login").await;
     let name = format!("load{i}");
     let resp = client
@@ -458,9 +464,28 @@ async fn agent_socket(base: &str, ws_base: &str, i: usize) -> Socket {
         .expect("request");
     req.headers_mut()
         .insert("cookie", cookie.parse().expect("cookie"));
-    tokio_tungstenite::connect_async(req)
+    ws_from(source(2, i), req).await
+}
+
+/// The loopback address client `i` of a kind (1: residents, 2: agents) connects from.
+fn source(kind: u8, i: usize) -> IpAddr {
+    IpAddr::from([127, kind, (i / 250) as u8, (i % 250 + 1) as u8])
+}
+
+/// A WebSocket to the server from the address `from`.
+async fn ws_from(
+    from: IpAddr,
+    req: tokio_tungstenite::tungstenite::handshake::client::Request,
+) -> Socket {
+    let host = req.uri().host().unwrap_or("127.0.0.1").to_string();
+    let port = req.uri().port_u16().unwrap_or(80);
+    let to: SocketAddr = format!("{host}:{port}").parse().expect("server address");
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind(SocketAddr::new(from, 0)).expect("bind");
+    let tcp = socket.connect(to).await.expect("connect");
+    tokio_tungstenite::client_async(req, MaybeTlsStream::Plain(tcp))
         .await
-        .expect("console socket")
+        .expect("socket")
         .0
 }
 
@@ -548,13 +573,10 @@ async fn resident_reader(mut rx: SplitStream<Socket>, c: Arc<Counters>) {
 /// 127.0.0.0/8 reaches the server on Linux), as many residents at home do, so the intake
 /// limits (issue 13) count them apart.
 async fn start_chat(base: &str, i: usize) -> (usize, String) {
-    let address = std::net::Ipv4Addr::new(127, 1 + (i / 256 % 250) as u8, (i % 256) as u8, 1);
-    let client = reqwest::Client::builder()
-        .local_address(std::net::IpAddr::V4(address))
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    // A network of its own (127.N.M.1, N from 10): the intake limits allow 30 new
+    // chats per /24 in 10 minutes.
+    let own = IpAddr::from([127, 10 + (i / 256 % 240) as u8, (i % 256) as u8, 1]);
+    let client = client(own);
     let csrf = csrf(&client, base, "/chat/start").await;
     let resp = client
         .post(format!("{base}/chat/start"))
@@ -601,8 +623,9 @@ fn micros() -> u64 {
         .unwrap_or(0)
 }
 
-fn client() -> reqwest::Client {
+fn client(from: IpAddr) -> reqwest::Client {
     reqwest::Client::builder()
+        .local_address(from)
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()

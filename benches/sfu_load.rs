@@ -1017,6 +1017,7 @@ fn main() {
         bind_ip: IpAddr::from([127, 0, 0, 1]),
         public_ips: vec![],
         include_loopback: true,
+        private_candidates: false,
     });
     let _ = SFU.set((sfu.clone(), sfu_rt.handle().clone()));
 

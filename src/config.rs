@@ -71,6 +71,8 @@ pub struct Config {
     pub intake: IntakeSettings,
     /// Logins, password checks and HTTPS (`[security]`).
     pub security: SecuritySettings,
+    /// Caps and timeouts that keep one client from crowding out everyone else (`[limits]`).
+    pub limits: LimitSettings,
 }
 
 /// How many new contacts one source may open, so that one script cannot crowd out
@@ -180,6 +182,63 @@ impl Default for SecuritySettings {
             hsts_max_age_secs: 31_536_000,
             public_url: None,
             trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// Caps and timeouts on connections, so that one client (a script, a slow or stuck
+/// connection) cannot take what everyone else needs. The defaults suit a district office
+/// or a municipal network behind one address: a few hundred connections from one
+/// address, a dozen live sockets per conversation.
+///
+/// ```toml
+/// [limits]
+/// header_read_secs = 10
+/// request_secs = 30
+/// idle_secs = 60
+/// connections_per_address = 300
+/// max_connections = 20000
+/// sockets_per_conversation = 12
+/// sockets_per_session = 12
+/// exempt_addresses = []
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitSettings {
+    /// A request's headers must have arrived this long after the server started waiting
+    /// for them (a new connection, or a kept-alive one after its last response).
+    pub header_read_secs: u64,
+    /// A request, with its body, must be handled within this; otherwise 408 and the
+    /// connection closes.
+    pub request_secs: u64,
+    /// An HTTP connection over which nothing moves (no byte read or written) for this
+    /// long is closed. Live sockets have their own heartbeat (`[connections]`).
+    pub idle_secs: u64,
+    /// Open connections (pages and live sockets) from one IPv4 address or IPv6 /64.
+    pub connections_per_address: usize,
+    /// Open connections in total; lowered at start to fit the open-file limit.
+    pub max_connections: usize,
+    /// Live sockets on one conversation: a resident's tabs, and reconnects whose old
+    /// socket the server has not yet found dead (up to `connections.silent_secs`).
+    pub sockets_per_conversation: usize,
+    /// Live sockets of one staff login (console, call pages).
+    pub sockets_per_session: usize,
+    /// Addresses not capped per address (a reverse proxy in front of Loket, which then
+    /// has to cap per client itself).
+    pub exempt_addresses: Vec<IpAddr>,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            header_read_secs: 10,
+            request_secs: 30,
+            idle_secs: 60,
+            connections_per_address: 300,
+            max_connections: 20_000,
+            sockets_per_conversation: 12,
+            sockets_per_session: 12,
+            exempt_addresses: Vec::new(),
         }
     }
 }
@@ -434,9 +493,24 @@ pub struct MediaSettings {
     /// Offer loopback candidates (needed when browser and server share one machine, as
     /// in tests and demos).
     pub include_loopback: bool,
+    /// Whether residents' and staff's candidates in private ranges (10/8, 172.16/12,
+    /// 192.168/16, 100.64/10, fc00::/7) are checked. Unset: only when `bind_ip` is itself
+    /// private (a server on the organisation's network). Link-local and metadata
+    /// addresses are never checked; loopback only with `include_loopback`.
+    pub private_candidates: Option<bool>,
     /// STUN/TURN servers handed to browsers (e.g. a coturn server for residents behind
     /// strict firewalls). The server itself needs none.
     pub ice_servers: Vec<IceServer>,
+}
+
+impl MediaSettings {
+    /// [`MediaSettings::private_candidates`], with its default worked out.
+    pub fn private_candidates(&self) -> bool {
+        self.private_candidates.unwrap_or(match self.bind_ip {
+            IpAddr::V4(v4) => v4.is_private(),
+            IpAddr::V6(v6) => v6.segments()[0] & 0xfe00 == 0xfc00,
+        })
+    }
 }
 
 /// One STUN or TURN server for browsers, as in `RTCIceServer`.
@@ -459,6 +533,7 @@ impl Default for MediaSettings {
             udp_port_max: 40999,
             public_ips: Vec::new(),
             include_loopback: true,
+            private_candidates: None,
             ice_servers: Vec::new(),
         }
     }
@@ -527,6 +602,7 @@ impl Default for Config {
             mail: None,
             messages: MessageSettings::default(),
             security: SecuritySettings::default(),
+            limits: LimitSettings::default(),
         }
     }
 }
@@ -765,6 +841,27 @@ impl Config {
                 field: "security.password_queue",
                 reason: "password_queue and password_queue_known must be at least 1".into(),
             });
+        }
+        let l = &self.limits;
+        let positive = [
+            ("limits.header_read_secs", l.header_read_secs as usize),
+            ("limits.request_secs", l.request_secs as usize),
+            ("limits.idle_secs", l.idle_secs as usize),
+            ("limits.connections_per_address", l.connections_per_address),
+            ("limits.max_connections", l.max_connections),
+            (
+                "limits.sockets_per_conversation",
+                l.sockets_per_conversation,
+            ),
+            ("limits.sockets_per_session", l.sockets_per_session),
+        ];
+        for (field, value) in positive {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    field,
+                    reason: "must be at least 1".into(),
+                });
+            }
         }
         if self.broker.offer_timeout_secs == 0 {
             return Err(ConfigError::Invalid {
@@ -1026,5 +1123,30 @@ mod tests {
         .unwrap();
         assert_eq!((c.media.udp_port_min, c.media.udp_port_max), (41000, 41010));
         assert_eq!(c.media.public_ips.len(), 2);
+    }
+
+    #[test]
+    fn limits_from_file_checked_and_private_candidates_follow_bind_ip() {
+        let c = Config::from_toml(
+            "[limits]\nconnections_per_address = 50\nsockets_per_conversation = 4\n\
+             exempt_addresses = [\"127.0.0.1\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.limits.connections_per_address, 50);
+        assert_eq!(c.limits.sockets_per_conversation, 4);
+        assert_eq!(c.limits.header_read_secs, 10);
+        assert_eq!(c.limits.exempt_addresses.len(), 1);
+        c.validate().unwrap();
+        let zero = Config::from_toml("[limits]\nheader_read_secs = 0\n").unwrap();
+        let err = zero.validate().unwrap_err().to_string();
+        assert!(err.contains("limits.header_read_secs"), "{err}");
+        // Private candidates: by default only for a server on a private address.
+        assert!(!Config::default().media.private_candidates());
+        let lan = Config::from_toml("[media]\nbind_ip = \"10.0.0.5\"\n").unwrap();
+        assert!(lan.media.private_candidates());
+        let off =
+            Config::from_toml("[media]\nbind_ip = \"10.0.0.5\"\nprivate_candidates = false\n")
+                .unwrap();
+        assert!(!off.media.private_candidates());
     }
 }

@@ -24,6 +24,8 @@ pub mod config;
 pub mod domain;
 pub mod hub;
 pub mod i18n;
+pub mod limits;
+pub mod listener;
 pub mod mail;
 pub mod protocol;
 pub mod schedule;

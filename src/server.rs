@@ -73,6 +73,7 @@ pub fn media_config(c: &Config) -> crate::sfu::MediaConfig {
         bind_ip: c.media.bind_ip,
         public_ips: c.media.public_ips.clone(),
         include_loopback: c.media.include_loopback,
+        private_candidates: c.media.private_candidates(),
     }
 }
 
@@ -104,8 +105,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     .await?;
     let intake = Arc::new(web::intake::Intake::new(&config.intake));
     let housekeeping = spawn_housekeeping(store.clone(), intake.clone(), &config);
+    let limits = crate::listener::Limits::from_config(&config.limits, open_files());
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
+    let sockets = web::live::SocketCaps::from_config(&config.limits);
     let passwords = password_checker(&config.security);
     let warn_public_url = config.secure_cookies && config.security.public_url.is_none();
     let state = AppState {
@@ -117,16 +120,11 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         intake,
         passwords,
         demo: store.has_demo_data().await?,
+        sockets,
     };
-    let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = web::router(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(crate::listener::serve(listener, app, limits, rx));
     if warn_public_url {
         tracing::warn!(
             "secure_cookies is on but [security] public_url is not set: printed links and QR \
@@ -142,6 +140,21 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         task,
         housekeeping,
     })
+}
+
+/// Raises the open-file limit to the hard limit (once per process) and returns it: every
+/// connection and media port is an open file, and a service's usual soft limit of 1,024
+/// is reached by a few hundred residents.
+fn open_files() -> Option<u64> {
+    static RAISED: std::sync::Once = std::sync::Once::new();
+    RAISED.call_once(|| match crate::limits::raise_open_files() {
+        Some((before, now)) if now > before => {
+            tracing::info!(before, now, "open-file limit raised to the hard limit")
+        }
+        Some((_, now)) => tracing::info!(limit = now, "open-file limit"),
+        None => tracing::warn!("open-file limit could not be read or raised"),
+    });
+    crate::limits::open_files_limit()
 }
 
 /// Every minute forgets the intake limits' sources whose allowance is whole again, and

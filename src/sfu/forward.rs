@@ -26,6 +26,8 @@ pub(crate) struct Counters {
     pub forwarded_bytes: AtomicU64,
     pub keyframe_requests: AtomicU64,
     pub dropped_packets: AtomicU64,
+    /// Client candidates ignored because their address is excluded.
+    pub candidates_refused: AtomicU64,
 }
 
 /// Packets queued per subscriber track before the newest are dropped (a slow

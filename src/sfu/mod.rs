@@ -49,8 +49,12 @@ pub struct MediaConfig {
     pub bind_ip: IpAddr,
     /// Public addresses for 1:1 NAT (advertised instead of the host address); may be empty.
     pub public_ips: Vec<String>,
-    /// Offer loopback candidates (tests, single-host setups).
+    /// Offer loopback candidates (tests, single-host setups); also whether a client's
+    /// loopback candidates are checked.
     pub include_loopback: bool,
+    /// Whether a client's candidates in private ranges are checked (a site whose
+    /// residents or staff reach it over a private network).
+    pub private_candidates: bool,
 }
 
 /// Client-to-server signalling.
@@ -117,6 +121,9 @@ pub struct SfuStats {
     pub keyframe_requests: u64,
     /// Packet copies dropped because a subscriber's queue was full.
     pub dropped_packets: u64,
+    /// Client candidates ignored because their address is excluded
+    /// (link-local, metadata, private or loopback unless configured).
+    pub candidates_refused: u64,
 }
 
 /// The SFU. Cheap to clone.
@@ -224,6 +231,8 @@ impl Sfu {
     }
 
     /// Handles a signalling message from participant `id`. Input is validated first.
+    /// Candidates naming an address the configuration excludes are dropped here, in
+    /// trickle and in the answer's SDP, so the server never sends checks to them.
     pub async fn signal(&self, room: i64, id: &str, signal: ClientSignal) -> Result<(), SfuError> {
         match &signal {
             ClientSignal::Answer { sdp } => validate::sdp(sdp)?,
@@ -231,6 +240,24 @@ impl Sfu {
                 candidate, sdp_mid, ..
             } => validate::candidate(candidate, sdp_mid.as_deref())?,
         }
+        let policy = validate::CandidatePolicy {
+            loopback: self.inner.cfg.include_loopback,
+            private: self.inner.cfg.private_candidates,
+        };
+        let signal = match signal {
+            ClientSignal::Candidate { candidate, .. } if !policy.allows_candidate(&candidate) => {
+                tracing::debug!(room, participant = %id, "candidate address excluded; ignored");
+                self.inner
+                    .counters
+                    .candidates_refused
+                    .fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            ClientSignal::Answer { sdp } => ClientSignal::Answer {
+                sdp: policy.strip_sdp(&sdp),
+            },
+            other => other,
+        };
         let r = self.inner.room(room).ok_or(SfuError::UnknownRoom)?;
         let peer = r
             .members
@@ -305,6 +332,7 @@ impl Sfu {
             forwarded_bytes: c.forwarded_bytes.load(Ordering::Relaxed),
             keyframe_requests: c.keyframe_requests.load(Ordering::Relaxed),
             dropped_packets: c.dropped_packets.load(Ordering::Relaxed),
+            candidates_refused: c.candidates_refused.load(Ordering::Relaxed),
         }
     }
 }
@@ -514,6 +542,7 @@ mod tests {
             bind_ip: IpAddr::from([127, 0, 0, 1]),
             public_ips: vec![],
             include_loopback: true,
+            private_candidates: false,
         }
     }
 
@@ -576,5 +605,41 @@ mod tests {
         sfu.leave(5, "resident").await;
         let s = sfu.stats();
         assert_eq!((s.rooms, s.peers), (0, 0));
+    }
+
+    /// A resident's candidates naming link-local (the metadata address), private or
+    /// any-port addresses are dropped before webrtc-rs sees them; loopback (allowed in
+    /// this configuration) still goes through.
+    #[tokio::test]
+    async fn excluded_candidate_addresses_never_reach_the_ice_agent() {
+        let sfu = Sfu::new(MediaConfig {
+            udp_port_min: 41060,
+            udp_port_max: 41070,
+            ..cfg()
+        });
+        let (tx, _rx) = mpsc::channel(16);
+        sfu.join(7, "resident", "Resident", tx).await.unwrap();
+        let cand = |addr: &str, port: u16| ClientSignal::Candidate {
+            candidate: format!("candidate:1 1 udp 2122260223 {addr} {port} typ host"),
+            sdp_mid: None,
+            sdp_mline_index: Some(0),
+        };
+        // The probe: 200 ports, the metadata address among them.
+        for port in 0..200u16 {
+            let addr = match port % 4 {
+                0 => "169.254.169.254",
+                1 => "10.0.0.1",
+                2 => "fe80::1",
+                _ => "192.168.1.1",
+            };
+            sfu.signal(7, "resident", cand(addr, 1000 + port))
+                .await
+                .unwrap();
+        }
+        sfu.signal(7, "resident", cand("127.0.0.1", 50000))
+            .await
+            .unwrap();
+        assert_eq!(sfu.stats().candidates_refused, 200);
+        sfu.leave(7, "resident").await;
     }
 }

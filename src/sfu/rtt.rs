@@ -10,11 +10,18 @@
 //!   holds the stream (`ErrStreamAlreadyExist`), so channels are never closed while the
 //!   owner's connection lives: when Q leaves, P's `t140:Q` stays open but idle, and is
 //!   reused if Q rejoins.
+//!
+//! What is relayed is bounded ([`TextBudget`]): T.140 is typing, tens of characters a
+//! second in chunks sent every 100-300 ms. A chunk over [`MAX_CHUNK_BYTES`] is cut to
+//! that size, and each direction may carry [`CHARS_PER_SEC`] characters a second on
+//! average (bursts of [`BURST_CHARS`], for a pasted sentence); what is over is dropped,
+//! as is anything that is not UTF-8 text. One 60,000-character chunk used to freeze the
+//! receiving page for about 30 s.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rtc::data_channel::RTCDataChannelInit;
 use rtc::peer_connection::transport::RTCSctpTransportState;
@@ -32,6 +39,49 @@ pub const PROTOCOL: &str = "t140";
 
 /// How long a deferred channel waits for the owner's SCTP association.
 const SCTP_WAIT: Duration = Duration::from_secs(30);
+
+/// Largest chunk relayed; a longer one is cut to this (at a character boundary).
+pub const MAX_CHUNK_BYTES: usize = 500;
+/// Characters a second one direction may carry on average.
+pub const CHARS_PER_SEC: f64 = 50.0;
+/// Characters one direction may carry at once after a pause.
+pub const BURST_CHARS: f64 = 500.0;
+
+/// The token bucket of one direction of real-time text.
+#[derive(Debug)]
+pub struct TextBudget {
+    chars: f64,
+    last: Instant,
+}
+
+impl TextBudget {
+    pub fn new(now: Instant) -> TextBudget {
+        TextBudget {
+            chars: BURST_CHARS,
+            last: now,
+        }
+    }
+
+    /// The part of `text` that may be relayed at `now`: at most [`MAX_CHUNK_BYTES`] and
+    /// the characters left in the budget, cut at a character boundary. Empty: drop it.
+    pub fn admit<'a>(&mut self, text: &'a str, now: Instant) -> &'a str {
+        let secs = now.saturating_duration_since(self.last).as_secs_f64();
+        self.chars = (self.chars + secs * CHARS_PER_SEC).min(BURST_CHARS);
+        self.last = now;
+        let mut end = 0;
+        let mut taken = 0.0;
+        for (i, ch) in text.char_indices() {
+            let next = i + ch.len_utf8();
+            if next > MAX_CHUNK_BYTES || taken + 1.0 > self.chars {
+                break;
+            }
+            end = next;
+            taken += 1.0;
+        }
+        self.chars -= taken;
+        &text[..end]
+    }
+}
 
 struct Entry {
     dc: Arc<dyn DataChannel>,
@@ -154,6 +204,8 @@ async fn relay(
     to: String,
     room: i64,
 ) {
+    let mut budget = TextBudget::new(Instant::now());
+    let mut dropped: u64 = 0;
     while let Some(ev) = dc.poll().await {
         match ev {
             DataChannelEvent::OnMessage(msg) => {
@@ -167,14 +219,23 @@ async fn relay(
                 let Some(target) = table.channel(&to, &from) else {
                     continue;
                 };
-                let res = if msg.is_string {
-                    match std::str::from_utf8(&msg.data) {
-                        Ok(text) => target.send_text(text).await,
-                        Err(_) => target.send(msg.data).await,
-                    }
-                } else {
-                    target.send(msg.data).await
+                // Text only, and within the budget.
+                let text = match std::str::from_utf8(&msg.data) {
+                    Ok(text) if msg.is_string => text,
+                    _ => "",
                 };
+                let admitted = budget.admit(text, Instant::now());
+                let over = msg.data.len() - admitted.len();
+                if over > 0 {
+                    if dropped == 0 {
+                        tracing::info!(room, from = %from, to = %to, bytes = over, "t140: text over the size or rate limit dropped");
+                    }
+                    dropped = dropped.saturating_add(over as u64);
+                }
+                if admitted.is_empty() {
+                    continue;
+                }
+                let res = target.send_text(admitted).await;
                 if let Err(e) = res {
                     tracing::debug!(room, from = %from, to = %to, error = %e, "t140 relay failed");
                 }
@@ -185,5 +246,56 @@ async fn relay(
             DataChannelEvent::OnClose => break,
             _ => {}
         }
+    }
+    if dropped > 0 {
+        tracing::info!(room, from = %from, to = %to, bytes = dropped, "t140: text dropped over the limits on this channel");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_chunk_is_cut_to_the_chunk_limit() {
+        let now = Instant::now();
+        let mut b = TextBudget::new(now);
+        let huge = "a".repeat(60_000);
+        assert_eq!(b.admit(&huge, now).len(), MAX_CHUNK_BYTES);
+        // The burst is spent: nothing more until the budget refills.
+        assert_eq!(b.admit(&huge, now), "");
+        let later = now + Duration::from_secs(1);
+        assert_eq!(b.admit(&huge, later).len(), CHARS_PER_SEC as usize);
+    }
+
+    #[test]
+    fn typing_at_t140_pace_passes_unchanged() {
+        let start = Instant::now();
+        let mut b = TextBudget::new(start);
+        // 20 characters every 300 ms (about 67 a second, over the average) for a minute:
+        // the burst covers the first stretch, then the average holds.
+        let mut passed = 0;
+        for i in 0..200u32 {
+            let now = start + Duration::from_millis(300) * i;
+            passed += b.admit("abcdefghijklmnopqrst", now).chars().count();
+        }
+        let secs = 60.0;
+        assert!(passed as f64 <= BURST_CHARS + CHARS_PER_SEC * secs);
+        // A person typing at 10 characters a second is never cut.
+        let mut b = TextBudget::new(start);
+        for i in 0..600u32 {
+            let now = start + Duration::from_millis(100) * i;
+            assert_eq!(b.admit("x", now), "x");
+        }
+    }
+
+    #[test]
+    fn cuts_fall_on_character_boundaries() {
+        let now = Instant::now();
+        let mut b = TextBudget::new(now);
+        let text = "é".repeat(400); // 800 bytes
+        let got = b.admit(&text, now);
+        assert_eq!(got.len(), 500);
+        assert!(got.chars().all(|c| c == 'é'));
     }
 }

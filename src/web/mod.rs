@@ -79,6 +79,8 @@ pub struct AppState {
     pub passwords: PasswordChecker,
     /// The database holds demo data: every page says so.
     pub demo: bool,
+    /// Caps on live sockets per conversation and per staff session (`[limits]`).
+    pub sockets: live::SocketCaps,
 }
 
 /// Every page route a visitor can open with GET, as `(pattern, description)`. The browser

@@ -20,6 +20,11 @@ const T140_PREFIX = 't140:';
 const LINE_SEPARATOR = '\u2028';
 const BACKSPACE = '\u0008';
 const RTT_DELAY_MS = 100; // well under the 300 ms RFC 8865 allows
+// A live line keeps only its last characters (a line is a sentence being typed; the
+// server cuts chunks to 500 bytes and ~50 characters a second, this bounds the page too).
+export const MAX_LIVE_CHARS = 300;
+// Longest chunk the page looks at (the server never relays more than 500 bytes).
+const MAX_CHUNK_CHARS = 1000;
 
 // Parses `a=mid` / direction pairs of an SDP (only what we need: is this an answer slot).
 function midsWithDirection(sdp) {
@@ -46,12 +51,13 @@ function midsWithDirection(sdp) {
 export function applyT140(line, text) {
   let chars = Array.from(line);
   let completed = false;
-  for (const ch of text) {
+  for (const ch of text.slice(0, MAX_CHUNK_CHARS)) {
     if (ch === BACKSPACE) chars.pop();
     else if (ch === LINE_SEPARATOR || ch === '\n') { chars = []; completed = true; }
     else if (ch === '\r' || ch === '\uFEFF') continue;
     else chars.push(ch);
   }
+  if (chars.length > MAX_LIVE_CHARS) chars = chars.slice(-MAX_LIVE_CHARS);
   return [chars.join(''), completed];
 }
 

@@ -26,8 +26,13 @@ use tokio::sync::mpsc;
 
 /// A client that takes longer than this to accept one frame is disconnected.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-/// Frames per second a client may send on average (burst twice that).
+/// Frames per second a client may send on average (burst twice that). Every frame
+/// counts: text, binary, ping and pong.
 const FRAMES_PER_SEC: f64 = 20.0;
+/// Frames refused for the rate a client may send before its connection is closed
+/// (1008); one more is forgiven every second. A burst of a few hundred (a script that
+/// sends what it has at once) gets `rate_limited` errors and stays; a flood is cut off.
+const REFUSALS_ALLOWED: f64 = 200.0;
 
 /// Why the server closes a connection, with the close code the client sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +47,8 @@ pub enum Close {
     Restart,
     /// 1013: the client did not keep up with its events; reconnect and resume.
     TooSlow,
+    /// 1008: the client went on sending far over the frame rate (pings included).
+    TooManyFrames,
     /// 4401: the staff session ended (logout elsewhere, expiry, disabled account).
     SessionEnded,
 }
@@ -55,6 +62,7 @@ impl Close {
             Close::TooLarge => 1009,
             Close::Restart => 1012,
             Close::TooSlow => 1013,
+            Close::TooManyFrames => 1008,
             Close::SessionEnded => 4401,
         }
     }
@@ -67,6 +75,9 @@ impl Close {
             Close::TooLarge => format!("frame too large; the limit is {MAX_FRAME_BYTES} bytes"),
             Close::Restart => "Loket is restarting; reconnect in a moment".into(),
             Close::TooSlow => "too slow; reconnect and resume".into(),
+            Close::TooManyFrames => {
+                format!("too many frames; the limit is {FRAMES_PER_SEC} a second")
+            }
             Close::SessionEnded => "session ended".into(),
         }
     }
@@ -117,6 +128,10 @@ pub struct Conn {
     /// Highest message number sent per conversation (a resume that races a live event
     /// must not deliver a message twice).
     pub last_sent: HashMap<i64, i64>,
+    /// Highest message number replayed per conversation: a `resume` never replays a
+    /// message this connection was sent by an earlier one (160 small `resume` frames
+    /// made the server send 516 MB).
+    pub replayed: HashMap<i64, i64>,
     /// The reader is the resident (labels "you" and staff names accordingly).
     pub resident_view: bool,
 }
@@ -128,6 +143,7 @@ impl Conn {
             socket,
             t,
             last_sent: HashMap::new(),
+            replayed: HashMap::new(),
             resident_view,
         }
     }
@@ -186,30 +202,45 @@ impl Conn {
     }
 }
 
-/// Token bucket for incoming frames.
+/// Token bucket for incoming frames, with a second bucket for refused frames: a client
+/// that goes on sending over the rate is cut off.
 struct RateLimit {
     tokens: f64,
+    refusals: f64,
     last: Instant,
+}
+
+/// What the rate limit says about one frame.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Allow,
+    Refuse,
+    Close,
 }
 
 impl RateLimit {
     fn new() -> Self {
         RateLimit {
             tokens: FRAMES_PER_SEC * 2.0,
+            refusals: REFUSALS_ALLOWED,
             last: Instant::now(),
         }
     }
 
-    fn allow(&mut self) -> bool {
+    fn check(&mut self) -> Verdict {
         let now = Instant::now();
-        let refill = now.duration_since(self.last).as_secs_f64() * FRAMES_PER_SEC;
-        self.tokens = (self.tokens + refill).min(FRAMES_PER_SEC * 2.0);
+        let secs = now.duration_since(self.last).as_secs_f64();
+        self.tokens = (self.tokens + secs * FRAMES_PER_SEC).min(FRAMES_PER_SEC * 2.0);
+        self.refusals = (self.refusals + secs).min(REFUSALS_ALLOWED);
         self.last = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
-            true
+            Verdict::Allow
+        } else if self.refusals >= 1.0 {
+            self.refusals -= 1.0;
+            Verdict::Refuse
         } else {
-            false
+            Verdict::Close
         }
     }
 }
@@ -309,9 +340,31 @@ async fn on_message<P: Peer>(
     limit: &mut RateLimit,
     msg: WsMessage,
 ) -> Step {
+    if matches!(msg, WsMessage::Close(_)) {
+        return Step::Stop;
+    }
+    // Every other frame counts, control frames too (tungstenite answers a ping with a
+    // pong before Loket sees it, so a ping flood costs the server as much as text).
+    match limit.check() {
+        Verdict::Allow => {}
+        Verdict::Refuse if matches!(msg, WsMessage::Text(_)) => {
+            return go_on(
+                conn.send(&error_frame(
+                    ErrorCode::RateLimited,
+                    "too many frames; slow down",
+                ))
+                .await,
+            );
+        }
+        Verdict::Refuse => return Step::Go,
+        Verdict::Close => {
+            tracing::info!("client far over the frame rate; closing its connection");
+            conn.close(Close::TooManyFrames).await;
+            return Step::Stop;
+        }
+    }
     let text = match msg {
         WsMessage::Text(text) => text,
-        WsMessage::Close(_) => return Step::Stop,
         WsMessage::Binary(_) => {
             return go_on(
                 conn.send(&error_frame(
@@ -323,15 +376,6 @@ async fn on_message<P: Peer>(
         }
         _ => return Step::Go,
     };
-    if !limit.allow() {
-        return go_on(
-            conn.send(&error_frame(
-                ErrorCode::RateLimited,
-                "too many frames; slow down",
-            ))
-            .await,
-        );
-    }
     match protocol::decode::<P::Frame>(&text, P::TYPES) {
         Ok(frame) => go_on(peer.frame(conn, frame).await),
         Err((code, message)) => go_on(conn.send(&error_frame(code, message)).await),

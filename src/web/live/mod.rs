@@ -24,8 +24,10 @@ pub mod signal;
 pub mod staff;
 
 use crate::auth::plausible_token;
+use crate::config::LimitSettings;
 use crate::hub::HubError;
 use crate::i18n::T;
+use crate::limits::Slots;
 use crate::protocol::{
     ErrorCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, ServerFrame, clean_message, valid_client_id,
 };
@@ -38,7 +40,36 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use conn::Conn;
 use frames::message_frame;
+use std::sync::Arc;
 use tracing::Instrument;
+
+/// Caps on live sockets (`[limits]`): per conversation (3,000 sockets to one
+/// conversation from one address were all accepted) and per staff session. Beyond a cap
+/// the upgrade is refused with 429; every other conversation and session is served.
+#[derive(Debug, Clone)]
+pub struct SocketCaps {
+    pub per_conversation: Arc<Slots<i64>>,
+    pub per_session: Arc<Slots<String>>,
+}
+
+impl SocketCaps {
+    pub fn from_config(l: &LimitSettings) -> SocketCaps {
+        SocketCaps {
+            per_conversation: Slots::new(l.sockets_per_conversation),
+            per_session: Slots::new(l.sockets_per_session),
+        }
+    }
+}
+
+/// The answer to an upgrade beyond a socket cap.
+fn too_many_sockets() -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(axum::http::header::RETRY_AFTER, "10")],
+        "Too many live connections for this conversation or login.",
+    )
+        .into_response()
+}
 
 /// `GET /ws/chat/{token}`
 pub async fn resident_socket(
@@ -64,10 +95,18 @@ pub async fn resident_socket(
     {
         return Ok(StatusCode::NOT_FOUND.into_response());
     }
+    let Ok(slot) = state.sockets.per_conversation.take(conv.id) else {
+        tracing::debug!(
+            conversation = conv.id,
+            "socket refused: the conversation holds its cap"
+        );
+        return Ok(too_many_sockets());
+    };
     let t = T::new(request_lang(&headers));
     Ok(bounded(ws).on_upgrade(move |socket| {
         let span = tracing::info_span!("resident_ws", conversation = conv.id);
         async move {
+            let _slot = slot;
             // A closed conversation cannot register: replay only; nothing live will come.
             let registration = state.hub.connect_resident(conv.id).ok();
             let (conn_id, events) = match registration {
@@ -111,10 +150,15 @@ pub async fn staff_socket(
     let Some(session) = cookie(&headers, SESSION_COOKIE).map(str::to_string) else {
         return Ok(StatusCode::UNAUTHORIZED.into_response());
     };
+    let Ok(slot) = state.sockets.per_session.take(session.clone()) else {
+        tracing::debug!(staff = user.id, "socket refused: the session holds its cap");
+        return Ok(too_many_sockets());
+    };
     let t = T::new(request_lang(&headers));
     Ok(bounded(ws).on_upgrade(move |socket| {
         let span = tracing::info_span!("staff_ws", staff = user.id);
         async move {
+            let _slot = slot;
             if let Err(e) = state.hub.staff_online(&user).await {
                 tracing::error!(error = %e, "staff registration failed");
                 return;
@@ -153,13 +197,19 @@ fn bounded(ws: WebSocketUpgrade) -> WebSocketUpgrade {
 
 /// Sends every stored message of `conversation` after `after`, in order, and records the
 /// last one sent. `Ok(false)` when the socket is gone.
+///
+/// A message is replayed at most once per connection: what an earlier `resume` on this
+/// connection sent is not sent again (the client has it; a page that fetched a panel
+/// since got those messages with it). So repeated `resume` frames cost the server at
+/// most one copy of the conversation per connection.
 pub async fn replay(
     state: &AppState,
     conn: &mut Conn,
     conversation: i64,
     after: i64,
 ) -> Result<bool, HubError> {
-    let mut after = after.max(0);
+    let already = conn.replayed.get(&conversation).copied().unwrap_or(0);
+    let mut after = after.max(0).max(already);
     loop {
         let batch = state.store.messages_after(conversation, after, 500).await?;
         let done = batch.len() < 500;
@@ -169,6 +219,7 @@ pub async fn replay(
                 return Ok(false);
             }
             after = m.seq;
+            conn.replayed.insert(conversation, after);
         }
         let last = conn.last_sent.entry(conversation).or_insert(0);
         *last = (*last).max(after);
