@@ -82,3 +82,25 @@ fn transport(settings: &MailSettings) -> Result<AsyncSmtpTransport<Tokio1Executo
     }
     Ok(builder.build())
 }
+
+/// `text` with every word that looks like an e-mail address replaced by `<adres>`: relay
+/// answers ("550 <els@example.org>: unknown user") go to the log without the resident's
+/// address.
+pub fn without_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|word| if word.contains('@') { "<adres>" } else { word })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod address_tests {
+    #[test]
+    fn addresses_are_left_out_of_relay_answers() {
+        assert_eq!(
+            super::without_addresses("550 5.1.1 <els@example.org>: Recipient address rejected"),
+            "550 5.1.1 <adres> Recipient address rejected"
+        );
+        assert_eq!(super::without_addresses("timed out"), "timed out");
+    }
+}

@@ -191,7 +191,12 @@ impl Hub {
             }
             Err(e) => {
                 let reason = e.to_string();
-                tracing::warn!(item = id, error = %reason, "e-mail answer not sent; kept");
+                // The relay's answer often names the address: not in the log.
+                tracing::warn!(
+                    item = id,
+                    error = %crate::mail::without_addresses(&reason),
+                    "e-mail answer not sent; kept"
+                );
                 store.inbox_email_failed(id, &reason).await?;
                 Ok(Some(Answered::SendFailed(reason)))
             }
