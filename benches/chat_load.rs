@@ -237,20 +237,24 @@ async fn run() {
     // 2. Agents log in and go available. Their readers accept every offer.
     let phase = Phase::start(&server);
     let agent_of: Arc<Mutex<HashMap<usize, (i64, Outbox)>>> = Arc::default();
-    let logins = stream::iter(0..agents)
+    // Each agent's socket is read from the moment it opens: an unread socket answers no
+    // ping, and the server rightly drops it after `silent_secs` (the logins take longer).
+    stream::iter(0..agents)
         .map(|i| {
             let (base, ws_base) = (base.clone(), ws_base.clone());
-            async move { (i, agent_socket(&base, &ws_base, i).await) }
+            let (counters, agent_of) = (counters.clone(), agent_of.clone());
+            async move {
+                let socket = agent_socket(&base, &ws_base, i).await;
+                let (sink, rx) = socket.split();
+                let outbox = writer(sink);
+                let _ =
+                    outbox.send(json!({"type": "presence", "presence": "available"}).to_string());
+                tokio::spawn(agent_reader(rx, outbox, counters, agent_of));
+            }
         })
         .buffer_unordered(4)
-        .collect::<Vec<_>>()
+        .collect::<Vec<()>>()
         .await;
-    for (_, socket) in logins {
-        let (sink, rx) = socket.split();
-        let outbox = writer(sink);
-        let _ = outbox.send(json!({"type": "presence", "presence": "available"}).to_string());
-        tokio::spawn(agent_reader(rx, outbox, counters.clone(), agent_of.clone()));
-    }
     phase.report(&server, "agents logged in");
 
     // 3. Residents start chats through the form; agents accept the offers.
@@ -396,12 +400,16 @@ async fn start_server(dir: &std::path::Path, db: &str) -> Server {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port");
+    // 2,000 chats arrive within seconds: the queue may briefly hold more than the default
+    // cap of 100 waiting (a real site's "too busy" point), so the cap is lifted here.
+    let config = dir.join("loket.toml");
+    std::fs::write(&config, "[intake]\nmax_waiting_per_queue = 100000\n").expect("config");
     let child = Command::new(env!("CARGO_BIN_EXE_loket"))
         .arg("serve")
         .env("LOKET_BIND", format!("127.0.0.1:{port}"))
         .env("LOKET_DATABASE_URL", db)
         .env("LOKET_LOG", "warn")
-        .env_remove("LOKET_CONFIG")
+        .env("LOKET_CONFIG", &config)
         .current_dir(dir)
         .stdout(Stdio::null())
         .spawn()
