@@ -44,6 +44,7 @@ export function launchWithMedia(clip) {
     executablePath: CHROMIUM,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
       '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
       '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
       ...(clip ? [`--use-file-for-fake-video-capture=${clip}`] : []),
