@@ -140,7 +140,11 @@ pub(crate) async fn build_peer_connection(
         let registry = register_default_interceptors(Registry::new(), &mut me)
             .map_err(webrtc_err)?
             .with(Slot::from(14_000), KeyframeRequestTap::default());
+        // ICE-lite: the server never starts a connectivity check. It answers checks that
+        // carry the call's credentials and sends media to the address they came from, so
+        // a candidate a client names (someone else's host and port) gets no traffic.
         let mut se = SettingEngineBuilder::new()
+            .with_lite(true)
             .with_multicast_dns_mode(rtc::ice::mdns::MulticastDnsMode::Disabled)
             .with_include_loopback_candidate(cfg.include_loopback);
         if !cfg.public_ips.is_empty() {

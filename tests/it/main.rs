@@ -26,6 +26,7 @@ mod kiosk;
 mod limits;
 mod login_abuse;
 mod logs;
+mod media_reach;
 mod messages;
 mod opening_hours;
 mod rtt_limits;

@@ -1,6 +1,8 @@
 //! Test harness: a real Loket server on an ephemeral loopback port with a fresh SQLite
 //! file, HTTP clients with their own cookie jars, and real WebSocket clients.
 
+pub mod peer;
+
 use futures_util::{SinkExt, StreamExt};
 use loket::config::Config;
 use loket::server::Running;
