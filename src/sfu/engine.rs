@@ -17,8 +17,7 @@ use rtc::rtp_transceiver::rtp_sender::{
 };
 use webrtc::peer_connection::{
     MediaEngine, PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler,
-    RTCConfigurationBuilder, RTCIceCandidateType, Registry, SettingEngineBuilder,
-    register_default_interceptors,
+    RTCConfigurationBuilder, Registry, SettingEngineBuilder, register_default_interceptors,
 };
 
 use super::{MediaConfig, SfuError};
@@ -143,13 +142,12 @@ pub(crate) async fn build_peer_connection(
         // ICE-lite: the server never starts a connectivity check. It answers checks that
         // carry the call's credentials and sends media to the address they came from, so
         // a candidate a client names (someone else's host and port) gets no traffic.
-        let mut se = SettingEngineBuilder::new()
+        let se = SettingEngineBuilder::new()
             .with_lite(true)
             .with_multicast_dns_mode(rtc::ice::mdns::MulticastDnsMode::Disabled)
             .with_include_loopback_candidate(cfg.include_loopback);
-        if !cfg.public_ips.is_empty() {
-            se = se.with_nat_1to1_ips(cfg.public_ips.clone(), RTCIceCandidateType::Host);
-        }
+        // `media.public_ips` is applied to the candidates Loket signals (`announce`):
+        // webrtc-rs 0.21 keeps a NAT 1:1 setting but never uses it.
         let built = PeerConnectionBuilder::new()
             .with_configuration(RTCConfigurationBuilder::new().build())
             .with_media_engine(me)

@@ -7,6 +7,7 @@
 //! [`Sfu::signal`] (client to server) and the [`SfuEvent`] channel given to `join`
 //! (server to client).
 
+mod announce;
 mod engine;
 mod forward;
 mod peer;
@@ -47,7 +48,8 @@ pub struct MediaConfig {
     /// Address the UDP sockets bind to. A concrete address binds exactly that interface;
     /// a wildcard binds every non-loopback interface.
     pub bind_ip: IpAddr,
-    /// Public addresses for 1:1 NAT (advertised instead of the host address); may be empty.
+    /// Public addresses for 1:1 NAT (advertised instead of the host address, see
+    /// `announce`); may be empty.
     pub public_ips: Vec<String>,
     /// Offer loopback candidates (tests, single-host setups); also whether a client's
     /// loopback candidates are checked.
@@ -134,6 +136,8 @@ pub struct Sfu {
 
 pub(crate) struct SfuInner {
     cfg: MediaConfig,
+    /// `cfg.public_ips`, parsed (the configuration has checked them; others are skipped).
+    public_ips: Vec<IpAddr>,
     rooms: Mutex<HashMap<i64, Arc<Room>>>,
     peers: AtomicUsize,
     next_port: AtomicU32,
@@ -152,9 +156,15 @@ struct Room {
 
 impl Sfu {
     pub fn new(cfg: MediaConfig) -> Self {
+        let public_ips = cfg
+            .public_ips
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect();
         Self {
             inner: Arc::new(SfuInner {
                 cfg,
+                public_ips,
                 rooms: Mutex::new(HashMap::new()),
                 peers: AtomicUsize::new(0),
                 next_port: AtomicU32::new(0),

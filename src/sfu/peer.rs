@@ -3,6 +3,7 @@
 //! always the offerer) and trickle-ICE candidate queueing.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
@@ -16,6 +17,7 @@ use webrtc::peer_connection::{
 };
 use webrtc::rtp_transceiver::RtpSender;
 
+use super::announce::{announced, announced_sdp};
 use super::forward::{Publication, SubTrack};
 use super::{SfuError, SfuEvent, SfuInner, engine::webrtc_err};
 
@@ -52,6 +54,8 @@ pub(crate) struct Peer {
     pub connected: Arc<AtomicBool>,
     /// A data channel was ever created on this connection (see `rtt`).
     pub data_channels_created: AtomicBool,
+    /// The addresses its host candidates are announced with (`announce`); empty: as bound.
+    public_ips: Vec<IpAddr>,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -105,6 +109,7 @@ impl Peer {
             closed: AtomicBool::new(false),
             connected: Arc::new(AtomicBool::new(false)),
             data_channels_created: AtomicBool::new(false),
+            public_ips: sfu.public_ips.clone(),
         });
         let _ = slot.set(Arc::downgrade(&peer));
         Ok(peer)
@@ -136,8 +141,9 @@ impl Peer {
         let offer = self.pc.create_offer(None).await.map_err(webrtc_err)?;
         // Queued before set_local_description starts ICE gathering, so the client always
         // sees the offer before the first server candidate.
+        // A re-offer carries the candidates gathered so far: announced like trickled ones.
         self.emit(SfuEvent::Offer {
-            sdp: offer.sdp.clone(),
+            sdp: announced_sdp(&offer.sdp, &self.public_ips),
         });
         self.pc
             .set_local_description(offer)
@@ -247,11 +253,13 @@ impl PeerConnectionEventHandler for Handler {
                     (None, None) => Some(0),
                     (_, i) => i,
                 };
-                peer.emit(SfuEvent::Candidate {
-                    candidate: init.candidate,
-                    sdp_mid: init.sdp_mid,
-                    sdp_mline_index,
-                });
+                for candidate in announced(&init.candidate, &peer.public_ips) {
+                    peer.emit(SfuEvent::Candidate {
+                        candidate,
+                        sdp_mid: init.sdp_mid.clone(),
+                        sdp_mline_index,
+                    });
+                }
             }
             Err(e) => tracing::debug!(participant = %peer.id, error = %e, "candidate to_json"),
         }
