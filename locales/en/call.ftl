@@ -90,3 +90,6 @@ ngt-step_type = You can also type.
 ngt-label = Explanation in Dutch Sign Language
 ngt-captions = Dutch
 ngt-figcaption = Explanation in Dutch Sign Language (NGT), with captions.
+# Said to the one whose own line is too weak (received video stalls with heavy loss, or the browser cannot send smoothly).
+call-weak_line = Your connection is too weak for smooth video. The picture may freeze. You can also type under Messages and text.
+call-line_ok = Your connection is good again. The video is smooth again.

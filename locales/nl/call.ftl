@@ -91,3 +91,6 @@ ngt-step_type = U kunt ook typen.
 ngt-label = Uitleg in Nederlandse Gebarentaal
 ngt-captions = Nederlands
 ngt-figcaption = Uitleg in Nederlandse Gebarentaal (NGT), met ondertiteling.
+# Said to the one whose own line is too weak (received video stalls with heavy loss, or the browser cannot send smoothly).
+call-weak_line = Uw verbinding is te zwak voor vloeiend beeld. Het beeld kan stilstaan. U kunt ook typen bij Berichten en tekst.
+call-line_ok = Uw verbinding is weer goed. Het beeld is weer vloeiend.

@@ -562,8 +562,9 @@ export class Call {
     setInterval(async () => {
       if (!this.pc || this.tiles.size === 0) return;
       const levels = new Map();
+      let stats = null;
       try {
-        const stats = await this.pc.getStats();
+        stats = await this.pc.getStats();
         const byTrack = new Map();
         for (const r of this.pc.getReceivers()) {
           if (r.track && r.track.kind === 'audio') byTrack.set(r.track.id, r);
@@ -576,6 +577,7 @@ export class Call {
           }
         });
       } catch { /* stats are best effort */ }
+      if (stats) this.judgeLine(stats);
       for (const [id, tile] of this.tiles) {
         let moving = false;
         let dark = false;
@@ -608,6 +610,59 @@ export class Call {
         tile.li.classList.toggle('tile-active', speaking || moving);
       }
     }, 500);
+  }
+
+  // Whether this person's own line is too weak for smooth video, judged from what their
+  // browser measures (every 500 ms, over the last 4 s): the video they receive arrives
+  // with heavy loss and stalls, or their browser cannot send its picture smoothly for lack
+  // of bandwidth. Said once in #call-network when it starts (after 1 s of it) and once
+  // when it is over (after 4 s without it), never repeated while it lasts.
+  judgeLine(stats) {
+    const box = this.root.querySelector('#call-network');
+    if (!box) return;
+    let received = 0;
+    let lost = 0;
+    let frames = 0;
+    let streams = 0;
+    let sendingBadly = false;
+    stats.forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') {
+        received += r.packetsReceived || 0;
+        lost += Math.max(0, r.packetsLost || 0);
+        frames += r.framesDecoded || 0;
+        streams += 1;
+      }
+      if (r.type === 'outbound-rtp' && r.kind === 'video' && r.qualityLimitationReason === 'bandwidth'
+        && typeof r.framesPerSecond === 'number' && r.framesPerSecond < 12) sendingBadly = true;
+    });
+    const now = performance.now();
+    const line = this.line || (this.line = { history: [], weakFor: 0, fineFor: 0, weak: false });
+    line.history.push({ now, received, lost, frames, streams });
+    while (line.history.length > 1 && now - line.history[0].now > 4000) line.history.shift();
+    const first = line.history[0];
+    const secs = (now - first.now) / 1000;
+    let receivingBadly = false;
+    if (secs >= 2 && streams > 0 && streams === first.streams) {
+      const got = received - first.received;
+      const missed = lost - first.lost;
+      const fps = (frames - first.frames) / secs / streams;
+      receivingBadly = missed > 0 && missed / (got + missed) > 0.1 && fps < 12;
+    }
+    const weak = receivingBadly || sendingBadly;
+    line.weakFor = weak ? line.weakFor + 1 : 0;
+    line.fineFor = weak ? 0 : line.fineFor + 1;
+    if (!line.weak && line.weakFor >= 2) {
+      line.weak = true;
+      box.hidden = false;
+      box.textContent = this.d.weakLine;
+      box.classList.add('call-network-weak');
+    } else if (line.weak && line.fineFor >= 8) {
+      line.weak = false;
+      box.textContent = this.d.lineOk;
+      box.classList.remove('call-network-weak');
+      // The good news stays a while, then makes room (unless the line went weak again).
+      setTimeout(() => { if (!line.weak) { box.hidden = true; box.textContent = ''; } }, 15000);
+    }
   }
 
   // --- real-time text ----------------------------------------------------------------

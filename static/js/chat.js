@@ -103,8 +103,7 @@ async function start(root) {
       const h1 = document.querySelector('h1');
       if (h1) h1.textContent = root.dataset.waitingH1;
       setTitle(root.dataset.titleWaiting);
-      const endLink = document.getElementById('end-link');
-      if (endLink) endLink.textContent = root.dataset.stop;
+      setEndLabel(root.dataset.stop);
     } else if (status === 'active' && was === 'waiting') {
       if (call) call.join();
       // Make the page what a reload would show for an active chat: heading, page title
@@ -112,9 +111,17 @@ async function start(root) {
       const h1 = document.querySelector('h1');
       if (h1 && f.agent_name) h1.textContent = root.dataset.activeH1.replace('{name}', f.agent_name);
       setTitle(root.dataset.titleActive);
-      const endLink = document.getElementById('end-link');
-      if (endLink) endLink.textContent = root.dataset.end;
+      setEndLabel(root.dataset.end);
       for (const id of ['waiting-help', 'leave-message']) document.getElementById(id)?.remove();
+    }
+  }
+
+  // The way out says what it does in this state: "Stoppen met wachten" while waiting,
+  // "Ophangen" (call) or "Gesprek beëindigen" (chat) once someone helps: the link below a
+  // chat and the call bar's button alike.
+  function setEndLabel(text) {
+    for (const el of document.querySelectorAll('#end-link, .call-hangup button[type=submit]')) {
+      if (el.textContent !== text) el.textContent = text;
     }
   }
 

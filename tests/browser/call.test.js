@@ -101,6 +101,8 @@ describe('video calls through the SFU', { skip }, () => {
     ids.conv = await acceptFirstOffer(tp, { call: true });
     ids.tolk = await tp.getAttribute('#call', 'data-self');
     await rp.locator('#chat[data-status=active]').waitFor();
+    // The call bar's way out follows the state: no longer "Stoppen met wachten".
+    assert.equal((await rp.textContent('.call-hangup button[type=submit]')).trim(), 'Ophangen');
     await waitDecoding(tp, ['resident']);
     await waitDecoding(rp, [ids.tolk]);
     figure(t, { name: 'first video frame after accepting (both ways)', value: Date.now() - started, unit: 'ms' });
