@@ -105,24 +105,8 @@ impl Store {
     /// route and the console's socket refuse it from the next request or heartbeat, and
     /// re-enabling it later does not bring an old session back. `false`: no such account.
     pub async fn disable_user(&self, username: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
-            .bind(username)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(id) = id else {
-            return Ok(false);
-        };
-        sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(true)
+        self.change_and_sign_out(username, AccountChange::Disable)
+            .await
     }
 
     /// Enables a disabled account again (it must log in anew). `false`: no such account.
@@ -137,6 +121,17 @@ impl Store {
     /// Sets an account's password (already hashed) and ends all its sessions, in one
     /// transaction: whoever knew the old password is signed out. `false`: no such account.
     pub async fn set_password(&self, username: &str, hash: &str) -> Result<bool, StoreError> {
+        self.change_and_sign_out(username, AccountChange::Password(hash))
+            .await
+    }
+
+    /// One change to an account plus the end of all its sessions, in one transaction (the
+    /// two reasons a person must be signed out everywhere at once). `false`: no such account.
+    async fn change_and_sign_out(
+        &self,
+        username: &str,
+        change: AccountChange<'_>,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
             .bind(username)
@@ -145,11 +140,13 @@ impl Store {
         let Some(id) = id else {
             return Ok(false);
         };
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-            .bind(hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let update = match change {
+            AccountChange::Disable => sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?"),
+            AccountChange::Password(hash) => {
+                sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash)
+            }
+        };
+        update.bind(id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(id)
             .execute(&mut *tx)
@@ -221,4 +218,11 @@ impl Store {
             .await?
             .rows_affected())
     }
+}
+
+/// What [`Store::change_and_sign_out`] changes.
+enum AccountChange<'a> {
+    Disable,
+    /// The new password hash.
+    Password(&'a str),
 }
