@@ -615,8 +615,9 @@ export class Call {
   // Whether this person's own line is too weak for smooth video, judged from what their
   // browser measures (every 500 ms, over the last 4 s): the video they receive arrives
   // with heavy loss and stalls, or their browser cannot send its picture smoothly for lack
-  // of bandwidth. Said once in #call-network when it starts (after 1 s of it) and once
-  // when it is over (after 4 s without it), never repeated while it lasts.
+  // of bandwidth. Said once in #call-network when it starts (after 2 s of it, and not in
+  // the first 8 s after someone joined or left) and once when it is over (after 4 s
+  // without it), never repeated while it lasts.
   judgeLine(stats) {
     const box = this.root.querySelector('#call-network');
     if (!box) return;
@@ -636,7 +637,14 @@ export class Call {
         && typeof r.framesPerSecond === 'number' && r.framesPerSecond < 12) sendingBadly = true;
     });
     const now = performance.now();
-    const line = this.line || (this.line = { history: [], weakFor: 0, fineFor: 0, weak: false });
+    const line = this.line || (this.line = { history: [], weakFor: 0, fineFor: 0, weak: false, since: now });
+    // Someone joined or left: the streams start anew (keyframes, the sender's bitrate
+    // ramp-up). Judge again only after a settling time, so a call that is just starting is
+    // not called weak.
+    if (line.history.length && line.history[line.history.length - 1].streams !== streams) {
+      line.history = [];
+      line.since = now;
+    }
     line.history.push({ now, received, lost, frames, streams });
     while (line.history.length > 1 && now - line.history[0].now > 4000) line.history.shift();
     const first = line.history[0];
@@ -648,10 +656,10 @@ export class Call {
       const fps = (frames - first.frames) / secs / streams;
       receivingBadly = missed > 0 && missed / (got + missed) > 0.1 && fps < 12;
     }
-    const weak = receivingBadly || sendingBadly;
+    const weak = now - line.since >= 8000 && (receivingBadly || sendingBadly);
     line.weakFor = weak ? line.weakFor + 1 : 0;
     line.fineFor = weak ? 0 : line.fineFor + 1;
-    if (!line.weak && line.weakFor >= 2) {
+    if (!line.weak && line.weakFor >= 4) {
       line.weak = true;
       box.hidden = false;
       box.textContent = this.d.weakLine;
