@@ -130,6 +130,17 @@ describe('sign-language video on a bad line (impairment relay)', { skip }, () =>
     await waitDecoding(rp, [ids.tolk, ids.anna]);
     await waitDecoding(tp, ['resident', ids.anna]);
     await waitDecoding(ap, ['resident', ids.tolk]);
+    // What the resident's browser says in #call-network (a live region), in order: the
+    // notice is shown for a while and then hidden, so a check of the text at one moment
+    // can miss what was said.
+    await rp.evaluate(() => {
+      const box = document.querySelector('#call-network');
+      window.__networkSaid = [];
+      new MutationObserver(() => {
+        const text = box.textContent.trim();
+        if (text) window.__networkSaid.push(text);
+      }).observe(box, { childList: true, characterData: true, subtree: true });
+    });
     const pair = await sfuPort(rp);
     port = pair?.port;
     assert.equal(pair?.address, '127.0.0.2', `the resident's media goes to the relay: ${JSON.stringify(pair)}`);
@@ -214,7 +225,12 @@ describe('sign-language video on a bad line (impairment relay)', { skip }, () =>
     const r = await measure(rp, 4000);
     const s = report(t, 'recovered', 'resident', r, ids.tolk);
     assert.ok(s.fps > 0, 'video flows again');
-    // The warning makes way for the good news.
-    await rp.waitForFunction(() => /weer goed/.test(document.querySelector('#call-network')?.textContent || ''), null, { timeout: 20000 });
+    // The warning makes way for the good news (said once the downlink was free again,
+    // which may already be during the uplink case).
+    await rp.waitForFunction(() => {
+      const said = window.__networkSaid || [];
+      const warned = said.findLastIndex((s) => /te zwak/.test(s));
+      return warned >= 0 && said.slice(warned + 1).some((s) => /weer goed/.test(s));
+    }, null, { timeout: 20000 });
   });
 });
