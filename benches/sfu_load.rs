@@ -1018,6 +1018,7 @@ fn main() {
         public_ips: vec![],
         include_loopback: true,
         private_candidates: false,
+        simulcast: false,
     });
     let _ = SFU.set((sfu.clone(), sfu_rt.handle().clone()));
 

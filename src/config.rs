@@ -20,6 +20,7 @@
 //! | `LOKET_MEDIA_BIND_IP` | `media.bind_ip` |
 //! | `LOKET_MEDIA_PORTS` | `media.udp_port_min`-`media.udp_port_max` (e.g. `40000-40999`) |
 //! | `LOKET_MEDIA_PUBLIC_IPS` | `media.public_ips` (comma-separated) |
+//! | `LOKET_MEDIA_SIMULCAST` | `media.simulcast` (`true`/`false`) |
 //! | `LOKET_MESSAGE_BURST` | `chat.message_burst` |
 //! | `LOKET_INTAKE_LIVE_PER_BROWSER`, `_PER_ADDRESS`, `_PER_NETWORK` | `intake.live_per_*` |
 //! | `LOKET_INTAKE_MESSAGES_PER_BROWSER`, `_PER_ADDRESS`, `_PER_NETWORK`, `_PER_REACH` | `intake.messages_per_*` |
@@ -501,6 +502,10 @@ pub struct MediaSettings {
     /// STUN/TURN servers handed to browsers (e.g. a coturn server for residents behind
     /// strict firewalls). The server itself needs none.
     pub ice_servers: Vec<IceServer>,
+    /// Ask every camera for three sizes (simulcast) and give each participant the size
+    /// their line carries, at the full frame rate. Off: everyone gets the full size, and
+    /// a weak line freezes for the one who has it.
+    pub simulcast: bool,
 }
 
 impl MediaSettings {
@@ -535,6 +540,7 @@ impl Default for MediaSettings {
             include_loopback: true,
             private_candidates: None,
             ice_servers: Vec::new(),
+            simulcast: true,
         }
     }
 }
@@ -763,6 +769,9 @@ impl Config {
             };
             self.media.udp_port_min = parse("LOKET_MEDIA_PORTS", lo.to_string())?;
             self.media.udp_port_max = parse("LOKET_MEDIA_PORTS", hi.to_string())?;
+        }
+        if let Some(v) = env("LOKET_MEDIA_SIMULCAST") {
+            self.media.simulcast = parse("LOKET_MEDIA_SIMULCAST", v)?;
         }
         if let Some(v) = env("LOKET_MESSAGE_BURST") {
             self.chat.message_burst = parse("LOKET_MESSAGE_BURST", v)?;

@@ -270,6 +270,9 @@ pub enum ServerFrame {
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// Whether this page's downlink carries the call's video: `short` when the server had
+    /// to pause a video for it, or sends a signer's smallest picture beyond its estimate.
+    CallLine { conversation: i64, short: bool },
     /// Who is in the call now. `id` is the stream id of their forwarded tracks and the
     /// label suffix of their `t140:` data channel.
     Participants {

@@ -74,6 +74,7 @@ pub fn media_config(c: &Config) -> crate::sfu::MediaConfig {
         public_ips: c.media.public_ips.clone(),
         include_loopback: c.media.include_loopback,
         private_candidates: c.media.private_candidates(),
+        simulcast: c.media.simulcast,
     }
 }
 

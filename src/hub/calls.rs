@@ -115,11 +115,23 @@ impl Hub {
             Ok(Some(c)) => c.resident_name,
             _ => return,
         };
+        let list = self.participants(conv, &name);
+        self.mark_signers(conv, &list).await;
         let event = Arc::new(Event::Participants {
             conversation: conv,
-            list: self.participants(conv, &name),
+            list,
         });
         self.live(|l| l.send_conversation(conv, &event, true));
+    }
+
+    /// Tells the SFU who signs in the call of `conv` (the resident and an interpreter):
+    /// every participant's downlink serves their video first.
+    pub async fn mark_signers(&self, conv: i64, list: &[Participant]) {
+        for p in list {
+            self.sfu()
+                .set_signing(conv, &p.id, matches!(p.role, "resident" | "interpreter"))
+                .await;
+        }
     }
 
     /// A staff member in the call of `conv` asks for one more person from `queue` (a

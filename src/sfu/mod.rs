@@ -7,9 +7,11 @@
 //! [`Sfu::signal`] (client to server) and the [`SfuEvent`] channel given to `join`
 //! (server to client).
 
+mod allocate;
 mod announce;
 mod engine;
 mod forward;
+mod layers;
 mod peer;
 mod rtt;
 pub mod validate;
@@ -57,6 +59,10 @@ pub struct MediaConfig {
     /// Whether a client's candidates in private ranges are checked (a site whose
     /// residents or staff reach it over a private network).
     pub private_candidates: bool,
+    /// Ask each camera for three simulcast layers and choose one per subscriber
+    /// (`layers`). Off, or a client that does not answer with layers: one stream,
+    /// forwarded to everyone as it comes.
+    pub simulcast: bool,
 }
 
 /// Client-to-server signalling.
@@ -88,6 +94,9 @@ pub enum SfuEvent {
     Connected,
     /// The media connection failed; the host should `leave` and may re-`join`.
     Failed { reason: String },
+    /// Whether this participant's downlink carries the call's video (see
+    /// `layers::Allocation::short`). Sent when it changes.
+    Downlink { short: bool },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -126,6 +135,8 @@ pub struct SfuStats {
     /// Client candidates ignored because their address is excluded
     /// (link-local, metadata, private or loopback unless configured).
     pub candidates_refused: u64,
+    /// NACK retransmissions not sent: over a subscriber's share (a third of its media).
+    pub retransmissions_dropped: u64,
 }
 
 /// The SFU. Cheap to clone.
@@ -296,6 +307,17 @@ impl Sfu {
         .inspect_err(|e| tracing::debug!(room, participant = %id, error = %e, "signal rejected"))
     }
 
+    /// Marks participant `id` as signing (the resident or the interpreter of a
+    /// sign-language call): every subscriber's downlink serves their video first.
+    pub async fn set_signing(&self, room: i64, id: &str, signing: bool) {
+        let Some(r) = self.inner.room(room) else {
+            return;
+        };
+        if let Some(p) = r.members.lock().await.get(id) {
+            p.signer.store(signing, Ordering::Relaxed);
+        }
+    }
+
     /// Removes participant `id`; the others get a renegotiation without its tracks and
     /// text channels. An emptied room is dropped.
     #[tracing::instrument(skip(self, id), fields(participant = %id))]
@@ -343,6 +365,7 @@ impl Sfu {
             keyframe_requests: c.keyframe_requests.load(Ordering::Relaxed),
             dropped_packets: c.dropped_packets.load(Ordering::Relaxed),
             candidates_refused: c.candidates_refused.load(Ordering::Relaxed),
+            retransmissions_dropped: c.retransmissions_dropped.load(Ordering::Relaxed),
         }
     }
 }
@@ -518,6 +541,7 @@ async fn on_publisher_track(sfu: Arc<SfuInner>, peer: Arc<Peer>, track: Arc<dyn 
         ssrc,
         sfu.epoch,
         Arc::clone(&sfu.counters),
+        Arc::clone(&peer.signer),
     );
     let mut reneg = Vec::new();
     {
@@ -553,6 +577,7 @@ mod tests {
             public_ips: vec![],
             include_loopback: true,
             private_candidates: false,
+            simulcast: true,
         }
     }
 

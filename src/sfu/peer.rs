@@ -18,7 +18,9 @@ use webrtc::peer_connection::{
 use webrtc::rtp_transceiver::RtpSender;
 
 use super::announce::{announced, announced_sdp};
+use super::engine::RemoteLoss;
 use super::forward::{Publication, SubTrack};
+use super::layers::offer_with_layers;
 use super::{SfuError, SfuEvent, SfuInner, engine::webrtc_err};
 
 /// Most client candidates kept while no answer has been applied yet.
@@ -56,6 +58,15 @@ pub(crate) struct Peer {
     pub data_channels_created: AtomicBool,
     /// The addresses its host candidates are announced with (`announce`); empty: as bound.
     public_ips: Vec<IpAddr>,
+    /// Signs in this call (resident or interpreter): its video is served first
+    /// (shared with its publications).
+    pub signer: Arc<AtomicBool>,
+    /// Offers ask for simulcast layers (`layers`).
+    simulcast: bool,
+    /// The last [`SfuEvent::Downlink`] sent.
+    short: AtomicBool,
+    /// What the browser reports lost of what this connection sends it.
+    pub loss: Arc<RemoteLoss>,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -79,7 +90,15 @@ impl Peer {
             sfu: Arc::downgrade(sfu),
             peer: Arc::clone(&slot),
         });
-        let pc = super::engine::build_peer_connection(&sfu.cfg, &sfu.next_port, handler).await?;
+        let loss = Arc::new(RemoteLoss::default());
+        let pc = super::engine::build_peer_connection(
+            &sfu.cfg,
+            &sfu.next_port,
+            handler,
+            &loss,
+            &sfu.counters,
+        )
+        .await?;
         for kind in [RtpCodecKind::Audio, RtpCodecKind::Video] {
             let init = RTCRtpTransceiverInit {
                 direction: RTCRtpTransceiverDirection::Recvonly,
@@ -110,13 +129,29 @@ impl Peer {
             connected: Arc::new(AtomicBool::new(false)),
             data_channels_created: AtomicBool::new(false),
             public_ips: sfu.public_ips.clone(),
+            signer: Arc::new(AtomicBool::new(false)),
+            simulcast: sfu.cfg.simulcast,
+            short: AtomicBool::new(false),
+            loss,
         });
         let _ = slot.set(Arc::downgrade(&peer));
+        if sfu.cfg.simulcast {
+            tokio::spawn(super::allocate::run(Arc::downgrade(&peer)));
+        }
         Ok(peer)
     }
 
     pub fn emit(&self, ev: SfuEvent) {
         let _ = self.events.send(ev);
+    }
+
+    /// Tells the participant whether its downlink carries the call's video, when that
+    /// changes.
+    pub fn set_short(&self, short: bool) {
+        if self.short.swap(short, Ordering::Relaxed) != short {
+            tracing::info!(room = self.room, participant = %self.id, short, "downlink");
+            self.emit(SfuEvent::Downlink { short });
+        }
     }
 
     /// Creates and sends a new offer, or marks one as pending if an offer is outstanding.
@@ -142,9 +177,14 @@ impl Peer {
         // Queued before set_local_description starts ICE gathering, so the client always
         // sees the offer before the first server candidate.
         // A re-offer carries the candidates gathered so far: announced like trickled ones.
-        self.emit(SfuEvent::Offer {
-            sdp: announced_sdp(&offer.sdp, &self.public_ips),
-        });
+        // Simulcast is asked for in the text the client gets; webrtc-rs reads the layers
+        // from the client's answer (see `layers`).
+        let sdp = if self.simulcast {
+            announced_sdp(&offer_with_layers(&offer.sdp), &self.public_ips)
+        } else {
+            announced_sdp(&offer.sdp, &self.public_ips)
+        };
+        self.emit(SfuEvent::Offer { sdp });
         self.pc
             .set_local_description(offer)
             .await
@@ -158,6 +198,12 @@ impl Peer {
     /// Applies the client's answer, flushes queued candidates and runs a pending
     /// renegotiation.
     pub async fn apply_answer(self: &Arc<Self>, sdp: String) -> Result<(), SfuError> {
+        tracing::debug!(
+            room = self.room,
+            participant = %self.id,
+            simulcast = sdp.contains("a=simulcast:send"),
+            "answer"
+        );
         let desc =
             RTCSessionDescription::answer(sdp).map_err(|e| SfuError::InvalidSdp(e.to_string()))?;
         let mut n = self.neg.lock().await;
@@ -204,14 +250,15 @@ impl Peer {
             .map_err(|e| SfuError::InvalidCandidate(e.to_string()))
     }
 
-    /// Asks every publisher forwarded to this peer for a keyframe.
+    /// Asks every publisher forwarded to this peer for a keyframe (of the layer this peer
+    /// gets).
     pub async fn request_keyframes(&self) {
-        let pubs: Vec<Arc<Publication>> = lock(&self.subscriptions)
+        let subs: Vec<(Arc<Publication>, Arc<SubTrack>)> = lock(&self.subscriptions)
             .values()
-            .map(|s| Arc::clone(&s.publication))
+            .map(|s| (Arc::clone(&s.publication), Arc::clone(&s.sub)))
             .collect();
-        for p in pubs {
-            p.request_keyframe().await;
+        for (p, sub) in subs {
+            p.request_keyframe_for(&sub).await;
         }
     }
 

@@ -16,6 +16,12 @@
 // messages panel opens and closes with a toggle that says its state (aria-expanded):
 // open beside the video on wide screens, closed on phones until asked for.
 
+// The simulcast layers the server asks for (rid: size divisor, highest bit rate): full
+// size and QVGA, each at the full frame rate (sign language needs motion more than pixels).
+const LAYERS = {
+  h: { scale: 2, maxBitrate: 160000 },
+  f: { scale: 1, maxBitrate: 1200000 },
+};
 const T140_PREFIX = 't140:';
 const LINE_SEPARATOR = '\u2028';
 const BACKSPACE = '\u0008';
@@ -278,6 +284,11 @@ export class Call {
       case 'call_state':
         if (f.state === 'failed') this.recover();
         return true;
+      case 'call_line':
+        // The server could not fit every video into this page's line (it paused one, or
+        // sends a signer's smallest picture beyond what the line carries).
+        this.serverShort = f.short === true;
+        return true;
       case 'participants':
         this.roster(f.participants);
         return true;
@@ -332,14 +343,28 @@ export class Call {
     }
   }
 
-  // EN 301 549 6.5: keep the frame rate when bandwidth drops.
+  // EN 301 549 6.5: keep the frame rate when bandwidth drops. When the server asked for
+  // simulcast (two layers, named in its offer), the camera is sent at full and half size,
+  // each at the full frame rate; the server gives every participant the size their line
+  // carries. Without layers, the browser lowers the size of its one
+  // stream rather than the frame rate.
   async preferFrameRate() {
     for (const sender of this.pc.getSenders()) {
       if (!sender.track || sender.track.kind !== 'video') continue;
       const params = sender.getParameters();
-      if (params.degradationPreference === 'maintain-framerate') continue;
-      params.degradationPreference = 'maintain-framerate';
-      try { await sender.setParameters(params); } catch (e) { console.warn('degradationPreference', e); }
+      let changed = false;
+      if (params.degradationPreference !== 'maintain-framerate') {
+        params.degradationPreference = 'maintain-framerate';
+        changed = true;
+      }
+      for (const enc of params.encodings || []) {
+        const layer = LAYERS[enc.rid];
+        if (!layer || enc.scaleResolutionDownBy === layer.scale) continue;
+        Object.assign(enc, { scaleResolutionDownBy: layer.scale, maxBitrate: layer.maxBitrate, maxFramerate: 25, active: true });
+        changed = true;
+      }
+      if (!changed) continue;
+      try { await sender.setParameters(params); } catch (e) { console.warn('video parameters', e); }
     }
   }
 
@@ -614,8 +639,9 @@ export class Call {
 
   // Whether this person's own line is too weak for smooth video, judged from what their
   // browser measures (every 500 ms, over the last 4 s): the video they receive arrives
-  // with heavy loss and stalls, or their browser cannot send its picture smoothly for lack
-  // of bandwidth. Said once in #call-network when it starts (after 2 s of it, and not in
+  // with heavy loss and stalls, their browser cannot send its picture smoothly for lack
+  // of bandwidth, or the server says it could not fit every video into their line
+  // (`call_line`). Said once in #call-network when it starts (after 2 s of it, and not in
   // the first 8 s after someone joined or left) and once when it is over (after 4 s
   // without it), never repeated while it lasts.
   judgeLine(stats) {
@@ -656,7 +682,7 @@ export class Call {
       const fps = (frames - first.frames) / secs / streams;
       receivingBadly = missed > 0 && missed / (got + missed) > 0.1 && fps < 12;
     }
-    const weak = now - line.since >= 8000 && (receivingBadly || sendingBadly);
+    const weak = now - line.since >= 8000 && (receivingBadly || sendingBadly || this.serverShort === true);
     line.weakFor = weak ? line.weakFor + 1 : 0;
     line.fineFor = weak ? 0 : line.fineFor + 1;
     if (!line.weak && line.weakFor >= 4) {

@@ -7,15 +7,21 @@
 // of one person's audio and video), and how long the picture took to reach 20 fps again
 // after the limit changed.
 //
-// What it asserts today (before per-subscriber simulcast, issue 14): media keeps flowing
-// to and from the resident in every case; the interpreter and the agent keep receiving each
-// other at 20 fps or more at full width while the resident's line is bad (a weak line
-// does not drag the others down); and with a weak uplink the resident's own browser lowers
-// its resolution, not its frame rate (maintain-framerate with transport-wide congestion
-// feedback from the SFU). The targets for the resident's downlink (20 fps from the
-// interpreter at 400 and 250 kbit/s) are reported, met or not. The resident, and only the
-// resident, is told plainly that their line is too weak for smooth video (#call-network),
-// and told again when it is good.
+// Loket's adaptation (simulcast, src/sfu/layers.rs and allocate.rs): every camera is sent
+// at 640x480 and 320x240, both at the full frame rate; the SFU gives each participant the
+// layer their downlink carries, the signers (resident, interpreter) first.
+//
+// What it asserts: on a weak downlink the resident keeps a moving picture of the
+// interpreter (at least 10 fps, and at least half the rate the agent gets from the same
+// interpreter on a good line; without simulcast it froze at 0-1 fps), at a smaller size
+// if need be; the interpreter and the agent keep receiving each other at full width and
+// frame rate; with a weak uplink the resident's picture still reaches the others. The
+// 20 fps target is reported per case, met or not (a 2-core machine running three
+// browsers is CPU-bound near it). At 250 kbit/s the agent's video cannot fit beside the
+// interpreter's: the SFU pauses it, and the resident, and only the resident, is told
+// plainly that their line is too weak for smooth video (#call-network), and told again
+// when it is good. The last part runs the 400 kbit/s case with simulcast off, for the
+// comparison in docs/performance.md.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Suite } from './lib/suite.js';
@@ -152,12 +158,13 @@ describe('sign-language video on a bad line (impairment relay)', { skip }, () =>
     assert.ok(c.down.passed > 0 && c.up.passed > 0, `packets pass both ways: ${JSON.stringify(c)}`);
   });
 
-  // `warned`: two 640x480 streams (about 1.7 Mbit/s each at full rate) cannot fit, so the
-  // resident must be told. At 1 Mbit/s it depends on the rate the senders reach on this
-  // machine (measured 0-19 fps), so neither way is asserted there.
+  // `warned`: at 250 kbit/s two videos (even at 320x240, about 180 kbit/s each) and two
+  // audio streams cannot fit, so the agent's video is paused and the resident must be
+  // told. At 400 kbit/s it depends on the rates the senders reach, so neither way is
+  // asserted there; at 1 Mbit/s both fit at 320x240.
   const downCases = [
     ['downlink 1 Mbit/s', { kbps: 1000 }, false],
-    ['downlink 400 kbit/s', { kbps: 400 }, true],
+    ['downlink 400 kbit/s', { kbps: 400 }, null],
     ['downlink 250 kbit/s, 3 % loss, 100 ms', { kbps: 250, loss: 0.03, delayMs: 100, jitterMs: 10 }, true],
   ];
   for (const [label, down, warned] of downCases) {
@@ -179,12 +186,16 @@ describe('sign-language video on a bad line (impairment relay)', { skip }, () =>
         assert.equal(await rp.isVisible('#call-network'), true);
       }
       for (const [who, page] of [['interpreter', tp], ['agent', ap]]) {
-        assert.equal(await page.isVisible('#call-network'), false, `${label}: the ${who}'s line is fine, no warning`);
+        const said = await page.textContent('#call-network');
+        assert.ok(!/te zwak/.test(said || ''), `${label}: the ${who}'s line is fine, yet: ${said}`);
       }
-      if (label === downCases[1][0]) await suite.check(rp, 'video call, weak line (resident)', { key: '/chat/{token}' });
-      // Media still reaches the resident through the limit.
+      if (warned) await suite.check(rp, 'video call, weak line (resident)', { key: '/chat/{token}' });
+      // Media still reaches the resident through the limit, and the interpreter's picture
+      // keeps moving: a smaller size, not a frozen one.
       assert.ok(c.down.passed > 0, 'packets reach the resident');
       assert.ok(fromTolk.width > 0, 'the resident still has a picture of the interpreter');
+      assert.ok(fromTolk.fps >= 10 && fromTolk.fps >= ai.fps * 0.5,
+        `${label}: the resident receives the interpreter at ${fromTolk.fps} fps (the agent, on a good line: ${ai.fps})`);
       // The interpreter and the agent, on good lines, keep their full quality.
       for (const [who, s] of [['interpreter <- agent', ia], ['agent <- interpreter', ai]]) {
         // Dragged down looks like the resident's own picture here: 0-0.5 fps and freezes.
@@ -220,8 +231,17 @@ describe('sign-language video on a bad line (impairment relay)', { skip }, () =>
 
   it('the line is good again: the resident receives the interpreter at full width', async (t) => {
     relay.impair(port, { down: {}, up: {} });
+    const started = Date.now();
     const adapt = await timeTo20(rp, ids.tolk, 15000);
     figure(t, { name: 'recovered: seconds until the resident receives the interpreter at 20 fps', value: adapt ?? 'not within 15', unit: 's' });
+    // Full size: what the agent gets from the interpreter on a good line (Chrome itself
+    // sends less than 640 wide when its CPU is short).
+    let full = null;
+    while (full === null && Date.now() - started < 30000) {
+      const [m, a] = await Promise.all([measure(rp, 1000), measure(ap, 1000)]);
+      if ((m[ids.tolk]?.width || 0) >= (a[ids.tolk]?.width || 640)) full = Math.round((Date.now() - started) / 100) / 10;
+    }
+    figure(t, { name: 'recovered: seconds until the resident receives the interpreter at full size', value: full ?? 'not within 30', unit: 's' });
     const r = await measure(rp, 4000);
     const s = report(t, 'recovered', 'resident', r, ids.tolk);
     assert.ok(s.fps > 0, 'video flows again');
@@ -232,5 +252,43 @@ describe('sign-language video on a bad line (impairment relay)', { skip }, () =>
       const warned = said.findLastIndex((s) => /te zwak/.test(s));
       return warned >= 0 && said.slice(warned + 1).some((s) => /weer goed/.test(s));
     }, null, { timeout: 20000 });
+  });
+});
+
+// The same weak downlink without Loket's adaptation: one full-size stream per camera,
+// forwarded to everyone as it comes. Reported for docs/performance.md; it asserts only
+// that the call runs, since what it shows is the problem simulcast solves.
+describe('the same weak line with simulcast off (comparison)', { skip }, () => {
+  const relay = new ImpairmentRelay(HI + 1, HI + 12);
+  const suite = new Suite('network-off', {
+    media: true,
+    env: {
+      LOKET_MEDIA_BIND_IP: '127.0.0.1', LOKET_MEDIA_PORTS: `${relay.lo}-${relay.hi}`, LOKET_MEDIA_PUBLIC_IPS: '127.0.0.2',
+      LOKET_MEDIA_SIMULCAST: 'false',
+    },
+  });
+  let rp, tp;
+  before(async () => {
+    await relay.start();
+    await suite.start();
+    [rp, tp] = await Promise.all([suite.page('resident'), suite.page('interpreter')]);
+  });
+  after(async () => { await suite.close(); relay.close(); });
+
+  it("resident's downlink 400 kbit/s, simulcast off: what the resident receives", async (t) => {
+    await startVideoCall(rp, suite.server, { met: 'tolk', name: 'Sanne' });
+    await logIn(tp, suite.server, 'tolk', { available: true });
+    await acceptFirstOffer(tp, { call: true });
+    const tolk = await tp.getAttribute('#call', 'data-self');
+    await waitDecoding(rp, [tolk]);
+    const { port } = await sfuPort(rp);
+    relay.impair(port, { down: { kbps: 400 }, up: {} });
+    await rp.waitForTimeout(4000);
+    const m = (await measure(rp, 6000))[tolk];
+    for (const [name, value, unit] of [['video fps', m?.fps, 'fps'], ['video width', m?.width, 'px'], ['freezes', m?.freezes, `(${m?.freezeSecs} s frozen)`]]) {
+      t.diagnostic(suite.report.figure({ name: `simulcast off, downlink 400 kbit/s: ${name}, resident <- ${tolk}`, value, unit }));
+    }
+    t.diagnostic(`simulcast off: relay ${JSON.stringify(relay.counts(port))}`);
+    assert.ok(relay.counts(port).down.passed > 0, 'packets reach the resident');
   });
 });

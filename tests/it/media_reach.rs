@@ -22,6 +22,7 @@ async fn a_named_address_that_is_not_the_clients_gets_no_connectivity_checks() {
         public_ips: vec![],
         include_loopback: true,
         private_candidates: false,
+        simulcast: false,
     });
     let victim = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let port = victim.local_addr().unwrap().port();

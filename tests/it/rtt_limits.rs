@@ -17,6 +17,7 @@ async fn a_flood_of_huge_rtt_chunks_is_cut_to_the_size_and_rate_limits() {
         public_ips: vec![],
         include_loopback: true,
         private_candidates: false,
+        simulcast: false,
     });
     let room = 77;
     let attacker = join(&sfu, room, "resident").await;

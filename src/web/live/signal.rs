@@ -39,6 +39,8 @@ pub async fn join(
         state.hub.release_media(conversation, media_id, token).await;
         return Err(e);
     }
+    let list = state.hub.participants(conversation, "");
+    state.hub.mark_signers(conversation, &list).await;
     tracing::info!(conversation, participant = media_id, "joined call media");
     Ok(CallLink {
         conversation,
@@ -101,6 +103,10 @@ pub fn event_frame(conversation: i64, event: SfuEvent) -> ServerFrame {
             conversation,
             state: "failed".into(),
             reason: Some(reason),
+        },
+        SfuEvent::Downlink { short } => ServerFrame::CallLine {
+            conversation,
+            short,
         },
     }
 }

@@ -2,7 +2,7 @@
 // seeded with `loket demo`, and stops it again. With LOKET_URL set, nothing is started:
 // the suite runs only read-only checks against that server (auditor mode).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -90,6 +90,7 @@ export class Server {
       // Some flows send many messages quickly (a long chat on a phone).
       LOKET_MESSAGE_BURST: '1000',
       RUST_LOG: process.env.RUST_LOG || 'warn',
+      ...(process.env.LOKET_LOG ? { LOKET_LOG: process.env.LOKET_LOG } : {}),
       ...this.extraEnv,
     };
     execFileSync(BIN, ['demo'], { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -101,6 +102,8 @@ export class Server {
     const proc = spawn(BIN, ['serve'], { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc = proc;
     proc.stderr.on('data', (d) => { this.stderr = (this.stderr + d).slice(-20000); });
+    // For a person debugging: the server's whole log in a file (LOKET_LOG sets the detail).
+    if (process.env.LOKET_SERVER_LOG) proc.stderr.pipe(createWriteStream(process.env.LOKET_SERVER_LOG, { flags: 'a' }));
     await waitHealthy(this.base, proc);
   }
 

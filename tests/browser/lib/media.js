@@ -136,7 +136,7 @@ export function sent(page) {
         const source = report.get(r.mediaSourceId);
         const secs = Object.fromEntries(Object.entries(r.qualityLimitationDurations || {})
           .filter(([, v]) => v > 0).map(([k, v]) => [k, Math.round(v * 10) / 10]));
-        out.push({ width: r.frameWidth || 0, height: r.frameHeight || 0, fps: r.framesPerSecond || 0,
+        out.push({ rid: r.rid, active: r.active, width: r.frameWidth || 0, height: r.frameHeight || 0, fps: r.framesPerSecond || 0,
           limited: r.qualityLimitationReason || 'none', secs, captured: source?.framesPerSecond || 0,
           kbps: Math.round((r.targetBitrate || 0) / 1000),
           encodeMs: r.framesEncoded ? Math.round((r.totalEncodeTime / r.framesEncoded) * 1000) : 0 });
