@@ -213,16 +213,18 @@ describe('sign-language video on a bad line (impairment relay)', { skip }, () =>
     const [i, a] = await Promise.all([measure(tp, 6000), measure(ap, 6000)]);
     const it1 = report(t, 'uplink 400 kbit/s', 'interpreter', i, 'resident');
     const at1 = report(t, 'uplink 400 kbit/s', 'agent', a, 'resident');
+    // Every layer the resident's browser sends (simulcast: full and half size).
     const sends = await rp.evaluate(async () => {
+      const layers = [];
       for (const pc of window.__pcs || []) {
         if (pc.connectionState !== 'connected') continue;
         for (const r of (await pc.getStats()).values()) {
           if (r.type === 'outbound-rtp' && r.kind === 'video') {
-            return { width: r.frameWidth, fps: r.framesPerSecond, kbps: Math.round((r.targetBitrate || 0) / 1000), limited: r.qualityLimitationReason };
+            layers.push({ rid: r.rid, width: r.frameWidth || 0, fps: r.framesPerSecond || 0, kbps: Math.round((r.targetBitrate || 0) / 1000), limited: r.qualityLimitationReason });
           }
         }
       }
-      return null;
+      return layers.length ? { kbps: layers.reduce((n, l) => n + l.kbps, 0), layers } : null;
     });
     t.diagnostic(`uplink 400 kbit/s: the resident sends ${JSON.stringify(sends)}`);
     assert.ok(sends && sends.kbps <= 450, `the resident's browser sends within the line (${JSON.stringify(sends)})`);
