@@ -9,11 +9,11 @@
 //!   through, less a margin, and what got through is remembered as the line's ceiling;
 //! - 2-8 % lost: hold;
 //! - less: grow 12 % per tick, up to the ceiling; past it only after a wait (8 s, doubling
-//!   each time going past it brought loss back, up to 20 s).
+//!   each time going past it brought loss back, up to 20 s). Going past the ceiling is
+//!   the probe: a layer is raised, and loss says whether the line took it.
 //!
 //! After a cut, loss is not judged for [`SETTLE_MS`]: the reports that come in then are
-//! about packets sent before it, and a lower layer starts only at its next keyframe. Going past the ceiling is
-//!   the probe: a layer is raised, and loss says whether the line took it.
+//! about packets sent before it, and a lower layer starts only at its next keyframe.
 //!
 //! Why not webrtc-rs's send-side GCC (delay-based, from transport-wide feedback): measured
 //! here (network.test.js, 2 cores under load), its delay signal is dominated by the SFU's
@@ -85,7 +85,8 @@ pub(crate) struct Sample {
 pub(crate) struct Downlink {
     bps: f64,
     history: std::collections::VecDeque<Sample>,
-    /// The rate at which the line last lost too much, and until when it is not passed.
+    /// What got through when the line last lost too much, and until when the estimate
+    /// stays at or below it.
     ceiling: Option<(f64, u64)>,
     wait_ms: u64,
     /// No second cut before this: the reports about the old rate are still coming in.
