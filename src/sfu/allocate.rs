@@ -235,7 +235,6 @@ pub(crate) async fn run(peer: Weak<Peer>) {
             .map(|(p, _)| Want {
                 signer: p.signer.load(Ordering::Relaxed),
                 layer_bps: std::array::from_fn(|l| p.layer_bps[l].load(Ordering::Relaxed)),
-                single: false,
             })
             .collect();
         let allocation = allocate(budget, &wants);

@@ -251,8 +251,6 @@ pub struct Want {
     pub signer: bool,
     /// Bits per second each layer arrives at now (0: the publisher does not send it).
     pub layer_bps: [u64; LAYERS],
-    /// Not simulcast (one layer, forwarded as is): it is counted but never paused.
-    pub single: bool,
 }
 
 /// The layer per publication, and whether the line is short of what the call needs.
@@ -277,10 +275,6 @@ pub fn allocate(budget_bps: u64, wants: &[Want]) -> Allocation {
     // Pass 1: the lowest arriving layer, in priority order.
     for &i in &order {
         let w = &wants[i];
-        if w.single {
-            used = used.saturating_add(w.layer_bps.iter().copied().max().unwrap_or(0));
-            continue;
-        }
         let Some(l) = (0..LAYERS).find(|&l| live(w, l)) else {
             continue; // nothing arrives from this publisher now
         };
@@ -424,7 +418,6 @@ mod tests {
         Want {
             signer,
             layer_bps: bps,
-            single: false,
         }
     }
 
@@ -469,12 +462,5 @@ mod tests {
         assert_eq!(pick(1_000_000, &[only_full]), (vec![Some(1)], false));
         // Nothing arrives: nothing chosen, not short.
         assert_eq!(pick(1_000_000, &[want(false, [0, 0])]), (vec![None], false));
-        // A single-layer publication uses budget but is never paused here.
-        let single = Want {
-            signer: false,
-            layer_bps: [0, 600_000],
-            single: true,
-        };
-        assert_eq!(pick(800_000, &[single, tolk]), (vec![None, Some(0)], false));
     }
 }
