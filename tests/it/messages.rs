@@ -122,10 +122,22 @@ async fn leave(resident: &Browser, fields: &[(&str, &str)]) -> String {
     sent.location.unwrap()
 }
 
-/// The id of the item whose reference is on `page` (`B-000-012` is 12).
+/// The id of the item whose reference is on `page` (`B-000-012` is 12). Only the shape
+/// `B-ddd-ddd` counts: a random token in a link or nonce may hold `B-` too.
 fn item_id(page: &str) -> i64 {
-    let reference = extract(page, "B-", "<").unwrap();
-    reference.replace('-', "").parse().unwrap()
+    page.match_indices("B-")
+        .find_map(|(at, _)| {
+            let rest = &page[at + 2..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '-'))
+                .unwrap_or(rest.len());
+            let digits = &rest[..end];
+            let (a, b) = digits.split_once('-')?;
+            let whole = a.len() >= 3 && b.len() == 3 && !b.contains('-');
+            let id = format!("{a}{b}");
+            (whole && id.chars().all(|c| c.is_ascii_digit())).then(|| id.parse().ok())?
+        })
+        .unwrap_or_else(|| panic!("no reference B-ddd-ddd on the page:\n{page}"))
 }
 
 async fn post_form(b: &Browser, path: &str, form: &[(&str, &str)]) -> Page {
