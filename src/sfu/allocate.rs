@@ -2,7 +2,7 @@
 //! layer of each video it receives (`layers::allocate`).
 //!
 //! The estimate ([`Downlink`]) is loss-based, from what the subscriber's browser reports
-//! in its RTCP report blocks (packets lost, cumulative; `engine::RemoteLoss`) against what
+//! in its RTCP report blocks (packets lost, cumulative; `tap::RemoteLoss`) against what
 //! the SFU sent it (webrtc-rs's statistics of the connection):
 //!
 //! - more than 8 % lost over the last two seconds: the line carries about what got

@@ -21,8 +21,8 @@ use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 use webrtc::media_stream::track_local::{TrackLocal, TrackLocalEvent};
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 
-use super::engine::is_keyframe_request;
 use super::layers::{LAYERS, Rewriter, Vp8Descriptor, layer_of};
+use super::tap::{HoldClock, is_keyframe_request};
 
 /// Minimum spacing of keyframe requests per publisher track (per layer).
 const KEYFRAME_MIN_INTERVAL_MS: u64 = 500;
@@ -44,6 +44,8 @@ pub(crate) struct Counters {
     pub candidates_refused: AtomicU64,
     /// NACK retransmissions not sent (over a subscriber's retransmission share).
     pub retransmissions_dropped: AtomicU64,
+    /// Time sampled packets spend inside the SFU.
+    pub hold: HoldClock,
 }
 
 /// Packets queued per subscriber track before the newest are dropped (a slow
@@ -63,7 +65,7 @@ pub(crate) struct SubTrack {
     pub wanted: AtomicU8,
     /// Simulcast: the layer it gets now (`NO_LAYER`: none yet, or paused).
     pub receiving: AtomicU8,
-    queue: mpsc::Sender<rtp::Packet>,
+    queue: mpsc::Sender<(rtp::Packet, Option<Instant>)>,
 }
 
 impl SubTrack {
@@ -103,10 +105,10 @@ async fn write_loop(
     publication: Weak<Publication>,
     sub: Weak<SubTrack>,
     track: Arc<TrackLocalStaticRTP>,
-    mut rx: mpsc::Receiver<rtp::Packet>,
+    mut rx: mpsc::Receiver<(rtp::Packet, Option<Instant>)>,
 ) {
     let mut bound = false;
-    while let Some(pkt) = rx.recv().await {
+    while let Some((pkt, arrived)) = rx.recv().await {
         if !sub
             .upgrade()
             .is_some_and(|s| s.active.load(Ordering::Relaxed))
@@ -114,12 +116,17 @@ async fn write_loop(
             break;
         }
         let bytes = pkt.payload.len() as u64;
-        if track.write_rtp(pkt).await.is_err() {
-            continue;
-        }
         let Some(p) = publication.upgrade() else {
             break;
         };
+        if let Some(t) = arrived {
+            p.counters
+                .hold
+                .copy_sent(pkt.header.ssrc, pkt.header.sequence_number, t);
+        }
+        if track.write_rtp(pkt).await.is_err() {
+            continue;
+        }
         p.counters.forwarded_packets.fetch_add(1, Ordering::Relaxed);
         p.counters
             .forwarded_bytes
@@ -353,17 +360,23 @@ impl Publication {
             pkt.header.extensions.clear();
             pkt.header.extension_profile = 0;
             pkt.header.extensions_padding = 0;
+            let arrived = self
+                .counters
+                .hold
+                .take_arrival(pkt.header.ssrc, pkt.header.sequence_number);
             let layer = self.layer_for(pkt.header.ssrc, &mut known).await;
             match layer {
-                Some(l) => self.forward_layer(&subs, &mut layers, usize::from(l), &pkt),
-                None => self.forward_all(&subs, &pkt),
+                Some(l) => {
+                    self.forward_layer(&subs, &mut layers, usize::from(l), &pkt, arrived);
+                }
+                None => self.forward_all(&subs, &pkt, arrived),
             }
         }
         tracing::debug!(publisher = %self.publisher, key = self.key, "publication ended");
     }
 
     /// A publication without layers: the same packet to everyone.
-    fn forward_all(&self, subs: &[Arc<SubTrack>], pkt: &rtp::Packet) {
+    fn forward_all(&self, subs: &[Arc<SubTrack>], pkt: &rtp::Packet, arrived: Option<Instant>) {
         // Clones share the payload (`Bytes`); the header's Vecs are empty.
         for sub in subs.iter() {
             if !sub.connected.load(Ordering::Relaxed) || !sub.active.load(Ordering::Relaxed) {
@@ -371,12 +384,13 @@ impl Publication {
             }
             let mut copy = pkt.clone();
             copy.header.ssrc = sub.ssrc;
-            self.queue(sub, copy);
+            self.queue(sub, copy, arrived);
         }
     }
 
-    fn queue(&self, sub: &SubTrack, pkt: rtp::Packet) {
-        if sub.queue.try_send(pkt).is_err() {
+    /// Queues a copy for `sub`'s writer (`arrived`: when the original came in, if timed).
+    fn queue(&self, sub: &SubTrack, pkt: rtp::Packet, arrived: Option<Instant>) {
+        if sub.queue.try_send((pkt, arrived)).is_err() {
             self.counters
                 .dropped_packets
                 .fetch_add(1, Ordering::Relaxed);
@@ -391,6 +405,7 @@ impl Publication {
         state: &mut LayerState,
         layer: usize,
         pkt: &rtp::Packet,
+        arrived: Option<Instant>,
     ) {
         let now = self.now_ms();
         state.count(self, layer, pkt.payload.len(), now);
@@ -422,7 +437,7 @@ impl Publication {
             if r.current.map(usize::from) == Some(layer) {
                 let mut copy = r.rewrite(pkt, &vp8, now);
                 copy.header.ssrc = sub.ssrc;
-                self.queue(sub, copy);
+                self.queue(sub, copy, arrived);
             }
         }
     }

@@ -14,6 +14,7 @@ mod forward;
 mod layers;
 mod peer;
 mod rtt;
+mod tap;
 pub mod validate;
 
 use std::collections::HashMap;
@@ -36,6 +37,7 @@ use engine::webrtc_err;
 use forward::{Counters, Publication, SubTrack};
 use peer::{Peer, Subscription, lock};
 use rtt::RttTable;
+pub use tap::{HOLD_SAMPLE, HoldSnapshot};
 
 #[allow(unused_imports)]
 pub use rtt::{LABEL_PREFIX as RTT_LABEL_PREFIX, PROTOCOL as RTT_PROTOCOL};
@@ -367,6 +369,12 @@ impl Sfu {
             candidates_refused: c.candidates_refused.load(Ordering::Relaxed),
             retransmissions_dropped: c.retransmissions_dropped.load(Ordering::Relaxed),
         }
+    }
+
+    /// How long sampled packets stayed inside the SFU, from arrival (after SRTP) to each
+    /// copy leaving (before SRTP); take two snapshots for a window (`HoldSnapshot::since`).
+    pub fn hold_times(&self) -> HoldSnapshot {
+        self.inner.counters.hold.snapshot()
     }
 }
 

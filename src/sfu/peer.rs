@@ -18,9 +18,9 @@ use webrtc::peer_connection::{
 use webrtc::rtp_transceiver::RtpSender;
 
 use super::announce::{announced, announced_sdp};
-use super::engine::RemoteLoss;
 use super::forward::{Publication, SubTrack};
 use super::layers::offer_with_layers;
+use super::tap::RemoteLoss;
 use super::{SfuError, SfuEvent, SfuInner, engine::webrtc_err};
 
 /// Most client candidates kept while no answer has been applied yet.
