@@ -10,13 +10,13 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, Weak};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use futures_util::FutureExt;
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use rtc::rtp;
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodec, RtpCodecKind};
-use tokio::sync::mpsc;
 use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 use webrtc::media_stream::track_local::{TrackLocal, TrackLocalEvent};
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
@@ -48,37 +48,36 @@ pub(crate) struct Counters {
     pub hold: HoldClock,
 }
 
-/// Packets queued per subscriber track before the newest are dropped (a slow
-/// subscriber then loses packets and asks for a keyframe; nobody else waits for it).
-const SUBSCRIBER_QUEUE: usize = 512;
-
 /// One forwarded copy of a publication, living on a subscriber's peer connection.
+///
+/// Copies are handed straight to the subscriber connection's webrtc-rs driver (its event
+/// queue holds 256); when that queue is full the copy is dropped and counted (a slow
+/// subscriber then loses packets and asks for a keyframe; nobody else waits for it).
 pub(crate) struct SubTrack {
     pub subscriber: String,
     pub ssrc: u32,
     pub track: Arc<TrackLocalStaticRTP>,
-    /// The subscriber's connection is up (DTLS done); nothing is queued before that.
+    /// The subscriber's connection is up (DTLS done); nothing is sent before that.
     connected: Arc<AtomicBool>,
-    /// Cleared when the subscription is removed; stops the writer and RTCP reader.
+    /// Cleared when the subscription is removed; stops the RTCP reader.
     pub active: AtomicBool,
     /// Simulcast: the layer this subscriber should get (`NO_LAYER`: pause the video).
     pub wanted: AtomicU8,
     /// Simulcast: the layer it gets now (`NO_LAYER`: none yet, or paused).
     pub receiving: AtomicU8,
-    queue: mpsc::Sender<(rtp::Packet, Option<Instant>)>,
+    /// A first copy went out (the subscriber then needs a keyframe).
+    started: AtomicBool,
 }
 
 impl SubTrack {
-    /// Creates the subscriber copy and spawns its writer task.
-    pub fn spawn(
+    /// Creates the subscriber copy.
+    pub fn new(
         subscriber: String,
         ssrc: u32,
         track: Arc<TrackLocalStaticRTP>,
         connected: Arc<AtomicBool>,
-        publication: &Arc<Publication>,
     ) -> Arc<Self> {
-        let (queue, rx) = mpsc::channel(SUBSCRIBER_QUEUE);
-        let sub = Arc::new(Self {
+        Arc::new(Self {
             subscriber,
             ssrc,
             track,
@@ -87,57 +86,8 @@ impl SubTrack {
             // Full size until the subscriber's downlink estimate says otherwise.
             wanted: AtomicU8::new(LAYERS as u8 - 1),
             receiving: AtomicU8::new(NO_LAYER),
-            queue,
-        });
-        tokio::spawn(write_loop(
-            Arc::downgrade(publication),
-            Arc::downgrade(&sub),
-            Arc::clone(&sub.track),
-            rx,
-        ));
-        sub
-    }
-}
-
-/// Writes one subscriber's queued packets into its track. Ends when the subscription
-/// is dropped or deactivated.
-async fn write_loop(
-    publication: Weak<Publication>,
-    sub: Weak<SubTrack>,
-    track: Arc<TrackLocalStaticRTP>,
-    mut rx: mpsc::Receiver<(rtp::Packet, Option<Instant>)>,
-) {
-    let mut bound = false;
-    while let Some((pkt, arrived)) = rx.recv().await {
-        if !sub
-            .upgrade()
-            .is_some_and(|s| s.active.load(Ordering::Relaxed))
-        {
-            break;
-        }
-        let bytes = pkt.payload.len() as u64;
-        let Some(p) = publication.upgrade() else {
-            break;
-        };
-        if let Some(t) = arrived {
-            p.counters
-                .hold
-                .copy_sent(pkt.header.ssrc, pkt.header.sequence_number, t);
-        }
-        if track.write_rtp(pkt).await.is_err() {
-            continue;
-        }
-        p.counters.forwarded_packets.fetch_add(1, Ordering::Relaxed);
-        p.counters
-            .forwarded_bytes
-            .fetch_add(bytes, Ordering::Relaxed);
-        if !bound {
-            // A new subscriber just started receiving: it needs a keyframe.
-            bound = true;
-            if let Some(s) = sub.upgrade() {
-                p.request_keyframe_for(&s).await;
-            }
-        }
+            started: AtomicBool::new(false),
+        })
     }
 }
 
@@ -376,7 +326,12 @@ impl Publication {
     }
 
     /// A publication without layers: the same packet to everyone.
-    fn forward_all(&self, subs: &[Arc<SubTrack>], pkt: &rtp::Packet, arrived: Option<Instant>) {
+    fn forward_all(
+        self: &Arc<Self>,
+        subs: &[Arc<SubTrack>],
+        pkt: &rtp::Packet,
+        arrived: Option<Instant>,
+    ) {
         // Clones share the payload (`Bytes`); the header's Vecs are empty.
         for sub in subs.iter() {
             if !sub.connected.load(Ordering::Relaxed) || !sub.active.load(Ordering::Relaxed) {
@@ -384,16 +339,41 @@ impl Publication {
             }
             let mut copy = pkt.clone();
             copy.header.ssrc = sub.ssrc;
-            self.queue(sub, copy, arrived);
+            self.send(sub, copy, arrived);
         }
     }
 
-    /// Queues a copy for `sub`'s writer (`arrived`: when the original came in, if timed).
-    fn queue(&self, sub: &SubTrack, pkt: rtp::Packet, arrived: Option<Instant>) {
-        if sub.queue.try_send((pkt, arrived)).is_err() {
+    /// Hands a copy to `sub`'s connection without waiting (`arrived`: when the original
+    /// came in, if it is timed).
+    fn send(self: &Arc<Self>, sub: &Arc<SubTrack>, pkt: rtp::Packet, arrived: Option<Instant>) {
+        if let Some(t) = arrived {
             self.counters
-                .dropped_packets
-                .fetch_add(1, Ordering::Relaxed);
+                .hold
+                .copy_sent(pkt.header.ssrc, pkt.header.sequence_number, t);
+        }
+        let bytes = pkt.payload.len() as u64;
+        // Ready at once unless the driver's queue is full (or the track is being bound).
+        match sub.track.write_rtp(pkt).now_or_never() {
+            Some(Ok(())) => {
+                self.counters
+                    .forwarded_packets
+                    .fetch_add(1, Ordering::Relaxed);
+                self.counters
+                    .forwarded_bytes
+                    .fetch_add(bytes, Ordering::Relaxed);
+                if !sub.started.swap(true, Ordering::Relaxed) {
+                    // A new subscriber just started receiving: it needs a keyframe.
+                    let (me, sub) = (Arc::clone(self), Arc::clone(sub));
+                    tokio::spawn(async move { me.request_keyframe_for(&sub).await });
+                }
+            }
+            // Not bound yet (negotiation pending): nothing to send to.
+            Some(Err(_)) => {}
+            None => {
+                self.counters
+                    .dropped_packets
+                    .fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 
@@ -437,7 +417,7 @@ impl Publication {
             if r.current.map(usize::from) == Some(layer) {
                 let mut copy = r.rewrite(pkt, &vp8, now);
                 copy.header.ssrc = sub.ssrc;
-                self.queue(sub, copy, arrived);
+                self.send(sub, copy, arrived);
             }
         }
     }

@@ -456,12 +456,11 @@ impl SfuInner {
             .await
             .map_err(webrtc_err)?
             .ok_or_else(|| SfuError::Webrtc("transceiver without sender".into()))?;
-        let sub = SubTrack::spawn(
+        let sub = SubTrack::new(
             subscriber.id.clone(),
             ssrc,
             track,
             Arc::clone(&subscriber.connected),
-            publication,
         );
         lock(&subscriber.subscriptions).insert(
             publication.key,
