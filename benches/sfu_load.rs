@@ -146,11 +146,13 @@ impl Target {
 }
 
 /// What the server itself counts, where it does.
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone)]
 pub struct Counters {
     forwarded: Option<u64>,
     keyframe_requests: Option<u64>,
     dropped: Option<u64>,
+    /// Loket only: the SFU's own hold times (`Sfu::hold_times`).
+    hold: Option<loket::sfu::HoldSnapshot>,
 }
 
 /// The participants a server connected.
@@ -214,6 +216,8 @@ struct Row {
     client_lag: f64,
     keyframe_requests: Option<u64>,
     dropped: Option<u64>,
+    /// Loket only: time inside the SFU (arrival to each copy leaving), p50 and p99, ms.
+    hold: Option<(f64, f64)>,
     errors: Vec<String>,
 }
 
@@ -302,6 +306,15 @@ async fn run_step(target: Target, k: usize, step: usize, run: &Run) -> Row {
     row.server_pps = delta(counters0.forwarded, counters1.forwarded).map(|n| n as f64 / secs);
     row.keyframe_requests = delta(counters0.keyframe_requests, counters1.keyframe_requests);
     row.dropped = delta(counters0.dropped, counters1.dropped);
+    if let (Some(h0), Some(h1)) = (&counters0.hold, &counters1.hold) {
+        let window = h1.since(h0);
+        let ms = |q| {
+            window
+                .quantile(q)
+                .map(|d: Duration| d.as_secs_f64() * 1000.0)
+        };
+        row.hold = ms(0.5).zip(ms(0.99));
+    }
 
     // Loss and delay per leg (publisher -> subscriber, kind), for packets sent inside the
     // window. A leg whose publisher never joined counts as lost at the nominal rate.
@@ -426,7 +439,7 @@ fn opt(v: Option<f64>, width: usize, precision: usize) -> String {
 
 fn print_header() {
     println!(
-        "{:>3} {:<11} {:>7} {:>7} {:>9} {:>9} {:>9} {:>6} {:>7} {:>7} {:>6} {:>7} {:>7} {:>7} {:>8} {:>5} {:>5} {:>7} {:>7} {:>5}",
+        "{:>3} {:<11} {:>7} {:>7} {:>9} {:>9} {:>9} {:>6} {:>7} {:>7} {:>6} {:>7} {:>7} {:>7} {:>8} {:>5} {:>5} {:>7} {:>7} {:>5} {:>13}",
         "K",
         "target",
         "conn",
@@ -446,14 +459,15 @@ fn print_header() {
         "drops",
         "lag srv",
         "lag cli",
-        "ext%"
+        "ext%",
+        "hold p50/p99"
     );
 }
 
 fn print_row(row: &Row) {
     let count = |v: Option<u64>| opt(v.map(|x| x as f64), 5, 0);
     println!(
-        "{:>3} {:<11} {:>7} {:>6.1}% {:>9.0} {:>9.0} {} {:>6.1} {:>7.2} {:>7.1} {:>6.1} {:>7.3} {:>7.2} {:>7.2} {:>8.2} {} {} {} {:>7.2} {:>5.0}",
+        "{:>3} {:<11} {:>7} {:>6.1}% {:>9.0} {:>9.0} {} {:>6.1} {:>7.2} {:>7.1} {:>6.1} {:>7.3} {:>7.2} {:>7.2} {:>8.2} {} {} {} {:>7.2} {:>5.0} {:>13}",
         row.calls,
         row.target,
         format!("{}/{}", row.connected, row.peers),
@@ -474,6 +488,8 @@ fn print_row(row: &Row) {
         opt(row.server_lag, 7, 2),
         row.client_lag,
         row.foreign_cpu,
+        row.hold
+            .map_or_else(|| "-".to_owned(), |(a, b)| format!("{a:.2}/{b:.2}")),
     );
     for e in row.errors.iter().take(5) {
         println!("      ! {e}");

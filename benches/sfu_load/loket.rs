@@ -102,6 +102,7 @@ impl Server for Loket {
             forwarded: Some(s.forwarded_packets),
             keyframe_requests: Some(s.keyframe_requests),
             dropped: Some(s.dropped_packets),
+            hold: Some(self.sfu.hold_times()),
         }
     }
 
