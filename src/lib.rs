@@ -27,6 +27,7 @@ pub mod i18n;
 pub mod limits;
 pub mod listener;
 pub mod mail;
+pub mod privacy;
 pub mod protocol;
 pub mod schedule;
 pub mod server;
