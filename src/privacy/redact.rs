@@ -12,7 +12,11 @@
 //!   the account, with or without spaces, in any letter case, passing mod-97.
 //! - **Card numbers**: 13 to 19 digits, optionally grouped by spaces or dashes, passing Luhn.
 //!
-//! A mask keeps the last four characters: `123456782` becomes `*****6782`.
+//! A mask keeps the last four characters: `123456782` becomes `*****6782`. [`remove`]
+//! takes the numbers out instead (the resident chose "Verwijderen en versturen").
+//!
+//! `static/js/redact.js` finds the same numbers in the resident's browser, before sending;
+//! `tests/redact_vectors.json` holds cases both implementations are tested against.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -112,6 +116,46 @@ impl Detector {
         out.push_str(&text[at..]);
         Cow::Owned(out)
     }
+
+    /// `text` with every finding taken out (borrowed when nothing was found); see
+    /// [`remove`].
+    pub fn remove<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let found = self.find(text);
+        if found.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        Cow::Owned(remove(text, &found))
+    }
+}
+
+/// What may follow a removed number for the space before it to go too.
+const TIDY_AFTER: &str = " \n.,;:!?)";
+
+/// `text` without the numbers `found` in it (from [`Detector::find`] on the same text),
+/// tidied: a space before a removed number goes when a space, a line end, punctuation or
+/// the end follows it (`"bsn 123456782 graag"` becomes `"bsn graag"`, `"is 123456782."`
+/// `"is."`), and a space after a number at the start of a line goes. Findings out of
+/// order, overlapping or not on character boundaries are skipped, never a panic.
+/// `static/js/redact.js` `remove()` does the same.
+pub fn remove(text: &str, found: &[Finding]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for f in found {
+        let (Some(before), Some(_)) = (text.get(at..f.range.start), text.get(f.range.clone()))
+        else {
+            continue;
+        };
+        out.push_str(before);
+        at = f.range.end;
+        let next = text[at..].chars().next();
+        if out.ends_with(' ') && next.is_none_or(|c| TIDY_AFTER.contains(c)) {
+            out.pop();
+        } else if (out.is_empty() || out.ends_with('\n')) && next == Some(' ') {
+            at += 1;
+        }
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 fn overlaps(found: &[Finding], r: &Range<usize>) -> bool {
@@ -426,6 +470,80 @@ mod tests {
         assert_eq!(d.mask("é 123456782 ü"), "é *****6782 ü");
     }
 
+    #[test]
+    fn remove_takes_the_numbers_out_and_tidies_the_spaces() {
+        let d = all();
+        assert_eq!(d.remove("Mijn bsn is 123456782"), "Mijn bsn is");
+        assert_eq!(d.remove("Mijn bsn is 123.456.782."), "Mijn bsn is.");
+        assert_eq!(d.remove("bsn 123456782 graag"), "bsn graag");
+        assert_eq!(d.remove("123456782 is mijn bsn"), "is mijn bsn");
+        assert_eq!(
+            d.remove("rekening NL91 ABNA 0417 1643 00, bsn 111222333"),
+            "rekening, bsn"
+        );
+        assert_eq!(d.remove("kaart 4111-1111-1111-1111?"), "kaart?");
+        assert_eq!(d.remove("alleen 123456782\nen meer"), "alleen\nen meer");
+        assert_eq!(d.remove("123456782"), "");
+        assert!(matches!(d.remove("zaak 12345"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn remove_skips_findings_that_do_not_fit_the_text() {
+        let text = "é 123456782";
+        let bad = |range: Range<usize>| Finding {
+            kind: Kind::Bsn,
+            range,
+        };
+        assert_eq!(
+            remove(text, &[bad(1..3)]),
+            text,
+            "not on a character boundary"
+        );
+        assert_eq!(remove(text, &[bad(3..99)]), text, "past the end");
+        assert_eq!(remove(text, &[bad(8..3)]), text, "backwards");
+        assert_eq!(
+            remove(text, &[bad(3..12), bad(4..6)]),
+            "é",
+            "the overlapping one is skipped"
+        );
+        assert_eq!(remove(text, &[]), text);
+    }
+
+    /// The cases `static/js/redact.js` is tested against too (tests/browser/redact.test.js):
+    /// both find the same numbers and remove them the same way.
+    #[test]
+    fn the_shared_vectors() {
+        let vectors: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../../tests/redact_vectors.json")).unwrap();
+        assert!(vectors.len() > 40);
+        for v in vectors {
+            let text = v["text"].as_str().unwrap();
+            let d = Detector {
+                bsn: if v["bsn"] == "context" {
+                    BsnMode::Context
+                } else {
+                    BsnMode::All
+                },
+                cards: v["cards"] == true,
+            };
+            let want: Vec<(Kind, String)> = v["found"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    let kind = match f[0].as_str().unwrap() {
+                        "bsn" => Kind::Bsn,
+                        "iban" => Kind::Iban,
+                        _ => Kind::Card,
+                    };
+                    (kind, f[1].as_str().unwrap().to_owned())
+                })
+                .collect();
+            assert_eq!(kinds(d, text), want, "{text:?}");
+            assert_eq!(d.remove(text), v["removed"].as_str().unwrap(), "{text:?}");
+        }
+    }
+
     fn proof(n: u32) -> bool {
         let s = format!("{n:09}");
         let d: Vec<i32> = s.bytes().map(|b| i32::from(b - b'0')).collect();
@@ -466,6 +584,11 @@ mod tests {
             let d = all();
             let masked = d.mask(&text);
             prop_assert!(d.find(&masked).is_empty(), "a mask is never found again: {}", masked);
+            let removed = d.remove(&text);
+            prop_assert!(removed.len() <= text.len());
+            for f in d.find(&text) {
+                prop_assert!(!removed.contains(&text[f.range]), "{}", removed);
+            }
         }
     }
 }
