@@ -74,6 +74,92 @@ pub struct Config {
     pub security: SecuritySettings,
     /// Caps and timeouts that keep one client from crowding out everyone else (`[limits]`).
     pub limits: LimitSettings,
+    /// How long residents' data is kept (`[retention]`); the privacy page can change the
+    /// terms, these are the defaults.
+    pub retention: RetentionSettings,
+    /// What residents should not type, and the privacy statement (`[privacy]`).
+    pub privacy: PrivacySettings,
+}
+
+/// How long each kind of residents' data is kept, in days, counted from the end of the
+/// conversation (or its last message, for one that never ended; for a left message: its
+/// answer, or its arrival while unanswered). The reasoning behind the defaults is in
+/// `docs/privacy.md`. A purge runs daily at `purge_at` (local time, `HH:MM`) and on demand
+/// (`loket privacy purge`). Only content and contact details go: a conversation keeps its
+/// queue, channel, topic, times and outcome, so the figures stay.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Messages, transcripts and left messages with their answers.
+    pub messages_days: u32,
+    /// The resident's name, e-mail address and telephone number.
+    pub contact_days: u32,
+    /// Agents' wrap-up notes.
+    pub notes_days: u32,
+    /// The access log (who looked at what): longer, so a resident can still ask who read
+    /// their conversation after it is gone.
+    pub access_log_days: u32,
+    /// When the daily purge runs, local time.
+    pub purge_at: String,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        RetentionSettings {
+            messages_days: 90,
+            contact_days: 90,
+            notes_days: 365,
+            access_log_days: 730,
+            purge_at: "03:30".to_string(),
+        }
+    }
+}
+
+/// Redaction of numbers residents should not type, and the privacy statement.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// `"all"`: mask every number that passes the BSN 11-proof (some case numbers too);
+    /// `"context"`: only near a word such as "bsn" or "burgerservicenummer".
+    pub bsn: BsnSetting,
+    /// Also mask payment card numbers (Luhn).
+    pub cards: bool,
+    /// A file with the site's own privacy statement (plain text, paragraphs separated by
+    /// an empty line) that replaces the default one on `/privacy`.
+    pub statement: Option<PathBuf>,
+}
+
+/// See [`PrivacySettings::bsn`].
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BsnSetting {
+    #[default]
+    All,
+    Context,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        PrivacySettings {
+            bsn: BsnSetting::All,
+            cards: true,
+            statement: None,
+        }
+    }
+}
+
+impl PrivacySettings {
+    /// The detector these settings describe.
+    pub fn detector(&self) -> crate::privacy::redact::Detector {
+        use crate::privacy::redact::{BsnMode, Detector};
+        Detector {
+            bsn: match self.bsn {
+                BsnSetting::All => BsnMode::All,
+                BsnSetting::Context => BsnMode::Context,
+            },
+            cards: self.cards,
+        }
+    }
 }
 
 /// How many new contacts one source may open, so that one script cannot crowd out
@@ -609,6 +695,8 @@ impl Default for Config {
             messages: MessageSettings::default(),
             security: SecuritySettings::default(),
             limits: LimitSettings::default(),
+            retention: RetentionSettings::default(),
+            privacy: PrivacySettings::default(),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The `loket` command: `serve` (the default), `user add|list|disable|enable|password`,
-//! `demo`, `routes`.
+//! `privacy purge|verify-log`, `demo`, `routes`.
 
 use clap::{Parser, Subcommand};
 use loket::auth::hash_password;
@@ -36,10 +36,32 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Retention and the access log.
+    Privacy {
+        #[command(subcommand)]
+        command: PrivacyCommand,
+    },
     /// Seed example queues, topics, FAQ entries and staff (marked as demo data).
     Demo,
     /// Print every page route as JSON (for the accessibility suite).
     Routes,
+}
+
+#[derive(Subcommand)]
+enum PrivacyCommand {
+    /// Delete what is past its retention term now (the server also does this daily).
+    /// Works in batches: it can be stopped at any point and finishes on the next run.
+    Purge {
+        /// Only say what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+        /// With --dry-run: what would be deleted on this day (YYYY-MM-DD), not today.
+        #[arg(long, requires = "dry_run")]
+        date: Option<String>,
+    },
+    /// Check the access log's hash chain; names the first entry that does not fit and
+    /// exits with 1 when the log was changed.
+    VerifyLog,
 }
 
 #[derive(Subcommand)]
@@ -133,6 +155,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => demo_seed(&config).await,
         Command::User { command } => user(&config, command).await,
+        Command::Privacy { command } => privacy(&config, command).await,
         Command::Routes => Ok(()),
     }
 }
@@ -151,6 +174,54 @@ async fn demo_seed(config: &Config) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+async fn privacy(config: &Config, command: PrivacyCommand) -> anyhow::Result<()> {
+    use loket::i18n::{Lang, T};
+    use loket::privacy::retention;
+    let store = Store::open_with(&config.database_url, config.durable_commits).await?;
+    let t = T::new(Lang::Nl);
+    let result = match command {
+        PrivacyCommand::Purge { dry_run, date } => {
+            let terms = store.retention_terms(&config.retention).await?;
+            let now = loket::store::now_ms();
+            let on = match date {
+                None => now,
+                Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(12, 0, 0))
+                    .map(|d| d.and_utc().timestamp_millis())
+                    .ok_or_else(|| anyhow::anyhow!("--date {d:?}: use YYYY-MM-DD"))?,
+            };
+            let counts = if dry_run {
+                store.purge_preview(on, &terms).await?
+            } else {
+                store.purge(now, &terms).await?
+            };
+            for line in retention::summary(&t, on, &counts, dry_run) {
+                println!("{line}");
+            }
+            Ok(())
+        }
+        PrivacyCommand::VerifyLog => match store.verify_access_log().await? {
+            loket::store::LogCheck::Intact(n) => {
+                println!("{}", t.f("accesslog.intact", &[("count", &n)]));
+                Ok(())
+            }
+            loket::store::LogCheck::Broken(b) => {
+                let (key, id) = match b {
+                    loket::privacy::chain::Broken::Link { id } => ("accesslog.broken_link", id),
+                    loket::privacy::chain::Broken::Content { id } => {
+                        ("accesslog.broken_content", id)
+                    }
+                };
+                println!("{}", t.f(key, &[("id", &id)]));
+                Err(anyhow::anyhow!("the access log was changed"))
+            }
+        },
+    };
+    store.close().await;
+    result
 }
 
 fn valid_username(name: &str) -> bool {
@@ -185,7 +256,7 @@ async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
         } => {
             let role = Role::parse(&role).ok_or_else(|| {
                 anyhow::anyhow!(
-                    "unknown role {role:?}: use agent, interpreter, supervisor or admin"
+                    "unknown role {role:?}: use agent, interpreter, supervisor, admin or privacy"
                 )
             })?;
             if !valid_username(&name) {

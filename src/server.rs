@@ -23,6 +23,7 @@ pub struct Running {
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     housekeeping: tokio::task::JoinHandle<()>,
+    retention: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -33,6 +34,7 @@ impl Running {
         self.hub.begin_shutdown();
         let _ = self.shutdown.send(());
         self.housekeeping.abort();
+        self.retention.abort();
         self.task.await??;
         Ok(())
     }
@@ -106,6 +108,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     .await?;
     let intake = Arc::new(web::intake::Intake::new(&config.intake));
     let housekeeping = spawn_housekeeping(store.clone(), intake.clone(), &config);
+    let retention = hub.spawn_retention(config.retention.clone());
     let limits = crate::listener::Limits::from_config(&config.limits, open_files());
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
@@ -140,6 +143,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         shutdown: tx,
         task,
         housekeeping,
+        retention,
     })
 }
 

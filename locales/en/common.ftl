@@ -24,6 +24,7 @@ footer-desk = Visit:
 footer-example = These are example details. The organisation fills in its own phone number and address here.
 footer-example_phone_hours = on working days from 9:00 to 17:00
 footer-example_desk_hours = Monday to Friday from 9:00 to 16:00
+footer-privacy = Privacy
 footer-staff_login = Staff login
 
 ## Staff roles
@@ -31,6 +32,7 @@ footer-staff_login = Staff login
 role-agent = agent
 role-interpreter = interpreter
 role-supervisor = supervisor
+role-privacy = privacy officer
 role-admin = administrator
 
 ## Form hints

@@ -24,6 +24,7 @@ footer-desk = Langskomen:
 footer-example = Dit zijn voorbeeldgegevens. De organisatie vult hier haar eigen telefoonnummer en adres in.
 footer-example_phone_hours = op werkdagen van 9.00 tot 17.00 uur
 footer-example_desk_hours = maandag tot en met vrijdag van 9.00 tot 16.00 uur
+footer-privacy = Privacy
 footer-staff_login = Inloggen voor medewerkers
 
 ## Staff roles
@@ -31,6 +32,7 @@ footer-staff_login = Inloggen voor medewerkers
 role-agent = medewerker
 role-interpreter = tolk
 role-supervisor = teamleider
+role-privacy = privacyfunctionaris
 role-admin = beheerder
 
 ## Form hints

@@ -84,7 +84,12 @@ impl Hub {
         &self,
         new: &NewInboxItem<'_>,
     ) -> Result<(InboxItem, String), HubError> {
-        let (item, token) = self.inner.store.create_inbox_item(new).await?;
+        let body = self.inner.settings.redact.mask(new.body);
+        let masked = NewInboxItem {
+            body: body.as_ref(),
+            ..new.clone()
+        };
+        let (item, token) = self.inner.store.create_inbox_item(&masked).await?;
         tracing::info!(item = item.id, channel = ?item.channel, queue = item.queue_id, "message left");
         Ok((item, token))
     }
@@ -148,6 +153,11 @@ impl Hub {
     ) -> Result<Option<Answered>, HubError> {
         let Some(item) = self.inbox_item(user, id).await? else {
             return Ok(None);
+        };
+        let body = self.inner.settings.redact.mask(answer.body);
+        let answer = Answer {
+            how: answer.how,
+            body: body.as_ref(),
         };
         let store = &self.inner.store;
         let fits = answer.how == AnswerHow::Written || answer.how == item.reach.answer_how();

@@ -25,6 +25,7 @@ mod driver;
 mod inbox;
 mod intents;
 mod live;
+mod privacy;
 
 pub use crate::broker::{ContactId, Presence};
 pub use crate::domain::{Origin, RequestStatus, Skill};
@@ -32,6 +33,7 @@ pub use calls::{RESIDENT_MEDIA_ID, Work, request_contact, staff_media_id};
 pub use inbox::{ANSWERED_SHOWN, Answer, Answered, PickUp, reference};
 pub use intents::{Accepted, Claim, Desk};
 pub use live::{ConnId, Event, Participant, QueueFigures, StatusInfo};
+pub use privacy::{Access, Subject, VIEW_EVERY};
 
 use crate::broker::{self, Broker, BrokerConfig, BrokerError, Input, Millis, StaffId};
 use crate::config::Config;
@@ -93,6 +95,8 @@ pub struct HubSettings {
     /// Messages one side of a conversation may send at once, then one per interval.
     pub message_burst: std::num::NonZeroU32,
     pub message_interval: Duration,
+    /// What is masked in every text before it is stored or shown (`[privacy]`).
+    pub redact: crate::privacy::redact::Detector,
 }
 
 impl HubSettings {
@@ -118,6 +122,7 @@ impl HubSettings {
             message_burst: std::num::NonZeroU32::new(c.chat.message_burst)
                 .unwrap_or(std::num::NonZeroU32::MIN),
             message_interval: Duration::from_millis(c.chat.message_interval_ms.max(1)),
+            redact: c.privacy.detector(),
         }
     }
 }
@@ -152,6 +157,8 @@ struct Inner {
     message_rate: governor::DefaultKeyedRateLimiter<(i64, bool)>,
     /// Set once when Loket is stopping: every live connection closes itself (1012).
     closing: tokio::sync::watch::Sender<bool>,
+    /// When each person last had a view recorded, per conversation ([`privacy`]).
+    views: Mutex<HashMap<(i64, privacy::Subject), std::time::Instant>>,
 }
 
 /// Broker configuration from Loket's configuration.
@@ -193,6 +200,7 @@ impl Hub {
                 conv_locks: Mutex::new(HashMap::new()),
                 message_rate,
                 closing: tokio::sync::watch::channel(false).0,
+                views: Mutex::new(HashMap::new()),
             }),
         };
         let mut broker = Broker::new(broker_config);
@@ -543,6 +551,10 @@ impl Hub {
             locks.entry(conv).or_default().clone()
         };
         let _guard = lock.lock().await;
+        // Numbers a resident (or an agent) should not have typed are masked before the
+        // text is stored or sent to anyone: the original never reaches the disk.
+        let body = self.inner.settings.redact.mask(body);
+        let body = body.as_ref();
         let appended = self
             .inner
             .store

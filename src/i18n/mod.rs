@@ -298,6 +298,7 @@ const FILES: &[(&str, [&str; 2])] = ftl_files!(
     "errors",
     "system",
     "statement",
+    "privacy",
 );
 
 /// The Fluent id for a code key: `chat.send` → `chat-send`.

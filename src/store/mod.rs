@@ -18,8 +18,9 @@
 //! This file holds the [`Store`] handle, opening the database and the error type. The
 //! methods live with the data they handle, one `impl Store` per file:
 //! `reference.rs` (settings, queues, topics, FAQ, opening hours), `staff.rs` (accounts,
-//! sessions), `conversations.rs`, `messages.rs`, `kiosks.rs`, `calls.rs` and `inbox.rs` (asynchronous
-//! work: left messages).
+//! sessions), `conversations.rs`, `messages.rs`, `kiosks.rs`, `calls.rs`, `inbox.rs` (asynchronous
+//! work: left messages) and `privacy.rs` (retention purge, erasure, legal holds, the
+//! access log).
 
 mod cache;
 mod calls;
@@ -28,6 +29,7 @@ mod inbox;
 mod kiosks;
 mod messages;
 mod models;
+mod privacy;
 mod reference;
 mod staff;
 mod touch;
@@ -37,6 +39,9 @@ pub use inbox::{
     AnswerHow, InboxChannel, InboxItem, InboxState, NewInboxItem, Queues, Reach, SendState,
 };
 pub use models::*;
+pub use privacy::{
+    AccessEntry, AccessFilter, Cutoffs, Found, Hold, LogCheck, NewAccess, PURGE_BATCH, PurgeCounts,
+};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqlitePool};
@@ -108,6 +113,70 @@ pub fn now_ms() -> i64 {
 /// idle expiry is exact to within a minute.
 pub const SESSION_TOUCH_MS: i64 = 60_000;
 
+/// The users table's role check as it is since the privacy officer's role (issue 15).
+const USERS_WITH_PRIVACY: &str = "CREATE TABLE users_new (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('agent', 'interpreter', 'supervisor', 'admin', 'privacy')),
+    password_hash TEXT NOT NULL,
+    chat_capacity INTEGER NOT NULL DEFAULT 3,
+    is_demo       INTEGER NOT NULL DEFAULT 0,
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL
+)";
+
+/// Widens the role check of `users` to the privacy officer, once. SQLite cannot change a
+/// CHECK in place; its documented procedure rebuilds the table with foreign keys off, so
+/// dropping the old table does not cascade into sessions and skills. A migration cannot
+/// do that (sqlx runs each one inside a transaction, where the foreign-key switch is
+/// ignored), so it runs here, on one connection, right after the migrations.
+async fn widen_roles(pool: &SqlitePool) -> Result<(), StoreError> {
+    let sql: Option<String> =
+        sqlx::query_scalar("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'users'")
+            .fetch_optional(pool)
+            .await?;
+    if sql.is_none_or(|s| s.contains("'privacy'")) {
+        return Ok(());
+    }
+    let mut conn = pool.acquire().await?;
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await?;
+    let rebuilt = async {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        sqlx::query(USERS_WITH_PRIVACY).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO users_new (id, username, display_name, role, password_hash, \
+             chat_capacity, is_demo, disabled, created_at) \
+             SELECT id, username, display_name, role, password_hash, chat_capacity, is_demo, \
+             disabled, created_at FROM users",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DROP TABLE users").execute(&mut *tx).await?;
+        sqlx::query("ALTER TABLE users_new RENAME TO users")
+            .execute(&mut *tx)
+            .await?;
+        let broken: Vec<sqlx::sqlite::SqliteRow> = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut *tx)
+            .await?;
+        if !broken.is_empty() {
+            return Err(StoreError::Write(format!(
+                "{} rows lost their staff member while widening the roles",
+                broken.len()
+            )));
+        }
+        tx.commit().await?;
+        Ok::<(), StoreError>(())
+    }
+    .await;
+    sqlx::query("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await?;
+    rebuilt
+}
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -115,6 +184,8 @@ pub struct Store {
     writer: tokio::sync::mpsc::Sender<writer::Job>,
     touches: tokio::sync::mpsc::Sender<touch::Touch>,
     cache: std::sync::Arc<cache::Cache>,
+    /// Access-log entries are sealed one at a time (each names the one before it).
+    access_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -146,7 +217,10 @@ impl Store {
             // messages/s in benches/chat_path.rs).
             .pragma("cache_size", "-16384")
             .pragma("wal_autocheckpoint", "10000")
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // Deleted rows are overwritten with zeros, so text the retention purge or an
+            // erasure removed cannot be read back from the file (issue 15).
+            .pragma("secure_delete", "ON");
         let path = options.get_filename().to_path_buf();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Dir {
@@ -167,6 +241,7 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
+        widen_roles(&pool).await?;
         let writer = writer::spawn(pool.clone());
         let touches = touch::spawn(pool.clone());
         Ok(Store {
@@ -174,6 +249,7 @@ impl Store {
             writer,
             touches,
             cache: Default::default(),
+            access_lock: Default::default(),
         })
     }
 

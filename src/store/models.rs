@@ -13,6 +13,9 @@ pub enum Role {
     Interpreter,
     Supervisor,
     Admin,
+    /// The privacy officer: finds, exports and erases a resident's data, places legal
+    /// holds, reads the access log and sets retention terms. Serves no queue.
+    Privacy,
 }
 
 impl Role {
@@ -23,6 +26,7 @@ impl Role {
             Role::Interpreter => "interpreter",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
+            Role::Privacy => "privacy",
         }
     }
 
@@ -33,6 +37,7 @@ impl Role {
             "interpreter" => Some(Role::Interpreter),
             "supervisor" => Some(Role::Supervisor),
             "admin" => Some(Role::Admin),
+            "privacy" => Some(Role::Privacy),
             _ => None,
         }
     }
@@ -42,13 +47,24 @@ impl Role {
         match self {
             Role::Agent => &["chat", "video"],
             Role::Interpreter => &["ngt"],
-            Role::Supervisor | Role::Admin => &[],
+            Role::Supervisor | Role::Admin | Role::Privacy => &[],
         }
     }
 
     /// May this role see the supervisor overview?
     pub fn supervises(self) -> bool {
         matches!(self, Role::Supervisor | Role::Admin)
+    }
+
+    /// May this role use the privacy pages (search, export, erase, holds, access log,
+    /// retention terms)?
+    pub fn guards_privacy(self) -> bool {
+        matches!(self, Role::Privacy | Role::Admin)
+    }
+
+    /// Does this role answer residents (the console, conversations, left messages)?
+    pub fn answers(self) -> bool {
+        !matches!(self, Role::Privacy)
     }
 }
 

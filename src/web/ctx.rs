@@ -188,8 +188,11 @@ impl Ctx {
                 crate::store::Role::Interpreter => "role.interpreter",
                 crate::store::Role::Supervisor => "role.supervisor",
                 crate::store::Role::Admin => "role.admin",
+                crate::store::Role::Privacy => "role.privacy",
             },
             supervisor: user.role.supervises(),
+            privacy: user.role.guards_privacy(),
+            answers: user.role.answers(),
         });
         base
     }

@@ -89,6 +89,10 @@ pub struct StaffNav {
     pub role_key: &'static str,
     /// May edit opening hours.
     pub supervisor: bool,
+    /// May use the privacy pages.
+    pub privacy: bool,
+    /// Answers residents (console, left messages); a privacy officer does not.
+    pub answers: bool,
 }
 
 /// A message as a page shows it.

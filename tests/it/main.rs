@@ -29,6 +29,7 @@ mod logs;
 mod media_reach;
 mod messages;
 mod opening_hours;
+mod privacy;
 mod rtt_limits;
 mod sessions;
 mod sign_video;

@@ -213,6 +213,7 @@ pub async fn wrapup(
         return Err(AppError::BadRequest);
     }
     let note: String = f.note.trim().chars().take(MAX_NOTE_CHARS).collect();
+    let note = state.config.privacy.detector().mask(&note).into_owned();
     if state.store.wrap_up(id, user.id, &f.topic, &note).await? {
         tracing::info!(conversation = id, staff = user.id, "wrapped up");
         Ok(Redirect::to("/staff?melding=wrapped").into_response())
