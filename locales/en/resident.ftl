@@ -196,3 +196,14 @@ message-answered_written = This is our answer of { $time }:
 message-answered_email = We e-mailed our answer on { $time } to { $address }:
 message-answered_phone = We called you on { $time }.
 message-mail_subject = Answer to your message { $reference }
+
+## Sensitive numbers: asked before a message with one is sent (the server masks them anyway)
+redact-title = Check your message
+redact-bsn = You seem to be sharing a citizen service number (BSN).
+redact-iban = You seem to be sharing a bank account number (IBAN).
+redact-card = You seem to be sharing the number of a bank card or credit card.
+redact-not_needed_chat = You do not need it in the chat.
+redact-not_needed_message = You do not need it in your message.
+redact-hint = If you send it anyway, the staff member will only see the last 4 digits.
+redact-remove = Remove and send
+redact-send = Send anyway

@@ -196,3 +196,14 @@ message-answered_written = Dit is ons antwoord van { $time }:
 message-answered_email = We hebben ons antwoord op { $time } gemaild naar { $address }:
 message-answered_phone = We hebben u op { $time } gebeld.
 message-mail_subject = Antwoord op uw bericht { $reference }
+
+## Sensitive numbers: asked before a message with one is sent (the server masks them anyway)
+redact-title = Controleer uw bericht
+redact-bsn = U lijkt een burgerservicenummer te delen.
+redact-iban = U lijkt een rekeningnummer (IBAN) te delen.
+redact-card = U lijkt het nummer van een bankpas of creditcard te delen.
+redact-not_needed_chat = Dat is niet nodig in de chat.
+redact-not_needed_message = Dat is niet nodig in uw bericht.
+redact-hint = Als u het toch verstuurt, ziet de medewerker alleen de laatste 4 cijfers.
+redact-remove = Verwijderen en versturen
+redact-send = Toch versturen

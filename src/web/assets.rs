@@ -43,6 +43,16 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/js/chat.js"),
     ),
     (
+        "js/redact.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/redact.js"),
+    ),
+    (
+        "js/redact-notice.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/redact-notice.js"),
+    ),
+    (
         "js/console.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/console.js"),

@@ -24,6 +24,7 @@ use super::ctx::{cookie, set_cookie};
 use super::form::{CsrfForm, FieldError, NoFields, find_error, form_status, limit_hint};
 use super::intake::Source;
 use super::kiosk_device::{DEVICE_MAX_AGE, KIOSK_COOKIE, kiosk_of};
+use super::redaction::{self, Checked, Choice, Place, RedactView};
 use super::views::Base;
 use super::{AppError, AppState, Ctx, front_door, wording};
 use crate::auth::plausible_token;
@@ -340,6 +341,8 @@ pub struct KioskMessagePage {
     pub kiosk_idle: i64,
     /// An SMTP relay is configured: e-mail is one of the ways to be reached.
     pub offer_email: bool,
+    /// The notice about a number the resident should not send (issue 15).
+    pub redact: RedactView,
 }
 
 impl KioskMessagePage {
@@ -364,9 +367,22 @@ fn render_message(
     form: KioskMessageForm,
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
+    render_message_asking(state, ctx, kiosk, form, errors, &[])
+}
+
+/// The kiosk's message form; with `found` (numbers in the message the resident should
+/// not send), the notice that asks what to do with them is open.
+fn render_message_asking(
+    state: &AppState,
+    ctx: &Ctx,
+    kiosk: &Kiosk,
+    form: KioskMessageForm,
+    errors: Vec<FieldError>,
+    found: &[crate::privacy::redact::Kind],
+) -> Result<Response, AppError> {
     let t = ctx.t;
     let mut base = kiosk_base(ctx, t.s("message.title"));
-    base.has_error = !errors.is_empty();
+    base.has_error = !errors.is_empty() || !found.is_empty();
     let status = form_status(&errors);
     let page = KioskMessagePage {
         base,
@@ -375,6 +391,7 @@ fn render_message(
         limit_hint: limit_hint(t, state.config.chat.max_message_chars),
         kiosk_idle: kiosk.idle_secs,
         offer_email: state.config.mail.is_some(),
+        redact: RedactView::new(t, state.config.privacy.detector(), Place::Message, found),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -409,6 +426,9 @@ pub struct MessageSubmit {
     email: String,
     #[serde(default)]
     phone: String,
+    /// The answer to the notice about a number in the message: `remove` or `send`.
+    #[serde(default)]
+    redact: String,
 }
 
 /// `POST /kiosk/bericht`: the message goes to the Berichten list like one left on the website.
@@ -434,19 +454,35 @@ pub async fn message_submit(
         email: state.config.mail.is_some(),
         link: false,
     };
-    let m = match contact::check_message(t, fields, state.config.chat.max_message_chars, ways) {
+    let checked = contact::check_message(t, fields, state.config.chat.max_message_chars, ways);
+    let kept = |f: MessageSubmit| KioskMessageForm {
+        name: f.name.trim().to_string(),
+        message: f.message,
+        reach: f.reach,
+        email: f.email,
+        phone: f.phone,
+    };
+    let mut m = match checked {
         Ok(m) => m,
-        Err(errors) => {
+        Err(errors) => return render_message(&state, &ctx, &kiosk, kept(f), errors),
+    };
+    // A number the resident should not send: ask first, unless the form says what to do.
+    let detector = state.config.privacy.detector();
+    match redaction::check(detector, &m.body, Choice::parse(&f.redact)) {
+        Checked::Send(body) if body.is_empty() => {
+            // Only the number was typed, and it was removed: nothing is left to send.
+            let errors = vec![FieldError::new("message", t.s("message.error_message"))];
             let form = KioskMessageForm {
-                name: f.name.trim().to_string(),
-                message: f.message,
-                reach: f.reach,
-                email: f.email,
-                phone: f.phone,
+                message: body,
+                ..kept(f)
             };
             return render_message(&state, &ctx, &kiosk, form, errors);
         }
-    };
+        Checked::Send(body) => m.body = body,
+        Checked::Ask(found) => {
+            return render_message_asking(&state, &ctx, &kiosk, kept(f), Vec::new(), &found);
+        }
+    }
     // Asynchronous work, like a message left on the website (Berichten): never a live chat.
     let queue = contact::skill_queue(&state, Skill::Chat).await?;
     let (item, token) = contact::leave(

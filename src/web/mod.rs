@@ -35,6 +35,7 @@ pub mod intake;
 pub mod kiosk;
 pub mod kiosk_device;
 pub mod live;
+pub mod redaction;
 pub mod resident;
 pub mod sign_video;
 pub mod staff;

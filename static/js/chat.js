@@ -2,6 +2,7 @@
 // the message box is a form that posts, and a link fetches new messages.
 import { LiveSocket, addMessage, say } from './live.js';
 import { Composer } from './composer.js';
+import { RedactNotice } from './redact-notice.js';
 
 const root = document.getElementById('chat');
 if (root) start(root);
@@ -134,7 +135,11 @@ async function start(root) {
   askBeforeEnding(() => status);
 
   if (!form) return;
+  // A citizen service number, IBAN or card number in a message: ask before it is sent.
+  const noticeRoot = document.getElementById('redact-notice');
+  const notice = noticeRoot ? new RedactNotice(noticeRoot, form.querySelector('textarea')) : null;
   composer = new Composer(form, {
+    check: notice ? (text, submitter) => notice.check(text, submitter) : undefined,
     socket,
     max: Number(root.dataset.max) || 2000,
     texts: { empty: root.dataset.empty, tooLong: root.dataset.tooLong, failed: root.dataset.failed },

@@ -7,6 +7,8 @@
 //   acknowledges it; after a reconnect the page calls resend() and the outbox goes again
 //   with the same ids (the server stores each id once);
 // - an empty or too long message is refused here, before it is sent;
+// - an optional check may hold a message back first (the resident's page asks about a
+//   citizen service number or an IBAN in it: static/js/redact-notice.js);
 // - a message the server refuses (too long, not stored, ...) goes back into the box and the
 //   reason is announced (role="alert"), with `aria-invalid` and `aria-describedby` on the
 //   box: nothing typed is ever lost;
@@ -32,8 +34,11 @@ export class Composer {
    *   (true where the page has one box; a console with several leaves focus where it is)
    * @param {(text: string) => void} [opts.onInput]  every change of the text (real-time text)
    * @param {() => void} [opts.onSent]  a message went out (the real-time line is done)
+   * @param {(text: string, submitter: HTMLElement|null) => string|null} [opts.check]  runs
+   *   before a message goes (also when the form will post): the text to send, or null to
+   *   hold it back (the check then says why in the page)
    */
-  constructor(form, { socket, conversation, texts = {}, max, focusOnError = true, onInput, onSent } = {}) {
+  constructor(form, { socket, conversation, texts = {}, max, focusOnError = true, onInput, onSent, check } = {}) {
     this.form = form;
     this.textarea = form.querySelector('textarea');
     this.socket = socket;
@@ -42,6 +47,7 @@ export class Composer {
     this.max = max || (this.textarea.maxLength > 0 ? this.textarea.maxLength : 0);
     this.focusOnError = focusOnError;
     this.onSent = onSent;
+    this.check = check;
     this.outbox = new Map(); // client id -> body, until acknowledged or refused
     // The box's own description (hint, live-text hint) without any error: errors come and go.
     const errorId = new RegExp(`(^|\\s)${this.textarea.id}-error\\S*`, 'g');
@@ -69,9 +75,17 @@ export class Composer {
   }
 
   submit(e) {
+    let body = this.textarea.value.trim();
+    if (body && this.check) {
+      const checked = this.check(body, e.submitter || null);
+      if (checked === null) {
+        e.preventDefault();
+        return;
+      }
+      body = checked;
+    }
     if (!this.socket.open) return; // no live connection: the form posts the normal way
     e.preventDefault();
-    const body = this.textarea.value.trim();
     if (!body) {
       if (this.texts.empty) this.showError(this.texts.empty);
       return;

@@ -30,6 +30,7 @@ mod media_reach;
 mod messages;
 mod opening_hours;
 mod privacy;
+mod redact;
 mod rtt_limits;
 mod sessions;
 mod sign_video;

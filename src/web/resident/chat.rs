@@ -12,6 +12,7 @@ use crate::web::form::{
     CsrfForm, FieldError, MessageBox, NoFields, find_error, form_status, limit_hint,
 };
 use crate::web::intake::WebSource;
+use crate::web::redaction::{self, Checked, Choice, Place, RedactView};
 use crate::web::sign_video::{self, SignPage, SignVideoView};
 use crate::web::views::{self, Base, MessageView};
 use crate::web::{AppError, AppState, Ctx, front_door, wording};
@@ -73,6 +74,9 @@ pub struct ChatPage {
     /// site's NGT video when it has one.
     pub sign_language: bool,
     pub sign_video: Option<SignVideoView>,
+    /// The notice about a number the resident should not send (issue 15): open when the
+    /// form posted one without saying what to do with it.
+    pub redact: RedactView,
 }
 
 impl ChatPage {
@@ -209,6 +213,22 @@ async fn render_chat(
     draft: String,
     kiosk_idle: Option<i64>,
 ) -> Result<Response, AppError> {
+    render_chat_asking(state, ctx, token, conv, errors, draft, kiosk_idle, &[]).await
+}
+
+/// The conversation page; with `found` (numbers in the draft the resident should not
+/// send), the notice that asks what to do with them is open.
+#[allow(clippy::too_many_arguments)]
+async fn render_chat_asking(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    conv: &Conversation,
+    errors: Vec<FieldError>,
+    draft: String,
+    kiosk_idle: Option<i64>,
+    found: &[crate::privacy::redact::Kind],
+) -> Result<Response, AppError> {
     let t = ctx.t;
     let info = if conv.status.is_closed() {
         StatusInfo {
@@ -245,10 +265,13 @@ async fn render_chat(
     let max = state.config.chat.max_message_chars;
     let sign_language = sign_language && conv.status == Status::Waiting;
     let mut base = ctx.base(title);
-    base.has_error = !errors.is_empty();
+    // A number to ask about is not an error, but the page is shown again instead of the
+    // message being sent: the title says so the same way.
+    base.has_error = !errors.is_empty() || !found.is_empty();
     base.kiosk = kiosk_idle.is_some();
     let code = form_status(&errors);
     let page = ChatPage {
+        redact: RedactView::new(t, state.config.privacy.detector(), Place::Chat, found),
         sign_language,
         sign_video: sign_language
             .then(|| sign_video::for_page(state, t, SignPage::Waiting))
@@ -385,24 +408,44 @@ pub async fn send(
     ctx: Ctx,
     headers: axum::http::HeaderMap,
     Path(token): Path<String>,
-    CsrfForm(f): CsrfForm<MessageBox>,
+    CsrfForm(f): CsrfForm<ResidentMessage>,
 ) -> Result<Response, AppError> {
-    let conv = match super::open(&state, &headers, &token).await? {
-        Ok((conv, _)) => conv,
+    let (conv, kiosk) = match super::open(&state, &headers, &token).await? {
+        Ok(opened) => opened,
         Err(elsewhere) => return Ok(elsewhere),
     };
     state.hub.resident_seen(conv.id);
     let t = ctx.t;
     let max = state.config.chat.max_message_chars;
+    let idle = kiosk.map(|k| k.idle_secs);
     let error = |msg: String| vec![FieldError::new("message", msg)];
-    let body: String = match f.checked(t, max, "message") {
+    let typed = MessageBox {
+        client_id: f.client_id,
+        message: f.message,
+    };
+    let body: String = match typed.checked(t, max, "message") {
         Ok(b) => b,
         Err(e) => {
             let errors = vec![e];
-            return render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await;
+            return render_chat(&state, &ctx, &token, &conv, errors, typed.message, idle).await;
         }
     };
-    let client_id = f.client_id();
+    // A number the resident should not send: ask first, unless the form says what to do.
+    let detector = state.config.privacy.detector();
+    let body = match redaction::check(detector, &body, Choice::parse(&f.redact)) {
+        Checked::Send(body) if body.is_empty() => {
+            // Only the number was typed, and it was removed: nothing is left to send.
+            let errors = error(t.s("chat.error_empty").into());
+            return render_chat(&state, &ctx, &token, &conv, errors, body, idle).await;
+        }
+        Checked::Send(body) => body,
+        Checked::Ask(found) => {
+            let draft = typed.message;
+            return render_chat_asking(&state, &ctx, &token, &conv, vec![], draft, idle, &found)
+                .await;
+        }
+    };
+    let client_id = typed.client_id();
     match state
         .hub
         .send_message(
@@ -417,21 +460,36 @@ pub async fn send(
         Ok(_) => Ok(Redirect::to(&format!("/chat/{token}#latest")).into_response()),
         Err(crate::hub::HubError::Closed) => {
             let errors = error(t.s("chat.error_closed").into());
-            render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await
+            render_chat(&state, &ctx, &token, &conv, errors, typed.message, idle).await
         }
         Err(crate::hub::HubError::TooFast) => {
             let errors = error(t.s("chat.error_too_fast").into());
-            let page = render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await?;
+            let page =
+                render_chat(&state, &ctx, &token, &conv, errors, typed.message, idle).await?;
             Ok((axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response())
         }
         Err(e) => {
             // Not stored (disk full, database read-only...): say so and keep the text.
             tracing::error!(conversation = conv.id, error = %e, "message not stored");
             let errors = error(t.s("chat.error_not_stored").into());
-            let page = render_chat(&state, &ctx, &token, &conv, errors, f.message, None).await?;
+            let page =
+                render_chat(&state, &ctx, &token, &conv, errors, typed.message, idle).await?;
             Ok((axum::http::StatusCode::SERVICE_UNAVAILABLE, page).into_response())
         }
     }
+}
+
+/// The resident's message box, posted without JavaScript: [`MessageBox`] and the answer to
+/// the notice about a number in it (`redact`: `remove` or `send`; see
+/// [`redaction`](crate::web::redaction)).
+#[derive(Debug, Default, Deserialize)]
+pub struct ResidentMessage {
+    #[serde(default)]
+    client_id: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    redact: String,
 }
 
 /// `POST /chat/{token}/end`: stop waiting, or end the conversation.

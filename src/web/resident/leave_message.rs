@@ -17,6 +17,7 @@ use crate::web::contact;
 use crate::web::ctx::site_address;
 use crate::web::form::{CsrfForm, FieldError, find_error, form_status, limit_hint};
 use crate::web::intake::WebSource;
+use crate::web::redaction::{self, Checked, Choice, Place, RedactView};
 use crate::web::views::{Base, iso_time, local_datetime};
 use crate::web::{AppError, AppState, Ctx};
 use askama::Template;
@@ -47,6 +48,8 @@ pub struct MessagePage {
     pub limit_hint: String,
     /// An SMTP relay is configured: e-mail is one of the ways to be reached.
     pub offer_email: bool,
+    /// The notice about a number the resident should not send (issue 15).
+    pub redact: RedactView,
 }
 
 impl MessagePage {
@@ -90,9 +93,21 @@ async fn render(
     form: MessageForm,
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
+    render_asking(state, ctx, form, errors, &[]).await
+}
+
+/// The form; with `found` (numbers in the message the resident should not send), the
+/// notice that asks what to do with them is open.
+async fn render_asking(
+    state: &AppState,
+    ctx: &Ctx,
+    form: MessageForm,
+    errors: Vec<FieldError>,
+    found: &[crate::privacy::redact::Kind],
+) -> Result<Response, AppError> {
     let t = ctx.t;
     let mut base = ctx.base(t.s("message.title"));
-    base.has_error = !errors.is_empty();
+    base.has_error = !errors.is_empty() || !found.is_empty();
     let status = form_status(&errors);
     let max = state.config.chat.max_message_chars;
     let page = MessagePage {
@@ -102,6 +117,7 @@ async fn render(
         topics: contact::topic_options(state, t).await?,
         limit_hint: limit_hint(t, max),
         offer_email: state.config.mail.is_some(),
+        redact: RedactView::new(t, state.config.privacy.detector(), Place::Message, found),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -125,6 +141,9 @@ pub struct Submit {
     email: String,
     #[serde(default)]
     phone: String,
+    /// The answer to the notice about a number in the message: `remove` or `send`.
+    #[serde(default)]
+    redact: String,
 }
 
 /// `POST /bericht`: validates, creates the contact, shows the confirmation.
@@ -146,20 +165,36 @@ pub async fn submit(
         email: state.config.mail.is_some(),
         link: true,
     };
-    let m = match contact::check_message(t, fields, state.config.chat.max_message_chars, ways) {
+    let checked = contact::check_message(t, fields, state.config.chat.max_message_chars, ways);
+    let kept = |f: Submit| MessageForm {
+        name: f.name.trim().to_string(),
+        topic: f.topic,
+        message: f.message,
+        reach: f.reach,
+        email: f.email,
+        phone: f.phone,
+    };
+    let mut m = match checked {
         Ok(m) => m,
-        Err(errors) => {
+        Err(errors) => return render(&state, &ctx, kept(f), errors).await,
+    };
+    // A number the resident should not send: ask first, unless the form says what to do.
+    let detector = state.config.privacy.detector();
+    match redaction::check(detector, &m.body, Choice::parse(&f.redact)) {
+        Checked::Send(body) if body.is_empty() => {
+            // Only the number was typed, and it was removed: nothing is left to send.
+            let errors = vec![FieldError::new("message", t.s("message.error_message"))];
             let form = MessageForm {
-                name: f.name.trim().to_string(),
-                topic: f.topic,
-                message: f.message,
-                reach: f.reach,
-                email: f.email,
-                phone: f.phone,
+                message: body,
+                ..kept(f)
             };
             return render(&state, &ctx, form, errors).await;
         }
-    };
+        Checked::Send(body) => m.body = body,
+        Checked::Ask(found) => {
+            return render_asking(&state, &ctx, kept(f), Vec::new(), &found).await;
+        }
+    }
     let topic = contact::topic_by_slug(&state, &f.topic).await?;
     let queue = contact::chat_queue_for(&state, topic.as_ref()).await?;
     let (_, token) = contact::leave(
