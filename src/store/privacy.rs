@@ -23,7 +23,7 @@ use sqlx::Row;
 /// Conversations (or left messages) handled per transaction.
 pub const PURGE_BATCH: i64 = 200;
 const DAY_MS: i64 = 86_400_000;
-const TERMS_KEY: &str = "retention.terms";
+const TERMS_KEY: &str = "retention_terms";
 const ANCHOR_KEY: &str = "access_log.anchor";
 const LAST_ID_KEY: &str = "access_log.last_id";
 
@@ -636,6 +636,17 @@ impl Store {
                 .await?
                 .flatten();
         Ok(ended.map(|e| e + i64::from(terms.messages_days) * DAY_MS))
+    }
+
+    /// When the purge or an erasure took a conversation's content, if it did.
+    pub async fn purged_at(&self, conversation: i64) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT purged_at FROM conversations WHERE id = ?")
+                .bind(conversation)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
     }
 
     // ----- finding a resident -----------------------------------------------------------

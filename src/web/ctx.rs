@@ -351,6 +351,47 @@ impl FromRequestParts<AppState> for Supervisor {
     }
 }
 
+/// A signed-in privacy officer or administrator: the privacy pages (finding, exporting and
+/// erasing a resident's data, legal holds, the access log, retention terms) take it; other
+/// staff get 403, visitors the login page.
+#[derive(Debug, Clone)]
+pub struct PrivacyOfficer(pub User);
+
+impl FromRequestParts<AppState> for PrivacyOfficer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let StaffUser(user) =
+            <StaffUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        if user.role.guards_privacy() {
+            Ok(PrivacyOfficer(user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Which staff session made a request, for the access log: the first 16 hex digits of a
+/// hash of the session token (never the token itself); empty without one.
+#[derive(Debug, Clone)]
+pub struct SessionRef(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SessionRef {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let r = cookie(&parts.headers, SESSION_COOKIE)
+            .map(|t| {
+                crate::auth::hash_token(&format!("session-ref:{t}"))[..8]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(SessionRef(r))
+    }
+}
+
 /// Is `next` a safe local path to redirect to (no scheme, no `//host`, no backslash)?
 pub fn safe_local_path(next: &str) -> bool {
     next.starts_with('/')

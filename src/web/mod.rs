@@ -42,7 +42,7 @@ pub mod staff;
 pub mod views;
 pub mod wording;
 
-pub use ctx::{Ctx, StaffUser, Supervisor};
+pub use ctx::{Ctx, PrivacyOfficer, SessionRef, StaffUser, Supervisor};
 pub use error::AppError;
 
 use crate::auth::{Csrf, LoginThrottle, PasswordChecker};
@@ -154,6 +154,30 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
         "staff: shared list of left messages (new, picked up, answered)",
     ),
     (
+        "/privacy",
+        "privacy statement: what Loket keeps, for how long, how to ask for it or have it erased",
+    ),
+    (
+        "/staff/privacy",
+        "privacy officer: search (empty, with results, nothing found), holds in force",
+    ),
+    (
+        "/staff/privacy/inzage",
+        "privacy officer: everything about a resident (art. 15), hold forms, hold placed, error",
+    ),
+    (
+        "/staff/privacy/wissen",
+        "privacy officer: erase confirmation, missing confirmation error, erased",
+    ),
+    (
+        "/staff/privacy/log",
+        "privacy officer: access log with filters (and with a filter error)",
+    ),
+    (
+        "/staff/privacy/bewaartermijnen",
+        "privacy officer: retention terms with the next purge's preview (errors, saved)",
+    ),
+    (
         "/staff/berichten/{id}",
         "staff: one left message (pick up; written, e-mail or call-back answer; failed e-mail)",
     ),
@@ -260,6 +284,31 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/links", get(staff::short_links::page))
         .route("/staff/links/{slug}/qr.svg", get(staff::short_links::qr))
         .route("/staff/openingstijden", get(staff::opening_hours::page))
+        .route("/staff/privacy", get(staff::privacy::page))
+        .route("/staff/privacy/inzage", get(staff::privacy::export_page))
+        .route(
+            "/staff/privacy/inzage.json",
+            get(staff::privacy::export_json),
+        )
+        .route(
+            "/staff/privacy/wissen",
+            get(staff::privacy::erase_confirm).post(staff::privacy::erase),
+        )
+        .route(
+            "/staff/privacy/bewaarplicht",
+            post(staff::privacy::place_hold),
+        )
+        .route(
+            "/staff/privacy/bewaarplicht/{id}/opheffen",
+            post(staff::privacy::lift_hold),
+        )
+        .route("/staff/privacy/log", get(staff::privacy::log_page))
+        .route("/staff/privacy/log.csv", get(staff::privacy::log_csv))
+        .route(
+            "/staff/privacy/bewaartermijnen",
+            get(staff::privacy::terms).post(staff::privacy::save_terms),
+        )
+        .route("/privacy", get(resident::privacy_statement::page))
         .route(
             "/staff/openingstijden/{queue}",
             post(staff::opening_hours::save),

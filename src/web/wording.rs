@@ -191,6 +191,25 @@ pub fn weekday_names(t: T) -> Vec<&'static str> {
         .collect()
 }
 
+/// How long a conversation's content is still kept, as agents and the privacy officer see
+/// it: "kept until ...", "deleted on ...", still open, or under a legal hold.
+pub async fn kept_text(
+    state: &super::AppState,
+    t: T,
+    c: &crate::store::Conversation,
+    terms: &crate::config::RetentionSettings,
+) -> Result<String, super::AppError> {
+    use crate::privacy::retention::date;
+    if let Some(at) = state.store.purged_at(c.id).await? {
+        return Ok(t.f("retention.purged", &[("date", &date(at))]));
+    }
+    Ok(match state.store.kept_until(c.id, terms).await? {
+        Some(until) => t.f("retention.kept_until", &[("date", &date(until))]),
+        None if c.ended_at.is_none() => t.s("retention.kept_open").into(),
+        None => t.s("retention.kept_held").into(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,8 @@ enum Who {
     OwnOnly,
     /// Supervisors and admins.
     Supervisor,
+    /// Privacy officers and admins.
+    Privacy,
     /// A left message in the shared list: staff with the skill of its queue and
     /// supervisors; for other staff it is not found.
     Inbox,
@@ -105,6 +107,22 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/staff/links/{slug}/qr.svg", Who::Supervisor),
     ("GET", "/staff/openingstijden", Who::Supervisor),
     ("POST", "/staff/openingstijden/{queue}", Who::Supervisor),
+    ("GET", "/staff/privacy", Who::Privacy),
+    ("GET", "/staff/privacy/inzage", Who::Privacy),
+    ("GET", "/staff/privacy/inzage.json", Who::Privacy),
+    ("GET", "/staff/privacy/wissen", Who::Privacy),
+    ("POST", "/staff/privacy/wissen", Who::Privacy),
+    ("POST", "/staff/privacy/bewaarplicht", Who::Privacy),
+    (
+        "POST",
+        "/staff/privacy/bewaarplicht/{id}/opheffen",
+        Who::Privacy,
+    ),
+    ("GET", "/staff/privacy/log", Who::Privacy),
+    ("GET", "/staff/privacy/log.csv", Who::Privacy),
+    ("GET", "/staff/privacy/bewaartermijnen", Who::Privacy),
+    ("POST", "/staff/privacy/bewaartermijnen", Who::Privacy),
+    ("GET", "/privacy", Who::Public),
     ("GET", "/staff/fragments/chat/{id}", Who::InConversation),
     ("GET", "/staff/fragments/offer/{id}", Who::OwnOnly),
     ("GET", "/staff/fragments/wrapup/{id}", Who::OwnOnly),
@@ -193,6 +211,7 @@ async fn every_route_times_every_role() {
         .await;
     server.add_staff("sanne", Role::Supervisor, &[], 3).await;
     server.add_staff("beheer", Role::Admin, &[], 3).await;
+    server.add_staff("privacy", Role::Privacy, &[], 1).await;
     // The conversation under test: resident A, held by Anna.
     let (_anna_http, mut anna) = available_agent(&server, "anna").await;
     let owner = server.browser();
@@ -216,13 +235,16 @@ async fn every_route_times_every_role() {
     supervisor.login("sanne").await;
     let admin = server.browser();
     admin.login("beheer").await;
-    let roles: [(&str, &Browser, bool); 6] = [
+    let officer = server.browser();
+    officer.login("privacy").await;
+    let roles: [(&str, &Browser, bool); 7] = [
         ("anonymous", &anonymous, false),
         ("resident of another conversation", &other_resident, false),
         ("agent (not in this conversation)", &agent, true),
         ("interpreter", &interpreter, true),
         ("supervisor", &supervisor, true),
         ("admin", &admin, true),
+        ("privacy officer", &officer, true),
     ];
     let queue = server.store().queues().await.unwrap()[0].id;
     // A chat topic (the accessibility-report topic has no short link).
@@ -279,7 +301,12 @@ async fn every_route_times_every_role() {
                 Who::Configured => Outcome::NotFound,
                 Who::Token | Who::TokenSocket => Outcome::NotFound,
                 Who::Staff if *staff => Outcome::Allowed,
-                Who::Staff | Who::InConversation | Who::OwnOnly | Who::Supervisor | Who::Inbox
+                Who::Staff
+                | Who::InConversation
+                | Who::OwnOnly
+                | Who::Supervisor
+                | Who::Inbox
+                | Who::Privacy
                     if !*staff =>
                 {
                     Outcome::Login
@@ -288,7 +315,11 @@ async fn every_route_times_every_role() {
                 Who::InConversation => Outcome::Forbidden,
                 Who::Supervisor if matches!(*role, "supervisor" | "admin") => Outcome::Allowed,
                 Who::Supervisor => Outcome::Forbidden,
-                Who::Inbox if *role == "interpreter" => Outcome::NotFound,
+                Who::Privacy if matches!(*role, "privacy officer" | "admin") => Outcome::Allowed,
+                Who::Privacy => Outcome::Forbidden,
+                Who::Inbox if matches!(*role, "interpreter" | "privacy officer") => {
+                    Outcome::NotFound
+                }
                 Who::Inbox => Outcome::Allowed,
                 Who::Kiosk => Outcome::Forbidden,
                 Who::Logout => Outcome::Login,

@@ -7,6 +7,7 @@
 //! - [`video_start`]: start a video call, with an interpreter or an employee.
 //! - [`leave_message`]: leave a message when nobody can answer now.
 //! - [`accessibility_statement`]: the statement and its problem-report form.
+//! - [`privacy_statement`]: what Loket keeps, for how long, and residents' rights.
 //! - [`short_link`]: `/o/{topic}`, a chat with the topic chosen (call deflection).
 //!
 //! A resident reaches their conversation only through its capability token, and every
@@ -18,6 +19,7 @@ pub mod accessibility_statement;
 pub mod chat;
 pub mod home;
 pub mod leave_message;
+pub mod privacy_statement;
 pub mod short_link;
 pub mod transcript;
 pub mod video_start;

@@ -77,6 +77,7 @@ pub async fn call_page(
     State(state): State<AppState>,
     ctx: Ctx,
     StaffUser(user): StaffUser,
+    session: crate::web::SessionRef,
     Path(id): Path<i64>,
     Query(q): Query<CallQuery>,
 ) -> Result<Response, AppError> {
@@ -91,6 +92,10 @@ pub async fn call_page(
     if !open && conv.agent_id != Some(user.id) {
         return Err(AppError::Forbidden);
     }
+    state
+        .hub
+        .record_view(&user, &session.0, crate::hub::Subject::Conversation(id))
+        .await?;
     if open && !conv.is_call {
         return Ok(Redirect::to(&format!("/staff#conv-{id}")).into_response());
     }

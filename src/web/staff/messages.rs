@@ -211,6 +211,7 @@ pub async fn item(
     State(state): State<AppState>,
     ctx: Ctx,
     StaffUser(user): StaffUser,
+    session: crate::web::SessionRef,
     Path(id): Path<i64>,
     Query(q): Query<ItemQuery>,
 ) -> Result<Response, AppError> {
@@ -219,6 +220,10 @@ pub async fn item(
         .inbox_item(&user, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    state
+        .hub
+        .record_view(&user, &session.0, crate::hub::Subject::Inbox(id))
+        .await?;
     let notice = match q.melding.as_str() {
         "opgepakt" => Some("inbox.picked"),
         "bezet" => Some("inbox.taken"),

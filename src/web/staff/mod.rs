@@ -8,6 +8,8 @@
 //! - [`call`]: the staff side of a video call.
 //! - [`messages`]: "Berichten", the shared list of left messages and their answers.
 //! - [`opening_hours`], [`kiosks`], [`short_links`]: supervisors' pages.
+//! - [`privacy`]: the privacy officer's pages (search, export, erase, holds, access log,
+//!   retention terms).
 
 pub mod call;
 pub mod console;
@@ -15,4 +17,5 @@ pub mod kiosks;
 pub mod login;
 pub mod messages;
 pub mod opening_hours;
+pub mod privacy;
 pub mod short_links;

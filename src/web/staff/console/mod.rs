@@ -182,6 +182,10 @@ pub async fn console(
     StaffUser(user): StaffUser,
     Query(q): Query<ConsoleQuery>,
 ) -> Result<Response, AppError> {
+    // A privacy officer answers nobody: their start page is the privacy page.
+    if !user.role.answers() {
+        return Ok(axum::response::Redirect::to("/staff/privacy").into_response());
+    }
     let notice = notice_key(&q.melding).map(|k| ctx.t.s(k).to_string());
     render_console_with(&state, &ctx, &user, notice, Vec::new(), None, q.alles).await
 }

@@ -68,6 +68,8 @@ pub struct WrapupView {
     pub messages: Vec<MessageView>,
     pub topics: Vec<(String, String)>,
     pub selected: String,
+    /// How long the conversation is kept ("Dit gesprek wordt bewaard tot ...").
+    pub kept: String,
 }
 
 /// A queue row in the console.
@@ -311,7 +313,10 @@ pub(super) async fn wrapup_view(
         .map(|tp| tp.slug)
         .unwrap_or_else(|| "other".into());
     let messages = state.store.messages_after(conv.id, 0, 10_000).await?;
+    let terms = state.store.retention_terms(&state.config.retention).await?;
+    let kept = crate::web::wording::kept_text(state, t, conv, &terms).await?;
     Ok(WrapupView {
+        kept,
         id: conv.id,
         title: resident_name(t, conv),
         messages: messages
@@ -408,11 +413,16 @@ pub async fn chat_fragment(
     State(state): State<AppState>,
     ctx: Ctx,
     StaffUser(user): StaffUser,
+    session: crate::web::SessionRef,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
     if !state.hub.takes_part(id, user.id) {
         return Err(AppError::Forbidden);
     }
+    state
+        .hub
+        .record_view(&user, &session.0, crate::hub::Subject::Conversation(id))
+        .await?;
     let conv = state
         .store
         .conversation(id)
