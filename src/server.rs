@@ -282,7 +282,7 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<Vec<String>> {
         )
         .await?;
     let hash = hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let staff: [(&str, &str, Role, &[&str]); 5] = [
+    let staff: [(&str, &str, Role, &[&str]); 6] = [
         ("anna", "Anna de Vries", Role::Agent, &["chat", "video"]),
         (
             "bram",
@@ -298,6 +298,7 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<Vec<String>> {
         ),
         ("tolk", "Tamara Tolk", Role::Interpreter, &["ngt"]),
         ("teamleider", "Sanne Visser", Role::Supervisor, &[]),
+        ("privacy", "Petra Prins", Role::Privacy, &[]),
     ];
     let mut created = Vec::new();
     for (username, name, role, skills) in staff {
