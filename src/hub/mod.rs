@@ -316,6 +316,23 @@ impl Hub {
 
     // ----- residents ----------------------------------------------------------------------
 
+    /// Stores a new conversation (its question masked like every message: see
+    /// [`crate::privacy::redact`]) and puts it in its queue; returns it with the
+    /// resident's capability token.
+    pub async fn open_contact(
+        &self,
+        new: &crate::store::NewConversation<'_>,
+    ) -> Result<(Conversation, String), HubError> {
+        let first = self.inner.settings.redact.mask(new.first_message);
+        let masked = crate::store::NewConversation {
+            first_message: first.as_ref(),
+            ..new.clone()
+        };
+        let (conv, token) = self.inner.store.create_conversation(&masked).await?;
+        self.contact_created(&conv).await?;
+        Ok((conv, token))
+    }
+
     /// Puts a newly created conversation in its queue.
     pub async fn contact_created(&self, conv: &Conversation) -> Result<(), HubError> {
         self.live(|l| {

@@ -242,7 +242,7 @@ pub struct Conversation {
 }
 
 /// A conversation to create.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct NewConversation<'a> {
     pub queue_id: i64,
     pub topic_id: Option<i64>,

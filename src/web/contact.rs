@@ -37,8 +37,8 @@ pub async fn open(state: &AppState, c: NewContact<'_>) -> Result<(Conversation, 
     admit(state, Kind::Live, c.source)?;
     let origin = c.origin.to_string();
     let (conv, token) = state
-        .store
-        .create_conversation(&NewConversation {
+        .hub
+        .open_contact(&NewConversation {
             queue_id: c.queue.id,
             topic_id: c.topic.map(|tp| tp.id),
             resident_name: c.name,
@@ -48,7 +48,6 @@ pub async fn open(state: &AppState, c: NewContact<'_>) -> Result<(Conversation, 
         })
         .await?;
     tracing::info!(conversation = conv.id, %origin, queue = %c.queue.slug, "contact opened");
-    state.hub.contact_created(&conv).await?;
     Ok((conv, token))
 }
 

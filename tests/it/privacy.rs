@@ -380,3 +380,189 @@ fn the_dry_run_says_what_would_go_on_a_day() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));
 }
+
+/// Hostile input in every field of the privacy pages: markup is shown as text, SQL
+/// fragments find nothing and break nothing, oversized and malformed values get a clear
+/// answer (never a 500), and a hold needs a reason.
+#[tokio::test]
+async fn hostile_input_on_the_privacy_pages() {
+    const SCRIPT: &str = "<script>alert(1)</script>";
+    let server = Server::start().await;
+    server.add_staff("priv", Role::Privacy, &[], 1).await;
+    let resident = server.browser();
+    resident.start_chat(SCRIPT, "Mijn bsn is 123456782").await;
+    let officer = server.browser();
+    officer.login("priv").await;
+    let csrf = officer.csrf("/staff/privacy").await;
+    let enc = |s: &str| -> String { serde_urlencoded::to_string([("q", s)]).unwrap() };
+    for q in [
+        SCRIPT,
+        "' OR 1=1 --",
+        "%",
+        "_",
+        "\u{0}\u{1b}[31m",
+        &"x".repeat(6_000),
+        "B-",
+        "G-",
+        "B-999-999",
+        "99999999999999999999",
+    ] {
+        for path in [
+            "/staff/privacy",
+            "/staff/privacy/inzage",
+            "/staff/privacy/inzage.json",
+            "/staff/privacy/wissen",
+        ] {
+            let p = officer.get(&format!("{path}?{}", enc(q))).await;
+            assert!(p.status < 500, "{path} {q:.20}: {}", p.status);
+            // The JSON file carries the resident's name as data (served as
+            // application/json with nosniff); every page shows it as text.
+            if !path.ends_with(".json") {
+                assert!(!p.body.contains(SCRIPT), "{path}: markup shown as text");
+            }
+        }
+    }
+    // "' OR 1=1" finds nothing (no conversation has that name).
+    let p = officer
+        .get(&format!("/staff/privacy?{}", enc("' OR 1=1 --")))
+        .await;
+    assert!(p.body.contains("Niets gevonden."), "{}", p.body);
+    // The resident's name is found, shown escaped; the number is masked.
+    let p = officer
+        .get(&format!("/staff/privacy/inzage?{}", enc(SCRIPT)))
+        .await;
+    assert!(
+        p.body.contains("&lt;script&gt;") || p.body.contains("&#60;script&#62;"),
+        "escaped name: {}",
+        p.body
+            .split("<main")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(1500)
+            .collect::<String>()
+    );
+    assert!(p.body.contains("*****6782") && !p.body.contains("123456782"));
+    // Hold: hostile ids and kinds, a missing reason.
+    for (kind, id) in [
+        ("gesprek", "abc"),
+        ("iets", "1"),
+        ("gesprek", "-1"),
+        ("bericht", "99999"),
+    ] {
+        let p = officer
+            .post(
+                "/staff/privacy/bewaarplicht",
+                &[("kind", kind), ("id", id), ("reason", "x"), ("q", "")],
+                &csrf,
+            )
+            .await;
+        assert!(
+            matches!(p.status, 400 | 404),
+            "{kind} {id}: {} {}",
+            p.status,
+            p.body.len()
+        );
+    }
+    let p = officer
+        .post(
+            "/staff/privacy/bewaarplicht",
+            &[
+                ("kind", "gesprek"),
+                ("id", "1"),
+                ("reason", "  "),
+                ("q", SCRIPT),
+            ],
+            &csrf,
+        )
+        .await;
+    assert_eq!(p.status, 400, "a hold without a reason is refused");
+    assert!(p.body.contains("Vul de reden voor de bewaarplicht in."));
+    assert!(!p.body.contains(SCRIPT));
+    // Lifting a hold that is not there changes nothing.
+    let p = officer
+        .post(
+            "/staff/privacy/bewaarplicht/424242/opheffen",
+            &[("reason", SCRIPT)],
+            &csrf,
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    // The log's filters.
+    for (field, value) in [
+        ("gesprek", "twaalf"),
+        ("van", "30-11-2026"),
+        ("tot", "2026-13-45"),
+        ("actie", SCRIPT),
+        ("gebruiker", SCRIPT),
+    ] {
+        let p = officer
+            .get(&format!(
+                "/staff/privacy/log?{}",
+                serde_urlencoded::to_string([(field, value)]).unwrap()
+            ))
+            .await;
+        assert!(p.status < 500, "{field}: {}", p.status);
+        assert!(!p.body.contains(SCRIPT), "{field}: shown as text");
+        let csv = officer
+            .get(&format!(
+                "/staff/privacy/log.csv?{}",
+                serde_urlencoded::to_string([(field, value)]).unwrap()
+            ))
+            .await;
+        assert!(csv.status < 500, "{field} csv: {}", csv.status);
+    }
+    // The terms form: out of range, not numbers, a bad time, a log shorter than messages.
+    for (m, l, at, error) in [
+        (
+            "0",
+            "730",
+            "03:30",
+            "Kies een aantal dagen van 1 tot en met 3650.",
+        ),
+        (
+            "abc",
+            "730",
+            "03:30",
+            "Kies een aantal dagen van 1 tot en met 3650.",
+        ),
+        (
+            "99999999999",
+            "730",
+            "03:30",
+            "Kies een aantal dagen van 1 tot en met 3650.",
+        ),
+        ("90", "730", "3:5", "Vul een tijd in als uu:mm"),
+        ("90", "730", SCRIPT, "Vul een tijd in als uu:mm"),
+        (
+            "400",
+            "365",
+            "03:30",
+            "minstens zo lang bewaard worden als de berichten",
+        ),
+    ] {
+        let p = officer
+            .post(
+                "/staff/privacy/bewaartermijnen",
+                &[
+                    ("messages_days", m),
+                    ("contact_days", "90"),
+                    ("notes_days", "365"),
+                    ("access_log_days", l),
+                    ("purge_at", at),
+                ],
+                &csrf,
+            )
+            .await;
+        assert_eq!(p.status, 400, "{m} {l} {at}");
+        assert!(p.body.contains(error), "{m} {l} {at}: {error}");
+        assert!(!p.body.contains(SCRIPT));
+    }
+    // Unchanged after all that.
+    let terms = server
+        .store()
+        .retention_terms(&RetentionSettings::default())
+        .await
+        .unwrap();
+    assert_eq!(terms, RetentionSettings::default());
+}
