@@ -61,9 +61,7 @@ fn bench(c: &mut Criterion) {
             .map(|(n, t)| (*n, *t))
             .chain([("long 2 kB", long.as_str())])
         {
-            group.bench_function(name, |b| {
-                b.iter(|| detector.mask(black_box(text)).len())
-            });
+            group.bench_function(name, |b| b.iter(|| detector.mask(black_box(text)).len()));
         }
         group.finish();
     }
