@@ -487,7 +487,12 @@ async fn after_a_wipe_no_route_or_socket_of_the_old_conversation_opens() {
     let sent = kiosk
         .post(
             &format!("{chat_path}/send"),
-            &[("message", "Mijn BSN is 123456782"), ("client_id", "k1")],
+            // "Toch versturen": the number is sent (and stored masked), not asked about.
+            &[
+                ("message", "Mijn BSN is 123456782"),
+                ("client_id", "k1"),
+                ("redact", "send"),
+            ],
             &csrf_chat,
         )
         .await;
