@@ -6,7 +6,7 @@
 // When the resident sends (Enter, the Send button) a text in which static/js/redact.js finds
 // a citizen service number, an IBAN or a card number, nothing is sent: the notice's live
 // region (role="alert", in the page from the start) says what was found, its two buttons
-// appear and focus moves to the first. "Verwijderen en versturen" takes the numbers out of
+// (from the notice's <template>) appear and focus moves to the first. "Verwijderen en versturen" takes the numbers out of
 // the box and sends; "Toch versturen" sends as typed. Both are the form's own submit
 // buttons (name="redact"), so without a live connection the form posts the choice to the
 // server. Escape, or editing the text, closes the notice and focus returns to the box;
@@ -18,15 +18,17 @@ import { find, remove } from './redact.js';
 
 export class RedactNotice {
   /**
-   * @param {HTMLElement} root  `#redact-notice` (its data- attributes carry the settings and texts)
+   * @param {HTMLElement} root  `#redact-notice` (its data- attributes carry the settings and
+   *   texts, its <template> the answers)
    * @param {HTMLTextAreaElement} box  the message box it is about
    */
   constructor(root, box) {
     this.root = root;
     this.box = box;
     this.alert = root.querySelector('.redact-alert');
-    this.actions = root.querySelector('.redact-actions');
-    this.first = this.actions.querySelector('button');
+    this.template = root.querySelector('template');
+    // Open already when the server asked (the page after a post without a live connection).
+    this.actions = root.querySelector(':scope > .redact-actions');
     this.opts = { bsn: root.dataset.mode === 'context' ? 'context' : 'all', cards: root.dataset.cards === '1' };
     // Editing the text answers the question another way: the notice goes.
     box.addEventListener('input', () => { if (this.isOpen) this.close(false); });
@@ -38,11 +40,11 @@ export class RedactNotice {
       }
     };
     box.addEventListener('keydown', escape);
-    this.actions.addEventListener('keydown', escape);
+    root.addEventListener('keydown', escape);
   }
 
   get isOpen() {
-    return !this.actions.hidden;
+    return Boolean(this.actions);
   }
 
   /**
@@ -53,21 +55,25 @@ export class RedactNotice {
   check(text, submitter) {
     const found = find(text, this.opts);
     const choice = submitter && submitter.name === 'redact' ? submitter.value : '';
+    // Answered: the notice goes once the submit event is over. A form that posts takes the
+    // answer from its button, which must still be in the form then.
+    const closeLater = () => setTimeout(() => { if (this.isOpen) this.close(true); });
     if (found.length === 0 || choice === 'send') {
-      if (this.isOpen) this.close(Boolean(choice));
+      if (choice) closeLater();
+      else if (this.isOpen) this.close(false);
       return text;
     }
     if (choice === 'remove') {
       const kept = remove(text, found).trim();
       this.box.value = kept;
-      this.close(true);
+      closeLater();
       return kept;
     }
     this.open(found);
     return null;
   }
 
-  /** Says what was found (the live region), shows the buttons and focuses the first. */
+  /** Says what was found (the live region), adds the answers and focuses the first. */
   open(found) {
     const d = this.root.dataset;
     const kinds = [...new Set(found.map((f) => f.kind))];
@@ -75,19 +81,19 @@ export class RedactNotice {
     const text = Object.assign(document.createElement('p'), { id: 'redact-text', className: 'redact-text', textContent: [...kinds.map((k) => d[k]), d.place].join(' ') });
     const hint = Object.assign(document.createElement('p'), { id: 'redact-hint', className: 'redact-hint', textContent: d.hint });
     this.alert.replaceChildren(title, text, hint);
-    this.actions.setAttribute('role', 'group');
-    this.actions.setAttribute('aria-labelledby', 'redact-title');
-    this.actions.hidden = false;
+    if (!this.actions) {
+      this.actions = this.template.content.firstElementChild.cloneNode(true);
+      this.root.append(this.actions);
+    }
     this.root.classList.add('is-open');
-    this.first.focus();
+    this.actions.querySelector('button[name=redact]').focus();
   }
 
-  /** Empties the notice; with `focusBox`, focus returns to the message box. */
+  /** Empties the notice and takes the answers away; with `focusBox`, focus returns to the box. */
   close(focusBox) {
     this.alert.replaceChildren();
-    this.actions.hidden = true;
-    this.actions.removeAttribute('role');
-    this.actions.removeAttribute('aria-labelledby');
+    if (this.actions) this.actions.remove();
+    this.actions = null;
     this.root.classList.remove('is-open');
     if (focusBox) this.box.focus();
   }
