@@ -261,10 +261,18 @@ pub struct Allocation {
     pub short: bool,
 }
 
+/// Room a non-signer's video must leave free, as a share of the signers' smallest layers:
+/// a keyframe of a small layer is several times its average rate, and a line filled to
+/// the brim with the agent's video freezes the interpreter's at every keyframe (measured
+/// at 400 kbit/s: 10 fps with both small layers sent, against 24 on a good line). The
+/// interpreter's and the resident's video are never given up for the agent's.
+const SIGNER_SPARE: f64 = 0.5;
+
 /// Chooses a layer per publication so that their sum fits `budget_bps`: first the lowest
 /// arriving layer of every signer (always, even beyond the budget), then of the others
-/// while it fits, then upgrades one step at a time, signers first, while it fits. A layer
-/// that is not arriving (0 bps) is never chosen.
+/// while it fits with [`SIGNER_SPARE`] left for the signers, then upgrades one step at a
+/// time, signers first, while it fits (the others' with the same room left). A layer that
+/// is not arriving (0 bps) is never chosen.
 pub fn allocate(budget_bps: u64, wants: &[Want]) -> Allocation {
     let mut choice: Vec<Choice> = vec![None; wants.len()];
     let mut used: u64 = 0;
@@ -272,14 +280,30 @@ pub fn allocate(budget_bps: u64, wants: &[Want]) -> Allocation {
     let mut order: Vec<usize> = (0..wants.len()).collect();
     order.sort_by_key(|&i| !wants[i].signer);
     let live = |w: &Want, l: usize| w.layer_bps[l] > 0;
+    let lowest = |w: &Want| (0..LAYERS).find(|&l| live(w, l));
+    let spare = (wants
+        .iter()
+        .filter(|w| w.signer)
+        .filter_map(|w| lowest(w).map(|l| w.layer_bps[l]))
+        .sum::<u64>() as f64
+        * SIGNER_SPARE) as u64;
+    // What a publication may fill the line up to: all of it for a signer, less the
+    // signers' room for the others.
+    let limit = |w: &Want| {
+        if w.signer {
+            budget_bps
+        } else {
+            budget_bps.saturating_sub(spare)
+        }
+    };
     // Pass 1: the lowest arriving layer, in priority order.
     for &i in &order {
         let w = &wants[i];
-        let Some(l) = (0..LAYERS).find(|&l| live(w, l)) else {
+        let Some(l) = lowest(w) else {
             continue; // nothing arrives from this publisher now
         };
         let cost = w.layer_bps[l];
-        let fits = used.saturating_add(cost) <= budget_bps;
+        let fits = used.saturating_add(cost) <= limit(w);
         if fits || w.signer {
             short |= !fits;
             used = used.saturating_add(cost);
@@ -300,7 +324,7 @@ pub fn allocate(budget_bps: u64, wants: &[Want]) -> Allocation {
                 continue;
             };
             let extra = w.layer_bps[next].saturating_sub(w.layer_bps[cur]);
-            if used.saturating_add(extra) <= budget_bps {
+            if used.saturating_add(extra) <= limit(w) {
                 used += extra;
                 choice[i] = u8::try_from(next).ok();
                 moved = true;
@@ -440,9 +464,19 @@ mod tests {
             pick(1_500_000, &[agent, tolk]),
             (vec![Some(0), Some(1)], false)
         );
-        // 400 kbit/s: both at half size.
+        // 450 kbit/s: both at half size, with room left for the interpreter's keyframes.
         assert_eq!(
-            pick(400_000, &[agent, tolk]),
+            pick(450_000, &[agent, tolk]),
+            (vec![Some(0), Some(0)], false)
+        );
+        // 400 kbit/s: both small layers would fill the line to the brim, and the
+        // interpreter's picture would stall at every keyframe: the agent's video is
+        // paused for it, and the line is short.
+        assert_eq!(pick(400_000, &[agent, tolk]), (vec![None, Some(0)], true));
+        // The agent's upgrade leaves the same room: at 1.5 Mbit/s the agent's full layer
+        // would fit beside the interpreter's small one, but not with the room.
+        assert_eq!(
+            pick(1_400_000, &[agent, want(true, [180_000, 0])]),
             (vec![Some(0), Some(0)], false)
         );
         // 250 kbit/s: only the signer; the agent's video is paused, and the line is short.
