@@ -15,6 +15,8 @@
 //! - [`mail`]: e-mail out through the site's SMTP relay (answers to left messages).
 //! - [`sfu`]: the media forwarder of video calls (WebRTC, webrtc-rs): receives each
 //!   participant's audio, video and real-time text and forwards them to the others.
+//! - [`insight`]: the contact event log turned into reports: figures with their
+//!   definitions, periods in local time, CSV.
 //! - [`schedule`]: opening hours (weekly spans plus dated exceptions, Europe/Amsterdam).
 //! - [`server`]: start-up, first-run admin account, demo data, clean shutdown.
 
@@ -24,6 +26,7 @@ pub mod config;
 pub mod domain;
 pub mod hub;
 pub mod i18n;
+pub mod insight;
 pub mod limits;
 pub mod listener;
 pub mod mail;

@@ -1,0 +1,99 @@
+//! Insight: what happened to every contact, counted right.
+//!
+//! The one source of truth is the contact event log (`contact_events`, written by the
+//! store in the same transaction as the change each event records, from what the broker
+//! decided; see `store::events`). The store folds a period's events into one
+//! [`ContactFact`] per contact; everything in this module is pure arithmetic on those
+//! facts, so the page, the CSV and the tests see exactly the same numbers:
+//!
+//! - [`figures`]: the figures of a set of facts, with their definitions, and the contacts
+//!   behind each number (drill-down). Totals are counted from the facts, never averaged
+//!   from averages.
+//! - [`period`]: periods (today, last week, a quarter, ...) as UTC bounds of local
+//!   Europe/Amsterdam days, right on the 23- and 25-hour days.
+//! - [`export`]: CSV of the aggregates and of one row per contact (RFC 4180, UTF-8,
+//!   ISO 8601 with offset, durations in seconds, no formulas).
+//!
+//! Personal data never enters a fact: no names, no message text, no addresses. Retention
+//! (issue 15) therefore never has to touch the event log, and the figures survive it.
+
+/// Milliseconds since the Unix epoch (UTC), as everywhere in the store.
+pub type Millis = i64;
+
+/// Which contact a fact or an event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContactRef {
+    /// A live contact: a chat or a video call (`conversations.id`).
+    Conversation(i64),
+    /// A left message, answered later (`inbox_items.id`).
+    Message(i64),
+}
+
+/// The channel a contact came by, as reports split them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReportChannel {
+    /// Text chat.
+    Chat,
+    /// A video call with an agent.
+    Video,
+    /// A video call in which a sign-language interpreter was asked for (a call in the
+    /// interpreter queue, or a chat or call that asked for one).
+    VideoInterpreter,
+    /// A left message (asynchronous; no service level, a first-response time instead).
+    LeftMessage,
+}
+
+/// Where a contact started, as reports split them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OriginKind {
+    /// The website's start pages.
+    Web,
+    /// A kiosk at a district office.
+    Kiosk,
+    /// A short link or its QR code (a letter, a poster; the deflection link).
+    Link,
+    /// The leave-a-message form.
+    LeftMessage,
+    /// A problem report from the accessibility statement.
+    AccessibilityReport,
+}
+
+/// One contact, as the event log tells it. Times are UTC milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactFact {
+    pub contact: ContactRef,
+    /// The queue it entered first.
+    pub queue_id: i64,
+    pub channel: ReportChannel,
+    /// The topic the resident chose (none: "other" or not asked).
+    pub topic_id: Option<i64>,
+    pub origin: OriginKind,
+    /// The staff member who answered it last (none: never answered).
+    pub agent_id: Option<i64>,
+    /// When it entered its first queue (a left message: when it was sent).
+    pub queued_at: Millis,
+    /// The first answer: a staff member accepted the chat or call; for a left message,
+    /// the first answer sent (written or a call back).
+    pub answered_at: Option<Millis>,
+    /// The resident left before any answer.
+    pub abandoned_at: Option<Millis>,
+    /// Their place in the queue when they left (none: it was being offered to someone).
+    pub abandon_position: Option<u32>,
+    /// The conversation ended after an answer.
+    pub ended_at: Option<Millis>,
+    /// The agent finished the wrap-up.
+    pub wrapped_at: Option<Millis>,
+    /// The wrap-up's topic label.
+    pub wrapup_topic: Option<String>,
+    /// The wrap-up said the question was resolved at this first contact.
+    pub resolved: Option<bool>,
+    /// An interpreter was first asked for.
+    pub interpreter_requested_at: Option<Millis>,
+    /// An interpreter first joined.
+    pub interpreter_joined_at: Option<Millis>,
+    /// Offers rung, declined and missed (timed out); times handed back to the queue.
+    pub offers: u32,
+    pub declines: u32,
+    pub timeouts: u32,
+    pub requeues: u32,
+}
