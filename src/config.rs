@@ -79,6 +79,84 @@ pub struct Config {
     pub retention: RetentionSettings,
     /// What residents should not type, and the privacy statement (`[privacy]`).
     pub privacy: PrivacySettings,
+    /// Reports: service-level thresholds, short abandons and service norms (`[reports]`).
+    pub reports: ReportsSettings,
+}
+
+/// How the reports count (`/staff/rapportage`).
+///
+/// ```toml
+/// [reports]
+/// short_abandon_secs = 5
+/// service_levels = [20, 30, 60]
+/// norms = [
+///   { metric = "answered-within-30s", channel = "chat", target = "70%" },
+///   { metric = "abandon-rate", target = "5%" },
+///   { metric = "left-answered-within-48h", target = "90%" },
+/// ]
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportsSettings {
+    /// A resident who leaves the queue within this many seconds is a short abandon,
+    /// shown apart (they clicked by mistake, or saw the wait and chose another way).
+    pub short_abandon_secs: u32,
+    /// Service-level thresholds in seconds ("answered within 30 s").
+    pub service_levels: Vec<u32>,
+    /// Service norms for the quarterly table: metric (`answered-within-<N>s`,
+    /// `abandon-rate`, `left-answered-within-<N>h`), channel (`chat`, `video`,
+    /// `video-tolk`, `bericht`, or none for all), target (`70%` or `0.7`).
+    pub norms: Vec<NormSetting>,
+}
+
+/// One service norm as written in `loket.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NormSetting {
+    pub metric: String,
+    #[serde(default)]
+    pub channel: String,
+    pub target: String,
+}
+
+impl Default for ReportsSettings {
+    fn default() -> Self {
+        let norm = |metric: &str, channel: &str, target: &str| NormSetting {
+            metric: metric.to_string(),
+            channel: channel.to_string(),
+            target: target.to_string(),
+        };
+        ReportsSettings {
+            short_abandon_secs: 5,
+            service_levels: vec![20, 30, 60],
+            norms: vec![
+                norm("answered-within-30s", "", "70%"),
+                norm("abandon-rate", "", "5%"),
+                norm("left-answered-within-48h", "bericht", "90%"),
+            ],
+        }
+    }
+}
+
+impl ReportsSettings {
+    /// The settings the report arithmetic takes.
+    pub fn report_settings(&self) -> crate::insight::figures::ReportSettings {
+        crate::insight::figures::ReportSettings {
+            short_abandon_ms: i64::from(self.short_abandon_secs) * 1000,
+            thresholds_s: self.service_levels.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// The norms, parsed (checked at start: see `Config::validate`).
+    pub fn norms(&self) -> Vec<crate::insight::figures::Norm> {
+        self.norms
+            .iter()
+            .filter_map(|n| {
+                crate::insight::figures::Norm::parse(&n.metric, &n.channel, &n.target).ok()
+            })
+            .collect()
+    }
 }
 
 /// How long each kind of residents' data is kept, in days, counted from the end of the
@@ -697,6 +775,7 @@ impl Default for Config {
             limits: LimitSettings::default(),
             retention: RetentionSettings::default(),
             privacy: PrivacySettings::default(),
+            reports: ReportsSettings::default(),
         }
     }
 }
@@ -930,6 +1009,26 @@ impl Config {
                         "{url:?} must be {scheme}://host or {scheme}://host:port without a path \
                          (https with secure_cookies = true, http without)"
                     ),
+                });
+            }
+        }
+        if self.reports.service_levels.is_empty()
+            || self
+                .reports
+                .service_levels
+                .iter()
+                .any(|&t| t == 0 || t > 3600)
+        {
+            return Err(ConfigError::Invalid {
+                field: "reports.service_levels",
+                reason: "give one or more thresholds between 1 and 3600 seconds".into(),
+            });
+        }
+        for n in &self.reports.norms {
+            if let Err(e) = crate::insight::figures::Norm::parse(&n.metric, &n.channel, &n.target) {
+                return Err(ConfigError::Invalid {
+                    field: "reports.norms",
+                    reason: format!("{} / {} / {}: {e}", n.metric, n.channel, n.target),
                 });
             }
         }

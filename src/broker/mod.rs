@@ -837,16 +837,26 @@ impl Broker {
             .contacts
             .get(&contact)
             .ok_or(BrokerError::UnknownContact(contact))?;
+        let waited_ms = now.saturating_sub(c.arrived_at);
         match c.state {
             ContactState::Waiting => {
+                let position = self.position(contact).map(|p| p.position);
                 self.dequeue(contact);
                 self.forget(contact);
-                self.outputs.push_back(Output::Abandoned { contact });
+                self.outputs.push_back(Output::Abandoned {
+                    contact,
+                    position,
+                    waited_ms,
+                });
             }
             ContactState::Offered { .. } => {
                 self.revoke_offer(now, contact, RevokeReason::ContactLeft);
                 self.forget(contact);
-                self.outputs.push_back(Output::Abandoned { contact });
+                self.outputs.push_back(Output::Abandoned {
+                    contact,
+                    position: None,
+                    waited_ms,
+                });
             }
             ContactState::Assigned { .. } => self.finish(now, contact),
         }

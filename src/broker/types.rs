@@ -288,6 +288,11 @@ pub enum Output {
     Abandoned {
         /// The contact.
         contact: ContactId,
+        /// Their place in line when they left (`None`: it was being offered to a
+        /// staff member, so at the head of the line).
+        position: Option<usize>,
+        /// How long they waited, from their arrival in line.
+        waited_ms: Millis,
     },
     /// The conversation is over; the broker forgot the contact.
     Ended {

@@ -19,7 +19,7 @@ use super::{EndedBy, Hub, HubError};
 use crate::broker::{ContactId, Input, Output, QueueId, RevokeReason};
 use crate::domain::{RequestStatus, Skill};
 use crate::i18n::system_message;
-use crate::store::{CallRequest, Conversation, Queue, Sender, User};
+use crate::store::{CallRequest, Conversation, EventKind, EventNote, Queue, Sender, User};
 use std::sync::Arc;
 
 /// Media id of the resident in every call.
@@ -161,7 +161,13 @@ impl Hub {
         }
         store.start_call(conv.id).await?;
         let request = store
-            .create_call_request(conv.id, queue.id, topic, by.id)
+            .create_call_request(
+                conv.id,
+                queue.id,
+                topic,
+                by.id,
+                Skill::Interpreting.is_queue(&queue.slug),
+            )
             .await?;
         let key = if Skill::Interpreting.is_queue(&queue.slug) {
             "sys.interpreter_requested"
@@ -197,7 +203,7 @@ impl Hub {
             .await;
         if result.is_err() {
             store
-                .set_call_request(request.id, RequestStatus::Cancelled.as_str(), None)
+                .set_call_request(request.id, RequestStatus::Cancelled.as_str(), None, None)
                 .await?;
         }
         result?;
@@ -253,6 +259,17 @@ pub(super) async fn apply_request(
         return Ok(());
     };
     let conv = req.conversation_id;
+    // The event log follows interpreters (joined, left) for the reports.
+    let interpreter = store
+        .queues()
+        .await?
+        .iter()
+        .any(|q| q.id == req.queue_id && Skill::Interpreting.is_queue(&q.slug));
+    let logged = |kind: EventKind, staff: Option<i64>| {
+        let mut note = EventNote::new(kind);
+        note.staff = staff;
+        interpreter.then_some(note)
+    };
     match *out {
         Output::Offer {
             staff, expires_at, ..
@@ -298,7 +315,12 @@ pub(super) async fn apply_request(
         Output::Assigned { staff, .. } => {
             tracing::info!(conversation = conv, request, staff = staff.0, "joined call");
             store
-                .set_call_request(request, RequestStatus::Active.as_str(), Some(staff.0))
+                .set_call_request(
+                    request,
+                    RequestStatus::Active.as_str(),
+                    Some(staff.0),
+                    logged(EventKind::InterpreterJoined, Some(staff.0)).as_ref(),
+                )
                 .await?;
             hub.live(|l| l.add_guest(conv, staff.0, request));
             let name = hub.live(|l| l.staff_name(staff.0));
@@ -333,7 +355,12 @@ pub(super) async fn apply_request(
                 "call guest lost"
             );
             store
-                .set_call_request(request, RequestStatus::Waiting.as_str(), None)
+                .set_call_request(
+                    request,
+                    RequestStatus::Waiting.as_str(),
+                    None,
+                    logged(EventKind::InterpreterLeft, Some(staff.0)).as_ref(),
+                )
                 .await?;
             guest_gone(
                 hub,
@@ -348,7 +375,7 @@ pub(super) async fn apply_request(
         Output::Abandoned { .. } => {
             tracing::info!(conversation = conv, request, "call request withdrawn");
             store
-                .set_call_request(request, RequestStatus::Cancelled.as_str(), None)
+                .set_call_request(request, RequestStatus::Cancelled.as_str(), None, None)
                 .await?;
             if hub.is_open(conv) && by != EndedBy::System {
                 hub.append_and_broadcast(
@@ -363,7 +390,16 @@ pub(super) async fn apply_request(
         }
         Output::Ended { staff, .. } => {
             store
-                .set_call_request(request, RequestStatus::Ended.as_str(), None)
+                .set_call_request(
+                    request,
+                    RequestStatus::Ended.as_str(),
+                    None,
+                    logged(
+                        EventKind::InterpreterLeft,
+                        staff.map(|s| s.0).or(req.staff_id),
+                    )
+                    .as_ref(),
+                )
                 .await?;
             if let Some(s) = staff.or(req.staff_id.map(crate::broker::StaffId)) {
                 tracing::info!(conversation = conv, request, staff = s.0, "left call");

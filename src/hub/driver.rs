@@ -9,7 +9,7 @@ use crate::broker::{
 };
 use crate::domain::Origin;
 use crate::i18n::system_message;
-use crate::store::{Sender, Status};
+use crate::store::{EventKind, EventNote, Sender, StaffState, Status};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,7 +34,13 @@ pub(super) async fn restore(hub: &Hub, broker: &mut Broker, now: u64) -> Result<
     for conv in open {
         let front = conv.status == Status::Active;
         if front {
-            hub.inner.store.set_waiting(conv.id).await?;
+            hub.inner
+                .store
+                .set_waiting(
+                    conv.id,
+                    &EventNote::new(EventKind::Requeued).detail("restart"),
+                )
+                .await?;
         }
         hub.live(|l| {
             l.open_conversation(conv.id, None);
@@ -185,7 +191,7 @@ fn output_contact(out: &Output) -> Option<ContactId> {
         | Output::Assigned { contact, .. }
         | Output::Requeued { contact, .. }
         | Output::Overflowed { contact, .. }
-        | Output::Abandoned { contact }
+        | Output::Abandoned { contact, .. }
         | Output::Ended { contact, .. } => Some(contact),
         Output::PresenceChanged { .. } | Output::QueueChanged { .. } => None,
     }
@@ -225,6 +231,12 @@ async fn apply(
             let queues = store.queues().await?;
             let q = queues.iter().find(|q| q.id == conv.queue_id);
             tracing::info!(conversation = contact.0, staff = staff.0, "offer");
+            store
+                .record_event(
+                    contact.0,
+                    &EventNote::new(EventKind::Offered).staff(staff.0),
+                )
+                .await?;
             let event = Arc::new(Event::Offer {
                 conversation: contact.0,
                 queue_nl: q.map(|q| q.name_nl.clone()).unwrap_or_default(),
@@ -244,12 +256,18 @@ async fn apply(
             staff,
             reason,
         } => {
-            let reason = match reason {
-                RevokeReason::TimedOut => "timed_out",
-                RevokeReason::Declined => "declined",
-                RevokeReason::ContactLeft => "contact_left",
-                RevokeReason::StaffLeft => "staff_left",
+            let (reason, kind) = match reason {
+                RevokeReason::TimedOut => ("timed_out", EventKind::OfferTimedOut),
+                RevokeReason::Declined => ("declined", EventKind::Declined),
+                RevokeReason::ContactLeft => ("contact_left", EventKind::OfferWithdrawn),
+                RevokeReason::StaffLeft => ("staff_left", EventKind::OfferWithdrawn),
             };
+            store
+                .record_event(
+                    contact.0,
+                    &EventNote::new(kind).staff(staff.0).detail(reason),
+                )
+                .await?;
             let event = Arc::new(Event::OfferRevoked {
                 conversation: contact.0,
                 reason,
@@ -308,7 +326,13 @@ async fn apply(
                 to = to.0,
                 "overflowed"
             );
-            store.move_to_queue(contact.0, to.0).await?;
+            store
+                .move_to_queue(
+                    contact.0,
+                    to.0,
+                    &EventNote::new(EventKind::Overflowed).detail("overflow"),
+                )
+                .await?;
             hub.append_and_broadcast(
                 contact.0,
                 Sender::System,
@@ -320,7 +344,21 @@ async fn apply(
         }
         Output::Requeued { contact, staff } => {
             tracing::info!(conversation = contact.0, staff = staff.0, "requeued");
-            store.set_waiting(contact.0).await?;
+            let why = if by == EndedBy::LoggedOut {
+                "logged_out"
+            } else if by == EndedBy::Agent(staff) {
+                "handed_back"
+            } else {
+                "connection_lost"
+            };
+            store
+                .set_waiting(
+                    contact.0,
+                    &EventNote::new(EventKind::Requeued)
+                        .staff(staff.0)
+                        .detail(why),
+                )
+                .await?;
             let released = Arc::new(Event::Released {
                 conversation: contact.0,
                 reason: "requeued",
@@ -367,13 +405,20 @@ async fn apply(
             });
             hub.live(|l| l.send_residents(contact.0, &status));
         }
-        Output::Abandoned { contact } => {
+        Output::Abandoned {
+            contact,
+            position,
+            waited_ms,
+        } => {
             tracing::info!(conversation = contact.0, "abandoned");
             let by_text = match by {
                 EndedBy::Resident => "resident",
                 _ => "system",
             };
-            store.finish(contact.0, Status::Abandoned, by_text).await?;
+            let mut note = EventNote::new(EventKind::Abandoned).detail(by_text);
+            note.position = position.and_then(|p| i64::try_from(p).ok());
+            note.waited_ms = i64::try_from(waited_ms).ok();
+            store.finish(contact.0, Status::Abandoned, &note).await?;
             hub.append_and_broadcast(
                 contact.0,
                 Sender::System,
@@ -397,7 +442,9 @@ async fn apply(
                     ("system", system_message("sys.abandoned", ""))
                 }
             };
-            store.finish(contact.0, Status::Ended, by_text).await?;
+            let mut note = EventNote::new(EventKind::Ended).detail(by_text);
+            note.staff = staff.map(|s| s.0);
+            store.finish(contact.0, Status::Ended, &note).await?;
             hub.append_and_broadcast(contact.0, Sender::System, "", &msg, None)
                 .await?;
             close(hub, contact.0, Status::Ended, staff).await;
@@ -408,6 +455,17 @@ async fn apply(
             presence,
             reason,
         } => {
+            let state = match presence {
+                Presence::Available => StaffState::Available,
+                Presence::Offline => StaffState::Offline,
+                _ => StaffState::Away,
+            };
+            let why = match reason {
+                PresenceReason::MissedOffer => "missed_offer",
+                PresenceReason::Disconnected => "disconnected",
+                _ => "chosen",
+            };
+            store.record_staff_state(staff.0, state, why).await?;
             let event = Arc::new(Event::Presence {
                 available: presence == Presence::Available,
                 offline: presence == Presence::Offline,

@@ -299,6 +299,7 @@ const FILES: &[(&str, [&str; 2])] = ftl_files!(
     "system",
     "statement",
     "privacy",
+    "report",
 );
 
 /// The Fluent id for a code key: `chat.send` → `chat-send`.

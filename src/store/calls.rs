@@ -1,6 +1,7 @@
 //! Calls: a conversation turned into a video call, and the requests for one more staff
 //! member (an interpreter) to join it.
 
+use super::events::{EventKind, EventNote, log_conversation};
 use super::{CallRequest, Store, StoreError, now_ms};
 
 impl Store {
@@ -16,14 +17,19 @@ impl Store {
         Ok(())
     }
 
-    /// Records a request for one more staff member in a conversation's call.
+    /// Records a request for one more staff member in a conversation's call
+    /// (`interpreter`: the request goes to the interpreters' queue, and the event log
+    /// says an interpreter was asked for).
     pub async fn create_call_request(
         &self,
         conversation_id: i64,
         queue_id: i64,
         topic_id: Option<i64>,
         requested_by: i64,
+        interpreter: bool,
     ) -> Result<CallRequest, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
         let id = sqlx::query(
             "INSERT INTO call_requests (conversation_id, queue_id, topic_id, requested_by, status, created_at)
              VALUES (?, ?, ?, ?, 'waiting', ?)",
@@ -32,10 +38,15 @@ impl Store {
         .bind(queue_id)
         .bind(topic_id)
         .bind(requested_by)
-        .bind(now_ms())
-        .execute(&self.pool)
+        .bind(now)
+        .execute(&mut *tx)
         .await?
         .last_insert_rowid();
+        if interpreter {
+            let note = EventNote::new(EventKind::InterpreterRequested).staff(requested_by);
+            log_conversation(&mut *tx, conversation_id, now, &note).await?;
+        }
+        tx.commit().await?;
         self.call_request(id).await?.ok_or(StoreError::NotFound)
     }
 
@@ -88,8 +99,10 @@ impl Store {
         id: i64,
         status: &str,
         staff_id: Option<i64>,
+        event: Option<&EventNote<'_>>,
     ) -> Result<(), StoreError> {
         let now = now_ms();
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE call_requests SET status = ?,
                 staff_id = COALESCE(?, staff_id),
@@ -104,8 +117,19 @@ impl Store {
         .bind(status)
         .bind(now)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if let Some(note) = event {
+            let conv: Option<i64> =
+                sqlx::query_scalar("SELECT conversation_id FROM call_requests WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(conv) = conv {
+                log_conversation(&mut *tx, conv, now, note).await?;
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -5,6 +5,7 @@
 //! stored. Every read goes through one SELECT (`conv_select`) that joins the queue, topic
 //! and agent, so a [`Conversation`] always arrives complete.
 
+use super::events::{EventKind, EventNote, log_conversation};
 use super::{Conversation, NewConversation, Status, Store, StoreError, now_ms};
 use crate::auth::{hash_token, random_token};
 
@@ -46,6 +47,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        log_conversation(&mut *tx, id, now, &EventNote::new(EventKind::Queued)).await?;
         tx.commit().await?;
         let conv = self.conversation(id).await?.ok_or(StoreError::NotFound)?;
         Ok((conv, token))
@@ -113,77 +115,140 @@ impl Store {
         .await?)
     }
 
-    /// Marks a conversation active with `agent_id`.
+    /// Marks a conversation active with `agent_id`, and logs who answered it (with their
+    /// role: an interpreter answering makes it a sign-language call in the reports).
     pub async fn set_active(&self, id: i64, agent_id: i64) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE conversations SET status = 'active', agent_id = ?, assigned_at = ? WHERE id = ?",
         )
         .bind(agent_id)
-        .bind(now_ms())
+        .bind(now)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
+            .bind(agent_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let note = EventNote::new(EventKind::Answered).staff(agent_id).detail(
+            if role.as_deref() == Some("interpreter") {
+                "interpreter"
+            } else {
+                "agent"
+            },
+        );
+        log_conversation(&mut *tx, id, now, &note).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    /// Puts a conversation back to waiting (agent lost, restart); the transcript stays.
-    /// A waiting conversation moved to another queue (overflow).
-    pub async fn move_to_queue(&self, id: i64, queue: i64) -> Result<(), StoreError> {
+    /// A waiting conversation moved to another queue: `note` says why (an overflow, a
+    /// supervisor's reassignment).
+    pub async fn move_to_queue(
+        &self,
+        id: i64,
+        queue: i64,
+        note: &EventNote<'_>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE conversations SET queue_id = ? WHERE id = ?")
             .bind(queue)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        log_conversation(&mut *tx, id, now_ms(), note).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    pub async fn set_waiting(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query(
+    /// Puts an active conversation back to waiting (agent lost or handed it back,
+    /// restart; `note` says which); the transcript stays.
+    pub async fn set_waiting(&self, id: i64, note: &EventNote<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
             "UPDATE conversations SET status = 'waiting' WHERE id = ? AND status = 'active'",
         )
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 1 {
+            log_conversation(&mut *tx, id, now_ms(), note).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
-    /// Ends a conversation (`by`: resident, agent or system). Abandoned when it never
-    /// reached an agent. Returns false when it had already ended.
-    pub async fn finish(&self, id: i64, status: Status, by: &str) -> Result<bool, StoreError> {
+    /// Ends a conversation (`note`: `abandoned` when it never reached an agent, else
+    /// `ended`, with who ended it in its detail). Returns false when it had already ended.
+    pub async fn finish(
+        &self,
+        id: i64,
+        status: Status,
+        note: &EventNote<'_>,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE conversations SET status = ?, ended_at = ?, ended_by = ?
              WHERE id = ? AND status IN ('waiting', 'active')",
         )
         .bind(status.as_str())
-        .bind(now_ms())
-        .bind(by)
+        .bind(now)
+        .bind(note.detail)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let done = done.rows_affected() == 1;
+        if done {
+            log_conversation(&mut *tx, id, now, note).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// Records the wrap-up of an ended conversation, once: a finished wrap-up is never
-    /// overwritten (reports count it as it was given). `false` when it is not this agent's
-    /// ended conversation or it was wrapped up already.
+    /// overwritten (reports count it as it was given). `resolved`: the agent's answer to
+    /// "resolved at this first contact?" (none: not given). `false` when it is not this
+    /// agent's ended conversation or it was wrapped up already.
     pub async fn wrap_up(
         &self,
         id: i64,
         agent_id: i64,
         topic: &str,
         note: &str,
+        resolved: Option<bool>,
     ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE conversations SET wrapup_topic = ?, wrapup_note = ?, wrapped_at = ?
+            "UPDATE conversations SET wrapup_topic = ?, wrapup_note = ?, wrapped_at = ?,
+                 wrapup_resolved = ?
              WHERE id = ? AND agent_id = ? AND status = 'ended' AND wrapped_at IS NULL",
         )
         .bind(topic)
         .bind(note)
-        .bind(now_ms())
+        .bind(now)
+        .bind(resolved)
         .bind(id)
         .bind(agent_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let done = done.rows_affected() == 1;
+        if done {
+            let mut event =
+                EventNote::new(EventKind::WrappedUp)
+                    .staff(agent_id)
+                    .detail(match resolved {
+                        Some(true) => "resolved",
+                        Some(false) => "not_resolved",
+                        None => "",
+                    });
+            event.label = Some(topic);
+            log_conversation(&mut *tx, id, now, &event).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 }

@@ -16,6 +16,7 @@
 //! The resident reaches their item through a capability token (stored hashed), like a
 //! conversation.
 
+use super::events::{EventKind, EventNote, log_message};
 use super::{Store, StoreError, now_ms};
 use crate::auth::{hash_token, random_token};
 
@@ -165,6 +166,8 @@ impl Store {
         new: &NewInboxItem<'_>,
     ) -> Result<(InboxItem, String), StoreError> {
         let token = random_token();
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
         let id = sqlx::query(
             "INSERT INTO inbox_items (token_hash, channel, queue_id, topic_id, resident_name,
              lang, body, reach, reach_value, state, created_at)
@@ -179,10 +182,12 @@ impl Store {
         .bind(new.body)
         .bind(new.reach)
         .bind(new.reach_value)
-        .bind(now_ms())
-        .execute(&self.pool)
+        .bind(now)
+        .execute(&mut *tx)
         .await?
         .last_insert_rowid();
+        log_message(&mut *tx, id, now, &EventNote::new(EventKind::MessageLeft)).await?;
+        tx.commit().await?;
         let item = self.inbox_item(id).await?.ok_or(StoreError::NotFound)?;
         Ok((item, token))
     }
@@ -239,16 +244,24 @@ impl Store {
 
     /// `staff` picks up a new item. False when it was not new any more.
     pub async fn inbox_pick_up(&self, id: i64, staff: i64) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE inbox_items SET state = 'picked_up', picked_by = ?, picked_at = ?
              WHERE id = ? AND state = 'new'",
         )
         .bind(staff)
-        .bind(now_ms())
+        .bind(now)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let done = done.rows_affected() == 1;
+        if done {
+            let note = EventNote::new(EventKind::MessagePickedUp).staff(staff);
+            log_message(&mut *tx, id, now, &note).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// Records the answer of the staff member who picked the item up (a written answer
@@ -261,6 +274,8 @@ impl Store {
         how: AnswerHow,
         body: &str,
     ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE inbox_items SET state = 'answered', answer_how = ?, answer_subject = NULL,
              answer_body = ?, answered_by = ?, answered_at = ?, send_state = NULL,
@@ -271,12 +286,24 @@ impl Store {
         .bind(how)
         .bind(body)
         .bind(staff)
-        .bind(now_ms())
+        .bind(now)
         .bind(id)
         .bind(staff)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let done = done.rows_affected() == 1;
+        if done {
+            let note = EventNote::new(EventKind::MessageAnswered)
+                .staff(staff)
+                .detail(match how {
+                    AnswerHow::Written => "written",
+                    AnswerHow::Email => "email",
+                    AnswerHow::CalledBack => "called_back",
+                });
+            log_message(&mut *tx, id, now, &note).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// Keeps an e-mail answer before it is sent and marks it `sending`. False when the
@@ -306,15 +333,28 @@ impl Store {
 
     /// The relay accepted the kept e-mail answer: the item is answered.
     pub async fn inbox_email_sent(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query(
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
             "UPDATE inbox_items SET state = 'answered', answered_by = picked_by,
              answered_at = ?, send_state = NULL, send_error = NULL
              WHERE id = ? AND send_state = 'sending'",
         )
-        .bind(now_ms())
+        .bind(now)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 1 {
+            let staff: Option<i64> =
+                sqlx::query_scalar("SELECT picked_by FROM inbox_items WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let mut note = EventNote::new(EventKind::MessageAnswered).detail("email");
+            note.staff = staff;
+            log_message(&mut *tx, id, now, &note).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

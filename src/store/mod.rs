@@ -19,12 +19,14 @@
 //! methods live with the data they handle, one `impl Store` per file:
 //! `reference.rs` (settings, queues, topics, FAQ, opening hours), `staff.rs` (accounts,
 //! sessions), `conversations.rs`, `messages.rs`, `kiosks.rs`, `calls.rs`, `inbox.rs` (asynchronous
-//! work: left messages) and `privacy.rs` (retention purge, erasure, legal holds, the
+//! work: left messages), `events.rs` (the contact event log the reports read) and
+//! `privacy.rs` (retention purge, erasure, legal holds, the
 //! access log).
 
 mod cache;
 mod calls;
 mod conversations;
+mod events;
 mod inbox;
 mod kiosks;
 mod messages;
@@ -35,6 +37,7 @@ mod staff;
 mod touch;
 mod writer;
 
+pub use events::{EventKind, EventNote, StaffState};
 pub use inbox::{
     AnswerHow, InboxChannel, InboxItem, InboxState, NewInboxItem, Queues, Reach, SendState,
 };

@@ -143,13 +143,106 @@ async fn conversation_lifecycle() {
     let (conv, _) = conversation(&s).await;
     assert_eq!(conv.status, Status::Waiting);
     assert_eq!(s.open_conversations().await.unwrap().len(), 1);
+    let left = EventNote::new(EventKind::Abandoned).detail("resident");
+    assert!(s.finish(conv.id, Status::Abandoned, &left).await.unwrap());
+    let ended = EventNote::new(EventKind::Ended).detail("resident");
+    assert!(!s.finish(conv.id, Status::Ended, &ended).await.unwrap());
+    assert!(s.open_conversations().await.unwrap().is_empty());
+    // The log holds what happened once: a second finish changed nothing.
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM contact_events WHERE conversation_id = ? ORDER BY id")
+            .bind(conv.id)
+            .fetch_all(&s.pool)
+            .await
+            .unwrap();
+    assert_eq!(kinds, ["queued", "abandoned"]);
+}
+
+/// Every change to a contact writes its event in the same transaction, and the facts
+/// the reports read are folded from those events alone.
+#[tokio::test]
+async fn the_event_log_follows_a_contact_and_folds_into_one_fact() {
+    let (_d, s) = store().await;
+    let (conv, _) = conversation(&s).await;
+    let agent = s
+        .add_user(&NewUser {
+            username: "anna",
+            display_name: "Anna",
+            role: Role::Agent,
+            password_hash: "x",
+            chat_capacity: 3,
+            skills: &[],
+            is_demo: false,
+        })
+        .await
+        .unwrap();
+    s.record_event(conv.id, &EventNote::new(EventKind::Offered).staff(agent))
+        .await
+        .unwrap();
+    s.record_event(conv.id, &EventNote::new(EventKind::Declined).staff(agent))
+        .await
+        .unwrap();
+    s.set_active(conv.id, agent).await.unwrap();
+    s.set_waiting(conv.id, &EventNote::new(EventKind::Requeued).staff(agent))
+        .await
+        .unwrap();
+    // Not active any more: a second requeue is not logged.
+    s.set_waiting(conv.id, &EventNote::new(EventKind::Requeued).staff(agent))
+        .await
+        .unwrap();
+    s.set_active(conv.id, agent).await.unwrap();
+    let ended = EventNote::new(EventKind::Ended).detail("agent");
+    assert!(s.finish(conv.id, Status::Ended, &ended).await.unwrap());
     assert!(
-        s.finish(conv.id, Status::Abandoned, "resident")
+        s.wrap_up(conv.id, agent, "other", "a note", Some(false))
             .await
             .unwrap()
     );
-    assert!(!s.finish(conv.id, Status::Ended, "resident").await.unwrap());
-    assert!(s.open_conversations().await.unwrap().is_empty());
+    // A second wrap-up neither changes the row nor logs.
+    assert!(
+        !s.wrap_up(conv.id, agent, "other", "x", Some(true))
+            .await
+            .unwrap()
+    );
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM contact_events WHERE conversation_id = ? ORDER BY id")
+            .bind(conv.id)
+            .fetch_all(&s.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        kinds,
+        [
+            "queued",
+            "offered",
+            "declined",
+            "answered",
+            "requeued",
+            "answered",
+            "ended",
+            "wrapped_up"
+        ]
+    );
+    // No text of the conversation is in the log.
+    let texts: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contact_events WHERE detail LIKE '%note%' OR label LIKE '%note%'",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!(texts, 0);
+    let facts = s.contact_facts(0, i64::MAX).await.unwrap();
+    assert_eq!(facts.len(), 1);
+    let f = &facts[0];
+    assert_eq!(f.contact, crate::insight::ContactRef::Conversation(conv.id));
+    assert_eq!(f.agent_id, Some(agent));
+    assert_eq!((f.offers, f.declines, f.requeues), (1, 1, 1));
+    assert!(f.answered_at.is_some() && f.ended_at.is_some() && f.wrapped_at.is_some());
+    assert_eq!(f.abandoned_at, None);
+    assert_eq!(f.resolved, Some(false));
+    assert_eq!(f.wrapup_topic.as_deref(), Some("other"));
+    // A period that ends before it arrived holds nothing.
+    assert!(s.contact_facts(0, f.queued_at).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -28,6 +28,7 @@ pub mod assets;
 pub mod call_view;
 pub mod contact;
 pub mod ctx;
+pub mod download;
 pub mod error;
 pub mod form;
 pub mod front_door;
@@ -152,6 +153,11 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     (
         "/staff/berichten",
         "staff: shared list of left messages (new, picked up, answered)",
+    ),
+    (
+        "/staff/rapportage",
+        "supervisor: reports (figures with definitions, norms, hours chart, breakdowns, \
+         the contacts behind a number, filter errors)",
     ),
     (
         "/privacy",
@@ -284,6 +290,15 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/links", get(staff::short_links::page))
         .route("/staff/links/{slug}/qr.svg", get(staff::short_links::qr))
         .route("/staff/openingstijden", get(staff::opening_hours::page))
+        .route("/staff/rapportage", get(staff::reports::page))
+        .route(
+            "/staff/rapportage/cijfers.csv",
+            get(staff::reports::figures_csv),
+        )
+        .route(
+            "/staff/rapportage/contacten.csv",
+            get(staff::reports::contacts_csv),
+        )
         .route("/staff/privacy", get(staff::privacy::page))
         .route("/staff/privacy/inzage", get(staff::privacy::export_page))
         .route(

@@ -9,8 +9,8 @@
 use crate::common::*;
 use loket::config::RetentionSettings;
 use loket::store::{
-    InboxChannel, LogCheck, NewAccess, NewConversation, NewInboxItem, NewMessage, Reach, Role,
-    Sender, Status,
+    EventKind, EventNote, InboxChannel, LogCheck, NewAccess, NewConversation, NewInboxItem,
+    NewMessage, Reach, Role, Sender, Status,
 };
 use sqlx::Row;
 use std::process::Command;
@@ -98,10 +98,17 @@ async fn time_travel_purge_deletes_content_everywhere_and_keeps_the_figures() {
             })
             .await
             .unwrap();
-        store.finish(conv.id, Status::Ended, "agent").await.unwrap();
+        store
+            .finish(
+                conv.id,
+                Status::Ended,
+                &EventNote::new(EventKind::Ended).detail("agent"),
+            )
+            .await
+            .unwrap();
         assert!(
             store
-                .wrap_up(conv.id, anna.id, "other", &note)
+                .wrap_up(conv.id, anna.id, "other", &note, Some(true))
                 .await
                 .unwrap()
         );

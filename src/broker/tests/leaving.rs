@@ -73,17 +73,35 @@ fn disconnect_reroutes_offers_immediately() {
 fn abandon_while_waiting() {
     let mut h = H::new();
     h.create(1, Q1, 0);
+    h.now += 4_000;
     h.create(2, Q1, 0);
-    let out = h.ok(Input::ContactLeft { contact: c(1) });
+    h.create(3, Q1, 0);
+    h.now += 3_000;
+    // The second in line leaves after 3 s: the report learns where and how long.
+    let out = h.ok(Input::ContactLeft { contact: c(2) });
     assert_eq!(
         out,
         vec![
-            Output::Abandoned { contact: c(1) },
+            Output::Abandoned {
+                contact: c(2),
+                position: Some(2),
+                waited_ms: 3_000
+            },
             Output::QueueChanged { queue: Q1 }
         ]
     );
-    assert_eq!(h.b.contact(c(1)), None);
-    assert_eq!(h.b.position(c(2)).map(|p| p.position), Some(1));
+    assert_eq!(h.b.contact(c(2)), None);
+    assert_eq!(h.b.position(c(3)).map(|p| p.position), Some(2));
+    let out = h.ok(Input::ContactLeft { contact: c(1) });
+    assert_eq!(
+        out[0],
+        Output::Abandoned {
+            contact: c(1),
+            position: Some(1),
+            waited_ms: 7_000
+        }
+    );
+    assert_eq!(h.b.position(c(3)).map(|p| p.position), Some(1));
     assert_eq!(
         h.err(Input::ContactLeft { contact: c(1) }),
         BrokerError::UnknownContact(c(1))
@@ -105,7 +123,11 @@ fn abandon_while_offered_revokes_and_frees_the_slot() {
                 staff: s(1),
                 reason: RevokeReason::ContactLeft
             },
-            Output::Abandoned { contact: c(1) },
+            Output::Abandoned {
+                contact: c(1),
+                position: None,
+                waited_ms: 0
+            },
             Output::Offer {
                 contact: c(2),
                 staff: s(1),

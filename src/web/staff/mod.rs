@@ -18,4 +18,5 @@ pub mod login;
 pub mod messages;
 pub mod opening_hours;
 pub mod privacy;
+pub mod reports;
 pub mod short_links;

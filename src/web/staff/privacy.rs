@@ -16,7 +16,6 @@ use crate::web::views::{Base, MessageView, local_datetime, message_view};
 use crate::web::{AppError, AppState, Ctx, PrivacyOfficer, SessionRef};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
@@ -505,18 +504,11 @@ pub async fn export_json(
         access_log: log,
     };
     let body = serde_json::to_string_pretty(&file).map_err(|_| AppError::BadRequest)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"loket-inzage.json\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
+    Ok(crate::web::download::attachment(
+        "application/json; charset=utf-8",
+        "loket-inzage.json",
         body,
-    )
-        .into_response())
+    ))
 }
 
 /// `GET /staff/privacy/wissen?q=`: what an erasure would remove, and the confirmation.
@@ -943,18 +935,11 @@ pub async fn log_csv(
         .map_err(csv_err)?;
     }
     let body = w.into_inner().map_err(|_| AppError::BadRequest)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"loket-toegangslog.csv\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
+    Ok(crate::web::download::attachment(
+        "text/csv; charset=utf-8",
+        "loket-toegangslog.csv",
         body,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(Template)]

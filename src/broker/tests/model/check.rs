@@ -292,7 +292,7 @@ impl Model {
                     c.back_to_waiting(now);
                     self.set_idle(staff, now);
                 }
-                Output::Abandoned { contact } => {
+                Output::Abandoned { contact, .. } => {
                     prop_assert_eq!(&input, &Input::ContactLeft { contact });
                     let c = self.contacts.remove(&contact);
                     prop_assert!(

@@ -190,6 +190,9 @@ pub struct WrapupForm {
     topic: String,
     #[serde(default)]
     note: String,
+    /// "Resolved at this first contact?": `ja`, `nee` or not answered.
+    #[serde(default)]
+    resolved: String,
 }
 
 /// `POST /staff/chats/{id}/wrapup`: topic label and optional note.
@@ -214,7 +217,17 @@ pub async fn wrapup(
     }
     let note: String = f.note.trim().chars().take(MAX_NOTE_CHARS).collect();
     let note = state.config.privacy.detector().mask(&note).into_owned();
-    if state.store.wrap_up(id, user.id, &f.topic, &note).await? {
+    let resolved = match f.resolved.as_str() {
+        "ja" => Some(true),
+        "nee" => Some(false),
+        "" => None,
+        _ => return Err(AppError::BadRequest),
+    };
+    if state
+        .store
+        .wrap_up(id, user.id, &f.topic, &note, resolved)
+        .await?
+    {
         tracing::info!(conversation = id, staff = user.id, "wrapped up");
         Ok(Redirect::to("/staff?melding=wrapped").into_response())
     } else {

@@ -1,0 +1,371 @@
+//! The contact event log and the staff state log (issue 16): what happened to every
+//! contact, as the broker decided it, for the reports.
+//!
+//! Every event is written in the **same transaction** as the change it records: the
+//! conversation becoming active and its `answered` event commit together, or neither
+//! does. So the log never says a thing happened that the conversation rows do not show,
+//! and a crash between the two cannot happen. Events with no row change of their own
+//! (an offer rung, declined or missed) are written on their own.
+//!
+//! An event copies the contact's queue, channel, topic and origin at that moment from
+//! the conversation (or left message) row with `INSERT ... SELECT`, so it needs no join
+//! later and stays right when the contact moves on (an overflow to another queue).
+//!
+//! No personal data enters this log (see `migrations/0011_insight.sql`); the privacy
+//! purge leaves it alone and the figures survive it.
+//!
+//! [`Store::contact_facts`] folds a period's events into one
+//! [`ContactFact`](crate::insight::ContactFact) per contact, the only input of the
+//! reports.
+
+use super::{Store, StoreError, now_ms};
+use crate::insight::{ContactFact, ContactRef, Millis, OriginKind, ReportChannel};
+use sqlx::{Executor, Sqlite};
+use std::collections::BTreeMap;
+
+/// What happened (the `kind` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// Entered its first queue.
+    Queued,
+    /// Rung at a staff member.
+    Offered,
+    /// The staff member said no.
+    Declined,
+    /// Nobody answered the ring in time.
+    OfferTimedOut,
+    /// The ring stopped because the resident left or the staff member went away.
+    OfferWithdrawn,
+    /// A staff member took it: the conversation is theirs.
+    Answered,
+    /// Back in line (the staff member handed it back, lost their connection, or the
+    /// server restarted).
+    Requeued,
+    /// Nobody served its queue for the queue's overflow time: it moved queue.
+    Overflowed,
+    /// A supervisor moved it to another queue.
+    Reassigned,
+    /// The resident left before an answer.
+    Abandoned,
+    /// Over, after an answer.
+    Ended,
+    /// The agent finished the wrap-up.
+    WrappedUp,
+    /// An interpreter was asked for.
+    InterpreterRequested,
+    /// An interpreter joined the call.
+    InterpreterJoined,
+    /// The interpreter left the call.
+    InterpreterLeft,
+    /// A message was left (the asynchronous inbox).
+    MessageLeft,
+    /// A staff member picked the message up.
+    MessagePickedUp,
+    /// The message was answered (written, e-mailed, or called back).
+    MessageAnswered,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Queued => "queued",
+            EventKind::Offered => "offered",
+            EventKind::Declined => "declined",
+            EventKind::OfferTimedOut => "offer_timed_out",
+            EventKind::OfferWithdrawn => "offer_withdrawn",
+            EventKind::Answered => "answered",
+            EventKind::Requeued => "requeued",
+            EventKind::Overflowed => "overflowed",
+            EventKind::Reassigned => "reassigned",
+            EventKind::Abandoned => "abandoned",
+            EventKind::Ended => "ended",
+            EventKind::WrappedUp => "wrapped_up",
+            EventKind::InterpreterRequested => "interpreter_requested",
+            EventKind::InterpreterJoined => "interpreter_joined",
+            EventKind::InterpreterLeft => "interpreter_left",
+            EventKind::MessageLeft => "message_left",
+            EventKind::MessagePickedUp => "message_picked_up",
+            EventKind::MessageAnswered => "message_answered",
+        }
+    }
+}
+
+/// One event to record, beside the contact it is about.
+#[derive(Debug, Clone, Copy)]
+pub struct EventNote<'a> {
+    pub kind: EventKind,
+    /// The staff member it is about.
+    pub staff: Option<i64>,
+    /// Abandoned: the place in line (`None`: it was being offered).
+    pub position: Option<i64>,
+    /// Abandoned: how long the resident waited.
+    pub waited_ms: Option<i64>,
+    /// A short fixed word (see the migration), never free text.
+    pub detail: &'a str,
+    /// Wrapped up: the topic label (a slug from the site's list).
+    pub label: Option<&'a str>,
+}
+
+impl<'a> EventNote<'a> {
+    pub fn new(kind: EventKind) -> Self {
+        EventNote {
+            kind,
+            staff: None,
+            position: None,
+            waited_ms: None,
+            detail: "",
+            label: None,
+        }
+    }
+
+    pub fn staff(mut self, staff: i64) -> Self {
+        self.staff = Some(staff);
+        self
+    }
+
+    pub fn detail(mut self, detail: &'a str) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+/// Appends `note` about conversation `id` at `at`, inside the caller's transaction.
+pub(super) async fn log_conversation<'e, E>(
+    ex: E,
+    id: i64,
+    at: Millis,
+    note: &EventNote<'_>,
+) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Sqlite>,
+{
+    sqlx::query(
+        "INSERT INTO contact_events (conversation_id, at, kind, queue_id, channel, topic_id,
+             origin, staff_id, position, waited_ms, detail, label)
+         SELECT c.id, ?, ?, c.queue_id, q.channel, c.topic_id, c.origin, ?, ?, ?, ?, ?
+         FROM conversations c JOIN queues q ON q.id = c.queue_id WHERE c.id = ?",
+    )
+    .bind(at)
+    .bind(note.kind.as_str())
+    .bind(note.staff)
+    .bind(note.position)
+    .bind(note.waited_ms)
+    .bind(note.detail)
+    .bind(note.label)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Appends `note` about left message `id` at `at`, inside the caller's transaction.
+pub(super) async fn log_message<'e, E>(
+    ex: E,
+    id: i64,
+    at: Millis,
+    note: &EventNote<'_>,
+) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Sqlite>,
+{
+    sqlx::query(
+        "INSERT INTO contact_events (inbox_id, at, kind, queue_id, channel, topic_id, origin,
+             staff_id, detail)
+         SELECT i.id, ?, ?, i.queue_id, i.channel, i.topic_id, 'message', ?, ?
+         FROM inbox_items i WHERE i.id = ?",
+    )
+    .bind(at)
+    .bind(note.kind.as_str())
+    .bind(note.staff)
+    .bind(note.detail)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// A staff member's presence as the state log keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffState {
+    Available,
+    Away,
+    Offline,
+}
+
+impl StaffState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffState::Available => "available",
+            StaffState::Away => "away",
+            StaffState::Offline => "offline",
+        }
+    }
+}
+
+/// One row of the event log as read back.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct EventRow {
+    conversation_id: Option<i64>,
+    inbox_id: Option<i64>,
+    at: i64,
+    kind: String,
+    queue_id: i64,
+    channel: String,
+    topic_id: Option<i64>,
+    origin: String,
+    staff_id: Option<i64>,
+    position: Option<i64>,
+    detail: String,
+    label: Option<String>,
+}
+
+impl Store {
+    /// Records an event that changes no row of its own (an offer rung, declined,
+    /// missed or withdrawn; an interpreter joining or leaving).
+    pub async fn record_event(&self, id: i64, note: &EventNote<'_>) -> Result<(), StoreError> {
+        log_conversation(&self.pool, id, now_ms(), note).await
+    }
+
+    /// Records a staff member's presence change, with its reason.
+    pub async fn record_staff_state(
+        &self,
+        staff: i64,
+        state: StaffState,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO staff_events (staff_id, at, state, reason) VALUES (?, ?, ?, ?)")
+            .bind(staff)
+            .bind(now_ms())
+            .bind(state.as_str())
+            .bind(reason)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every contact that entered a queue (or left a message) in `[from, to)`, folded
+    /// from its events (also those after `to`: a contact that arrived at 23:59 and was
+    /// answered after midnight counts on its day, with its answer).
+    pub async fn contact_facts(
+        &self,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<ContactFact>, StoreError> {
+        let rows: Vec<EventRow> = sqlx::query_as(
+            "SELECT e.conversation_id, e.inbox_id, e.at, e.kind, e.queue_id, e.channel,
+                    e.topic_id, e.origin, e.staff_id, e.position, e.detail, e.label
+             FROM contact_events e
+             WHERE e.conversation_id IN (SELECT conversation_id FROM contact_events
+                       WHERE kind = 'queued' AND at >= ? AND at < ?)
+                OR e.inbox_id IN (SELECT inbox_id FROM contact_events
+                       WHERE kind = 'message_left' AND at >= ? AND at < ?)
+             ORDER BY e.at, e.id",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut facts: BTreeMap<ContactRef, ContactFact> = BTreeMap::new();
+        for row in rows {
+            fold(&mut facts, row);
+        }
+        Ok(facts.into_values().collect())
+    }
+}
+
+fn origin_kind(stored: &str) -> OriginKind {
+    match crate::domain::Origin::parse(stored) {
+        crate::domain::Origin::Web => OriginKind::Web,
+        crate::domain::Origin::Kiosk { .. } => OriginKind::Kiosk,
+        crate::domain::Origin::ShortLink { .. } => OriginKind::Link,
+        crate::domain::Origin::LeftMessage => OriginKind::LeftMessage,
+        crate::domain::Origin::AccessibilityReport => OriginKind::AccessibilityReport,
+    }
+}
+
+/// Folds one event into its contact's fact (events arrive in time order).
+fn fold(facts: &mut BTreeMap<ContactRef, ContactFact>, row: EventRow) {
+    let contact = match (row.conversation_id, row.inbox_id) {
+        (Some(c), _) => ContactRef::Conversation(c),
+        (None, Some(i)) => ContactRef::Message(i),
+        (None, None) => return,
+    };
+    let fact = facts.entry(contact).or_insert_with(|| ContactFact {
+        contact,
+        queue_id: row.queue_id,
+        channel: match (contact, row.channel.as_str()) {
+            (ContactRef::Message(_), _) => ReportChannel::LeftMessage,
+            (_, "video") => ReportChannel::Video,
+            _ => ReportChannel::Chat,
+        },
+        topic_id: row.topic_id,
+        origin: match contact {
+            ContactRef::Message(_) => OriginKind::LeftMessage,
+            ContactRef::Conversation(_) => origin_kind(&row.origin),
+        },
+        agent_id: None,
+        queued_at: row.at,
+        answered_at: None,
+        abandoned_at: None,
+        abandon_position: None,
+        ended_at: None,
+        wrapped_at: None,
+        wrapup_topic: None,
+        resolved: None,
+        interpreter_requested_at: None,
+        interpreter_joined_at: None,
+        offers: 0,
+        declines: 0,
+        timeouts: 0,
+        requeues: 0,
+    });
+    match row.kind.as_str() {
+        "queued" | "message_left" => fact.queued_at = fact.queued_at.min(row.at),
+        "offered" => fact.offers += 1,
+        "declined" => fact.declines += 1,
+        "offer_timed_out" => fact.timeouts += 1,
+        "answered" | "message_answered" => {
+            fact.answered_at.get_or_insert(row.at);
+            if row.staff_id.is_some() {
+                fact.agent_id = row.staff_id;
+            }
+            // A sign-language call: its interpreter answered it in the interpreter queue.
+            if row.detail == "interpreter" && fact.channel == ReportChannel::Video {
+                fact.channel = ReportChannel::VideoInterpreter;
+            }
+        }
+        "requeued" => fact.requeues += 1,
+        "abandoned" => {
+            if fact.answered_at.is_none() {
+                fact.abandoned_at = Some(row.at);
+                fact.abandon_position = row.position.and_then(|p| u32::try_from(p).ok());
+            }
+        }
+        "ended" => {
+            if fact.answered_at.is_some() {
+                fact.ended_at.get_or_insert(row.at);
+            }
+        }
+        "wrapped_up" => {
+            fact.wrapped_at.get_or_insert(row.at);
+            fact.wrapup_topic = row.label;
+            fact.resolved = match row.detail.as_str() {
+                "resolved" => Some(true),
+                "not_resolved" => Some(false),
+                _ => None,
+            };
+        }
+        "interpreter_requested" => {
+            fact.interpreter_requested_at.get_or_insert(row.at);
+            if fact.channel != ReportChannel::LeftMessage {
+                fact.channel = ReportChannel::VideoInterpreter;
+            }
+        }
+        "interpreter_joined" => {
+            fact.interpreter_joined_at.get_or_insert(row.at);
+        }
+        _ => {}
+    }
+}
