@@ -31,6 +31,7 @@ mod messages;
 mod opening_hours;
 mod privacy;
 mod redact;
+mod reports;
 mod rtt_limits;
 mod sessions;
 mod sign_video;

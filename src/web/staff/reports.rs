@@ -158,6 +158,8 @@ pub struct DrillRow {
 #[derive(Debug, Clone)]
 pub struct Drill {
     pub title: String,
+    /// What the number counts.
+    pub meaning: String,
     pub count: String,
     pub truncated: Option<String>,
     pub rows: Vec<DrillRow>,
@@ -490,8 +492,19 @@ fn duration(t: T, ms: Option<Millis>) -> String {
     }
 }
 
+/// `71,4%` in Dutch, `71.4%` in English; `n.v.t.` without a figure.
 fn percent(t: T, share: Option<Share>) -> String {
-    share.map_or_else(|| t.s("report.none").to_string(), |s| s.percent_text())
+    share.map_or_else(
+        || t.s("report.none").to_string(),
+        |s| {
+            let text = s.percent_text();
+            if t.lang == crate::i18n::Lang::Nl {
+                format!("{}%", text.replace('.', ","))
+            } else {
+                format!("{text}%")
+            }
+        },
+    )
 }
 
 /// The name of a figure (for its row and its list).
@@ -523,6 +536,30 @@ fn figure_name(t: T, f: Figure, s: &ReportSettings) -> String {
                 ("next", &format!("{:02}", (hour + 1) % 24)),
             ],
         ),
+    }
+}
+
+/// The text that says what a figure counts.
+fn definition_key(f: Figure) -> &'static str {
+    match f {
+        Figure::Offered => "report.def_offered",
+        Figure::Answered => "report.def_answered",
+        Figure::Abandoned => "report.def_abandoned",
+        Figure::ShortAbandoned => "report.def_short_abandoned",
+        Figure::Other => "report.def_other",
+        Figure::AnsweredWithin(_) => "report.def_within",
+        Figure::AnsweredAfter(_) => "report.def_after",
+        Figure::Talk => "report.def_talk",
+        Figure::Wrapped => "report.def_wrap",
+        Figure::Resolved => "report.def_resolved",
+        Figure::NotResolved => "report.def_not_resolved",
+        Figure::LeftMessages => "report.def_left",
+        Figure::LeftAnswered => "report.def_left_answered",
+        Figure::LeftOpen => "report.def_left_open",
+        Figure::InterpreterRequests => "report.def_interpreter",
+        Figure::InterpreterJoined => "report.def_interpreter_joined",
+        Figure::InterpreterNever => "report.def_interpreter_never",
+        Figure::Hour { .. } => "report.by_hour_intro",
     }
 }
 
@@ -965,6 +1002,7 @@ fn fill(t: T, page: &mut ReportPage, l: &Loaded, q: &ReportQuery, qs: &str) {
         let name = figure_name(t, fig, s);
         page.drill = Some(Drill {
             title: t.f("report.drill_title", &[("figure", &name)]),
+            meaning: t.s(definition_key(fig)).to_string(),
             count: t.f("report.drill_count", &[("count", &list.len())]),
             truncated: (list.len() > DRILL_ROWS)
                 .then(|| t.f("report.drill_truncated", &[("shown", &DRILL_ROWS)])),
