@@ -214,6 +214,35 @@ impl Schedule {
     }
 }
 
+impl Schedule {
+    /// How many milliseconds between `from` and `to` fall within opening hours (0 when
+    /// `to <= from`): the time a left message waited while someone could have answered
+    /// it. Walks the local days from `from`'s to `to`'s and adds the overlap of each of
+    /// their open spans (resolved as in [`Schedule::is_open`], so a day with a change to
+    /// or from summer time counts its real length).
+    pub fn open_ms_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let last = to.with_timezone(&Amsterdam).date_naive();
+        let mut date = from.with_timezone(&Amsterdam).date_naive();
+        let mut total: i64 = 0;
+        while date <= last {
+            for (s, e) in self.intervals_on(date) {
+                let (s, e) = (s.max(from), e.min(to));
+                if e > s {
+                    total = total.saturating_add((e - s).num_milliseconds());
+                }
+            }
+            match date.succ_opt() {
+                Some(next) => date = next,
+                None => break,
+            }
+        }
+        total
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Edge {
     Start,
@@ -380,6 +409,90 @@ mod tests {
         assert_eq!(
             Schedule::default().next_opening(utc("2026-07-01T12:00:00Z")),
             None
+        );
+    }
+
+    fn office_nine_to_five() -> Schedule {
+        let day = parse_day("09:00-17:00").unwrap();
+        let mut s = Schedule::default();
+        for d in 0..5 {
+            s.weekly[d] = day.clone();
+        }
+        s
+    }
+
+    #[test]
+    fn open_time_between_two_instants() {
+        let s = office_nine_to_five();
+        let hour = 3_600_000;
+        // Friday 6 February 2026 16:00 CET to Monday 9 February 10:00 CET: 1 h + 1 h.
+        assert_eq!(
+            s.open_ms_between(utc("2026-02-06T15:00:00Z"), utc("2026-02-09T09:00:00Z")),
+            2 * hour
+        );
+        // Within one span, and across the lunch break of the split schedule.
+        assert_eq!(
+            s.open_ms_between(utc("2026-02-03T08:15:00Z"), utc("2026-02-03T08:45:30.5Z")),
+            1_830_500
+        );
+        assert_eq!(
+            office().open_ms_between(utc("2026-02-03T10:00:00Z"), utc("2026-02-03T14:00:00Z")),
+            3 * hour // 11:00-12:30 and 13:30-15:00 local
+        );
+        // Entirely outside opening hours; empty and backwards ranges.
+        assert_eq!(
+            s.open_ms_between(utc("2026-02-07T10:00:00Z"), utc("2026-02-08T20:00:00Z")),
+            0
+        );
+        let t = utc("2026-02-03T10:00:00Z");
+        assert_eq!(s.open_ms_between(t, t), 0);
+        assert_eq!(s.open_ms_between(t, utc("2026-02-03T09:00:00Z")), 0);
+        // A holiday counts nothing; a whole week counts 5 x 8 hours.
+        let mut h = s.clone();
+        h.exceptions
+            .insert(NaiveDate::from_ymd_opt(2026, 2, 9).unwrap(), Vec::new());
+        assert_eq!(
+            h.open_ms_between(utc("2026-02-06T15:00:00Z"), utc("2026-02-09T09:00:00Z")),
+            hour
+        );
+        assert_eq!(
+            s.open_ms_between(utc("2026-02-01T23:00:00Z"), utc("2026-02-08T23:00:00Z")),
+            40 * hour
+        );
+    }
+
+    #[test]
+    fn open_time_across_a_change_of_summer_time() {
+        let s = office_nine_to_five();
+        let hour = 3_600_000;
+        // Friday 27 March 2026 16:00 CET (15:00 UTC) to Monday 30 March 10:00 CEST
+        // (08:00 UTC): 62 real hours pass, 2 of them open.
+        assert_eq!(
+            s.open_ms_between(utc("2026-03-27T15:00:00Z"), utc("2026-03-30T08:00:00Z")),
+            2 * hour
+        );
+        // October: Friday 23 16:00 CEST to Monday 26 10:00 CET.
+        assert_eq!(
+            s.open_ms_between(utc("2026-10-23T14:00:00Z"), utc("2026-10-26T09:00:00Z")),
+            2 * hour
+        );
+        // Always open: the weekend of 28-29 March has 47 hours, that of 24-25 October 49.
+        let always = Schedule::always_open();
+        assert_eq!(
+            always.open_ms_between(utc("2026-03-27T23:00:00Z"), utc("2026-03-29T22:00:00Z")),
+            47 * hour
+        );
+        assert_eq!(
+            always.open_ms_between(utc("2026-10-23T22:00:00Z"), utc("2026-10-25T23:00:00Z")),
+            49 * hour
+        );
+        // A Sunday span across the doubled hour counts its real length (2 h of clock
+        // time 02:00-03:00 twice plus 03:00-04:00: 3 h).
+        let mut n = Schedule::default();
+        n.weekly[6] = parse_day("02:00-04:00").unwrap();
+        assert_eq!(
+            n.open_ms_between(utc("2026-10-24T12:00:00Z"), utc("2026-10-25T12:00:00Z")),
+            3 * hour
         );
     }
 

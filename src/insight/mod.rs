@@ -17,6 +17,12 @@
 //! Personal data never enters a fact: no names, no message text, no addresses. Retention
 //! (issue 15) therefore never has to touch the event log, and the figures survive it.
 
+pub mod export;
+pub mod figures;
+#[cfg(test)]
+mod golden;
+pub mod period;
+
 /// Milliseconds since the Unix epoch (UTC), as everywhere in the store.
 pub type Millis = i64;
 
@@ -43,6 +49,32 @@ pub enum ReportChannel {
     LeftMessage,
 }
 
+impl ReportChannel {
+    /// Every channel, in report order.
+    pub const ALL: [ReportChannel; 4] = [
+        ReportChannel::Chat,
+        ReportChannel::Video,
+        ReportChannel::VideoInterpreter,
+        ReportChannel::LeftMessage,
+    ];
+
+    /// A stable lowercase key (URLs, CSV, configuration): `chat`, `video`, `video-tolk`,
+    /// `bericht`.
+    pub fn key(self) -> &'static str {
+        match self {
+            ReportChannel::Chat => "chat",
+            ReportChannel::Video => "video",
+            ReportChannel::VideoInterpreter => "video-tolk",
+            ReportChannel::LeftMessage => "bericht",
+        }
+    }
+
+    /// The channel of a [`key`](ReportChannel::key).
+    pub fn parse(key: &str) -> Option<ReportChannel> {
+        Self::ALL.into_iter().find(|c| c.key() == key)
+    }
+}
+
 /// Where a contact started, as reports split them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OriginKind {
@@ -56,6 +88,45 @@ pub enum OriginKind {
     LeftMessage,
     /// A problem report from the accessibility statement.
     AccessibilityReport,
+}
+
+impl OriginKind {
+    /// Every origin, in report order.
+    pub const ALL: [OriginKind; 5] = [
+        OriginKind::Web,
+        OriginKind::Kiosk,
+        OriginKind::Link,
+        OriginKind::LeftMessage,
+        OriginKind::AccessibilityReport,
+    ];
+
+    /// A stable lowercase key (URLs, CSV): `web`, `kiosk`, `link`, `bericht`,
+    /// `toegankelijkheid`.
+    pub fn key(self) -> &'static str {
+        match self {
+            OriginKind::Web => "web",
+            OriginKind::Kiosk => "kiosk",
+            OriginKind::Link => "link",
+            OriginKind::LeftMessage => "bericht",
+            OriginKind::AccessibilityReport => "toegankelijkheid",
+        }
+    }
+
+    /// The origin of a [`key`](OriginKind::key).
+    pub fn parse(key: &str) -> Option<OriginKind> {
+        Self::ALL.into_iter().find(|o| o.key() == key)
+    }
+}
+
+impl ContactRef {
+    /// The reference staff see: `C-<id>` for a conversation, the left message's own
+    /// reference (`B-000-042`, as the resident got it) for a message.
+    pub fn reference(self) -> String {
+        match self {
+            ContactRef::Conversation(id) => format!("C-{id}"),
+            ContactRef::Message(id) => crate::hub::reference(id),
+        }
+    }
 }
 
 /// One contact, as the event log tells it. Times are UTC milliseconds.
