@@ -337,16 +337,13 @@ fn fold(facts: &mut BTreeMap<ContactRef, ContactFact>, row: EventRow) {
             }
         }
         "requeued" => fact.requeues += 1,
-        "abandoned" => {
-            if fact.answered_at.is_none() {
-                fact.abandoned_at = Some(row.at);
-                fact.abandon_position = row.position.and_then(|p| u32::try_from(p).ok());
-            }
+        // Abandoned after an answer (handed back, then the resident left): it was answered.
+        "abandoned" if fact.answered_at.is_none() => {
+            fact.abandoned_at = Some(row.at);
+            fact.abandon_position = row.position.and_then(|p| u32::try_from(p).ok());
         }
-        "ended" => {
-            if fact.answered_at.is_some() {
-                fact.ended_at.get_or_insert(row.at);
-            }
+        "ended" if fact.answered_at.is_some() => {
+            fact.ended_at.get_or_insert(row.at);
         }
         "wrapped_up" => {
             fact.wrapped_at.get_or_insert(row.at);
