@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { AUDITOR_URL } from './lib/harness.js';
 import { Suite } from './lib/suite.js';
 import { logIn, submitAndWait } from './lib/flows.js';
-import { runAxe } from './lib/checks.js';
 
 const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): this flow posts and is skipped' : false;
 
@@ -34,18 +33,7 @@ describe('left messages: Berichten and the resident\'s link', { skip }, () => {
   after(() => suite.close());
 
   /** The suite's audit, plus axe with zero violations at 1280x800 and 390x844 (screenshots). */
-  async function check(page, name, key) {
-    await suite.check(page, name, { key });
-    const original = page.viewportSize();
-    for (const [width, height] of [[1280, 800], [390, 844]]) {
-      await page.setViewportSize({ width, height });
-      const axe = await runAxe(page);
-      const shot = suite.report.screenshotPath(`${name} ${width}x${height}`, width);
-      await page.screenshot({ path: shot.file, fullPage: true });
-      assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`), [], `${name} at ${width}x${height}`);
-    }
-    if (original) await page.setViewportSize(original);
-  }
+  const check = (page, name, key) => suite.checkSizes(page, name, key);
 
   it('a resident leaves a message and comes back later ("Ik kom zelf terug")', async () => {
     await rp.goto(server.url('/bericht'));

@@ -12,7 +12,6 @@ import { readFileSync } from 'node:fs';
 import { AUDITOR_URL, DEMO_PASSWORD } from './lib/harness.js';
 import { Suite } from './lib/suite.js';
 import { logIn, startChat, acceptFirstOffer } from './lib/flows.js';
-import { runAxe } from './lib/checks.js';
 
 const skip = AUDITOR_URL ? 'auditor mode (LOKET_URL): this flow posts and is skipped' : false;
 
@@ -29,18 +28,7 @@ describe('privacy: the officer finds, exports, holds and erases; the resident re
 
   after(() => suite.close());
 
-  async function check(page, name, key) {
-    await suite.check(page, name, { key });
-    const original = page.viewportSize();
-    for (const [width, height] of [[1280, 800], [390, 844]]) {
-      await page.setViewportSize({ width, height });
-      const axe = await runAxe(page);
-      const shot = suite.report.screenshotPath(`${name} ${width}x${height}`, width);
-      await page.screenshot({ path: shot.file, fullPage: true });
-      assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`), [], `${name} at ${width}x${height}`);
-    }
-    if (original) await page.setViewportSize(original);
-  }
+  const check = (page, name, key) => suite.checkSizes(page, name, key);
 
   it('the privacy statement is linked from the footer and names the terms', async () => {
     await rp.goto(server.url('/'));

@@ -133,11 +133,20 @@ pub struct Bar {
     pub label: String,
 }
 
+/// One cell of the hours table: the count, and the link to its contacts with the link's
+/// name for a screen reader ("maandag van 09:00 tot 10:00").
+#[derive(Debug, Clone)]
+pub struct HourCell {
+    pub n: u64,
+    pub link: Option<String>,
+    pub label: String,
+}
+
 /// One weekday row of the hours table.
 #[derive(Debug, Clone)]
 pub struct HourRow {
     pub day: String,
-    pub cells: Vec<(u64, Option<String>)>,
+    pub cells: Vec<HourCell>,
     pub total: u64,
 }
 
@@ -946,13 +955,12 @@ fn fill(t: T, page: &mut ReportPage, l: &Loaded, q: &ReportQuery, qs: &str) {
                     .enumerate()
                     .map(|(h, &n)| {
                         let hour = u8::try_from(h).unwrap_or(0);
-                        let link = (n > 0).then(|| {
-                            format!(
-                                "?{qs}&cijfer={}#lijst",
-                                Figure::Hour { weekday, hour }.key()
-                            )
-                        });
-                        (n, link)
+                        let fig = Figure::Hour { weekday, hour };
+                        HourCell {
+                            n,
+                            link: (n > 0).then(|| format!("?{qs}&cijfer={}#lijst", fig.key())),
+                            label: figure_name(t, fig, s),
+                        }
                     })
                     .collect(),
                 total: row.iter().sum(),

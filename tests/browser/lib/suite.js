@@ -14,6 +14,7 @@ import { launchWithMedia, makeClip, recordPeers } from './media.js';
 import { Report } from './report.js';
 import { Auditor } from './audit.js';
 import { watchErrors } from './flows.js';
+import { runAxe } from './checks.js';
 
 export class Suite {
   /**
@@ -57,6 +58,23 @@ export class Suite {
   async check(page, state, opts) {
     const problems = await this.auditor.audit(page, state, opts);
     assert.deepEqual(problems, [], `${state}: ${problems.length} problem(s)`);
+  }
+
+  /**
+   * The audit, then axe (WCAG 2.2 A/AA) with a full-page screenshot at 1280x800 and at
+   * 390x844 (a phone); fails with every violation. The viewport is put back after.
+   */
+  async checkSizes(page, state, key) {
+    await this.check(page, state, { key });
+    const original = page.viewportSize();
+    for (const [width, height] of [[1280, 800], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      const axe = await runAxe(page);
+      const shot = this.report.screenshotPath(`${state} ${width}x${height}`, width);
+      await page.screenshot({ path: shot.file, fullPage: true });
+      assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`), [], `${state} at ${width}x${height}`);
+    }
+    if (original) await page.setViewportSize(original);
   }
 
   /** Asserts that no page had a script error or CSP violation, and records the check. */
