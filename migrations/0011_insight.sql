@@ -39,9 +39,11 @@ CREATE TABLE contact_events (
     label           TEXT,
     CHECK ((conversation_id IS NULL) != (inbox_id IS NULL))
 );
-CREATE INDEX contact_events_at ON contact_events (at);
-CREATE INDEX contact_events_conversation ON contact_events (conversation_id) WHERE conversation_id IS NOT NULL;
-CREATE INDEX contact_events_inbox ON contact_events (inbox_id) WHERE inbox_id IS NOT NULL;
+-- A report finds a period's contacts by their arrival (kind, at), then each contact's
+-- events in time order (conversation or message, at).
+CREATE INDEX contact_events_kind_at ON contact_events (kind, at);
+CREATE INDEX contact_events_conversation ON contact_events (conversation_id, at) WHERE conversation_id IS NOT NULL;
+CREATE INDEX contact_events_inbox ON contact_events (inbox_id, at) WHERE inbox_id IS NOT NULL;
 
 -- Staff presence changes, as the broker decided them ('available', 'away', 'offline'),
 -- with the reason ('chosen', 'missed_offer', 'disconnected', ...).

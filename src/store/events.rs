@@ -21,7 +21,7 @@
 use super::{Store, StoreError, now_ms};
 use crate::insight::{ContactFact, ContactRef, Millis, OriginKind, ReportChannel};
 use sqlx::{Executor, Sqlite};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What happened (the `kind` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,8 +203,9 @@ impl StaffState {
 }
 
 /// One row of the event log as read back.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 struct EventRow {
+    id: i64,
     conversation_id: Option<i64>,
     inbox_id: Option<i64>,
     at: i64,
@@ -217,6 +218,44 @@ struct EventRow {
     position: Option<i64>,
     detail: String,
     label: Option<String>,
+}
+
+/// A row as the query sends it: a JSON array in the column order of the query in
+/// [`Store::contact_facts`].
+type RawRow = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    String,
+    Option<i64>,
+    Option<i64>,
+    String,
+    Option<String>,
+);
+
+impl From<RawRow> for EventRow {
+    fn from(r: RawRow) -> Self {
+        EventRow {
+            id: r.0,
+            conversation_id: r.1,
+            inbox_id: r.2,
+            at: r.3,
+            kind: r.4,
+            queue_id: r.5,
+            channel: r.6,
+            topic_id: r.7,
+            origin: r.8,
+            staff_id: r.9,
+            position: r.10,
+            detail: r.11,
+            label: r.12,
+        }
+    }
 }
 
 impl Store {
@@ -246,30 +285,72 @@ impl Store {
     /// Every contact that entered a queue (or left a message) in `[from, to)`, folded
     /// from its events (also those after `to`: a contact that arrived at 23:59 and was
     /// answered after midnight counts on its day, with its answer).
+    ///
+    /// The period is read a day at a time: the day's arrivals by `(kind, at)`, then each
+    /// contact's events by `(conversation_id, at)` or `(inbox_id, at)`, returned as one
+    /// JSON array per day and query. A quarter holds about a million events, and the
+    /// SQLite driver's cost per returned row (a hand-over between threads) was ten times
+    /// SQLite's own work for them (measured: `cargo bench --bench report`). Each
+    /// contact's few events are put in time order here before folding.
     pub async fn contact_facts(
         &self,
         from: Millis,
         to: Millis,
     ) -> Result<Vec<ContactFact>, StoreError> {
-        let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT e.conversation_id, e.inbox_id, e.at, e.kind, e.queue_id, e.channel,
-                    e.topic_id, e.origin, e.staff_id, e.position, e.detail, e.label
-             FROM contact_events e
-             WHERE e.conversation_id IN (SELECT conversation_id FROM contact_events
-                       WHERE kind = 'queued' AND at >= ? AND at < ?)
-                OR e.inbox_id IN (SELECT inbox_id FROM contact_events
-                       WHERE kind = 'message_left' AND at >= ? AND at < ?)
-             ORDER BY e.at, e.id",
+        const CHUNK_MS: i64 = 86_400_000;
+        let mut by_contact: HashMap<ContactRef, Vec<EventRow>> = HashMap::new();
+        // Only the stretch that holds arrivals is walked (a wide period stays cheap).
+        let (first, last): (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT MIN(at), MAX(at) FROM contact_events
+             WHERE kind IN ('queued', 'message_left') AND at >= ? AND at < ?",
         )
         .bind(from)
         .bind(to)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Vec::new());
+        };
+        let to = last.saturating_add(1).min(to);
+        let mut chunk_start = first;
+        while chunk_start < to {
+            let chunk_end = chunk_start.saturating_add(CHUNK_MS).min(to);
+            for (arrival, column) in [("queued", "conversation_id"), ("message_left", "inbox_id")] {
+                let sql = format!(
+                    "SELECT json_group_array(json_array(e.id, e.conversation_id, e.inbox_id, e.at,
+                         e.kind, e.queue_id, e.channel, e.topic_id, e.origin, e.staff_id,
+                         e.position, e.detail, e.label))
+                     FROM contact_events a CROSS JOIN contact_events e ON e.{column} = a.{column}
+                     WHERE a.kind = ? AND a.at >= ? AND a.at < ?"
+                );
+                let json: Option<String> = sqlx::query_scalar(&sql)
+                    .bind(arrival)
+                    .bind(chunk_start)
+                    .bind(chunk_end)
+                    .fetch_one(&self.pool)
+                    .await?;
+                let rows: Vec<RawRow> = match json.as_deref() {
+                    Some(text) => serde_json::from_str(text)
+                        .map_err(|e| StoreError::Write(format!("event log: {e}")))?,
+                    None => Vec::new(),
+                };
+                for row in rows.into_iter().map(EventRow::from) {
+                    let contact = match (row.conversation_id, row.inbox_id) {
+                        (Some(c), _) => ContactRef::Conversation(c),
+                        (None, Some(i)) => ContactRef::Message(i),
+                        (None, None) => continue,
+                    };
+                    by_contact.entry(contact).or_default().push(row);
+                }
+            }
+            chunk_start = chunk_end;
+        }
         let mut facts: BTreeMap<ContactRef, ContactFact> = BTreeMap::new();
-        for row in rows {
-            fold(&mut facts, row);
+        for (_, mut events) in by_contact {
+            events.sort_by_key(|row| (row.at, row.id));
+            for row in events {
+                fold(&mut facts, row);
+            }
         }
         Ok(facts.into_values().collect())
     }
