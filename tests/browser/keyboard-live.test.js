@@ -153,6 +153,10 @@ describe('keyboard-only conversation, live', { skip }, () => {
     await sp.locator('#wrapups .wrapup').waitFor();
     const f = await describeFocus(sp);
     assert.ok(f && f.tag === 'select' && f.id.startsWith('wrapup-topic-'), `focus moves to the wrap-up form (got ${f && f.path})`);
+    // "Is de vraag in dit contact opgelost?": Tab reaches the radio group, Space says yes.
+    await sp.keyboard.press('Tab');
+    assert.ok((await describeFocus(sp)).id.startsWith('wrapup-resolved-'), 'the resolved question follows the topic');
+    await sp.keyboard.press('Space');
     await sp.keyboard.press('Tab');
     assert.ok((await describeFocus(sp)).id.startsWith('wrapup-note-'));
     await sp.keyboard.type('Link naar parkeervergunning gestuurd.');
