@@ -609,6 +609,19 @@ impl Hub {
         });
     }
 
+    /// Stores a resident's answers to the survey of their ended conversation, the comment
+    /// masked like every message. `false`: no open survey (not offered, or answered).
+    pub async fn answer_survey(
+        &self,
+        conv: i64,
+        mut answers: crate::store::NewSurveyAnswer,
+    ) -> Result<bool, HubError> {
+        answers.comment = answers
+            .comment
+            .map(|c| self.inner.settings.redact.mask(&c).into_owned());
+        Ok(self.inner.store.answer_survey(conv, &answers).await?)
+    }
+
     /// Live figures of every queue.
     pub async fn queue_figures(&self) -> Result<Vec<live::QueueFigures>, HubError> {
         let hub = self.clone();

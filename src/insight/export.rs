@@ -287,28 +287,15 @@ mod tests {
     }
 
     fn fact(id: i64) -> ContactFact {
-        ContactFact {
-            contact: ContactRef::Conversation(id),
-            queue_id: 1,
-            channel: ReportChannel::Chat,
-            topic_id: Some(7),
-            origin: OriginKind::Web,
-            agent_id: None,
-            queued_at: utc("2026-03-29T01:30:00Z"),
-            answered_at: None,
-            abandoned_at: None,
-            abandon_position: None,
-            ended_at: None,
-            wrapped_at: None,
-            wrapup_topic: None,
-            resolved: None,
-            interpreter_requested_at: None,
-            interpreter_joined_at: None,
-            offers: 0,
-            declines: 0,
-            timeouts: 0,
-            requeues: 0,
-        }
+        let mut f = ContactFact::new(
+            ContactRef::Conversation(id),
+            1,
+            ReportChannel::Chat,
+            OriginKind::Web,
+            utc("2026-03-29T01:30:00Z"),
+        );
+        f.topic_id = Some(7);
+        f
     }
 
     fn names(c: &ContactFact) -> ExportNames {

@@ -31,28 +31,7 @@ fn mar(day: u32, h: u32, m: u32) -> Millis {
 }
 
 fn base(contact: ContactRef, queue_id: i64, channel: ReportChannel, at: Millis) -> ContactFact {
-    ContactFact {
-        contact,
-        queue_id,
-        channel,
-        topic_id: None,
-        origin: Web,
-        agent_id: None,
-        queued_at: at,
-        answered_at: None,
-        abandoned_at: None,
-        abandon_position: None,
-        ended_at: None,
-        wrapped_at: None,
-        wrapup_topic: None,
-        resolved: None,
-        interpreter_requested_at: None,
-        interpreter_joined_at: None,
-        offers: 0,
-        declines: 0,
-        timeouts: 0,
-        requeues: 0,
-    }
+    ContactFact::new(contact, queue_id, channel, Web, at)
 }
 
 fn live(id: i64, queue: i64, channel: ReportChannel, at: Millis) -> ContactFact {

@@ -167,4 +167,111 @@ pub struct ContactFact {
     pub declines: u32,
     pub timeouts: u32,
     pub requeues: u32,
+    /// The satisfaction survey was offered: an answered live contact ended.
+    pub survey_offered_at: Option<Millis>,
+    /// The resident's answers to it, if they answered.
+    pub survey: Option<SurveyAnswer>,
+}
+
+impl ContactFact {
+    /// A contact that entered `queue_id` at `queued_at` and nothing more yet.
+    pub fn new(
+        contact: ContactRef,
+        queue_id: i64,
+        channel: ReportChannel,
+        origin: OriginKind,
+        queued_at: Millis,
+    ) -> ContactFact {
+        ContactFact {
+            contact,
+            queue_id,
+            channel,
+            topic_id: None,
+            origin,
+            agent_id: None,
+            queued_at,
+            answered_at: None,
+            abandoned_at: None,
+            abandon_position: None,
+            ended_at: None,
+            wrapped_at: None,
+            wrapup_topic: None,
+            resolved: None,
+            interpreter_requested_at: None,
+            interpreter_joined_at: None,
+            offers: 0,
+            declines: 0,
+            timeouts: 0,
+            requeues: 0,
+            survey_offered_at: None,
+            survey: None,
+        }
+    }
+}
+
+/// A resident's answers to the satisfaction survey (no free text: the optional comment
+/// stays in `survey_answers` and goes with retention).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SurveyAnswer {
+    pub at: Millis,
+    /// "Hoe tevreden bent u over dit contact?": 1 (very dissatisfied) to 5 (very satisfied).
+    pub satisfaction: u8,
+    /// "Is uw vraag beantwoord?"
+    pub answered: QuestionAnswered,
+    /// After a video call with an interpreter: "Kon u elkaar goed zien?" (optional).
+    pub connection: Option<Connection>,
+}
+
+/// "Is uw vraag beantwoord?": ja / deels / nee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum QuestionAnswered {
+    Yes,
+    Partly,
+    No,
+}
+
+impl QuestionAnswered {
+    pub const ALL: [QuestionAnswered; 3] = [
+        QuestionAnswered::Yes,
+        QuestionAnswered::Partly,
+        QuestionAnswered::No,
+    ];
+
+    /// A stable key (forms, the event log, CSV): `yes`, `partly`, `no`.
+    pub fn key(self) -> &'static str {
+        match self {
+            QuestionAnswered::Yes => "yes",
+            QuestionAnswered::Partly => "partly",
+            QuestionAnswered::No => "no",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<QuestionAnswered> {
+        Self::ALL.into_iter().find(|a| a.key() == key)
+    }
+}
+
+/// "Kon u elkaar goed zien?": ja / soms niet / nee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Connection {
+    Good,
+    Sometimes,
+    Bad,
+}
+
+impl Connection {
+    pub const ALL: [Connection; 3] = [Connection::Good, Connection::Sometimes, Connection::Bad];
+
+    /// A stable key (forms, the event log, CSV): `good`, `sometimes`, `bad`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Connection::Good => "good",
+            Connection::Sometimes => "sometimes",
+            Connection::Bad => "bad",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Connection> {
+        Self::ALL.into_iter().find(|a| a.key() == key)
+    }
 }

@@ -203,6 +203,9 @@ impl Store {
         let done = done.rows_affected() == 1;
         if done {
             log_conversation(&mut *tx, id, now, note).await?;
+            if status == Status::Ended {
+                super::survey::offer(&mut tx, id, now).await?;
+            }
         }
         tx.commit().await?;
         Ok(done)

@@ -19,7 +19,10 @@
 //! reports.
 
 use super::{Store, StoreError, now_ms};
-use crate::insight::{ContactFact, ContactRef, Millis, OriginKind, ReportChannel};
+use crate::insight::{
+    Connection, ContactFact, ContactRef, Millis, OriginKind, QuestionAnswered, ReportChannel,
+    SurveyAnswer,
+};
 use sqlx::{Executor, Sqlite};
 use std::collections::{BTreeMap, HashMap};
 
@@ -63,6 +66,10 @@ pub enum EventKind {
     MessagePickedUp,
     /// The message was answered (written, e-mailed, or called back).
     MessageAnswered,
+    /// The satisfaction survey was offered (an answered contact ended).
+    SurveyOffered,
+    /// The resident answered the survey (`score`, `detail`, `label`).
+    SurveyAnswered,
 }
 
 impl EventKind {
@@ -86,6 +93,8 @@ impl EventKind {
             EventKind::MessageLeft => "message_left",
             EventKind::MessagePickedUp => "message_picked_up",
             EventKind::MessageAnswered => "message_answered",
+            EventKind::SurveyOffered => "survey_offered",
+            EventKind::SurveyAnswered => "survey_answered",
         }
     }
 }
@@ -102,8 +111,11 @@ pub struct EventNote<'a> {
     pub waited_ms: Option<i64>,
     /// A short fixed word (see the migration), never free text.
     pub detail: &'a str,
-    /// Wrapped up: the topic label (a slug from the site's list).
+    /// Wrapped up: the topic label (a slug from the site's list). Survey answered: the
+    /// connection word.
     pub label: Option<&'a str>,
+    /// Survey answered: the satisfaction score, 1 to 5.
+    pub score: Option<i64>,
 }
 
 impl<'a> EventNote<'a> {
@@ -115,6 +127,7 @@ impl<'a> EventNote<'a> {
             waited_ms: None,
             detail: "",
             label: None,
+            score: None,
         }
     }
 
@@ -141,8 +154,8 @@ where
 {
     sqlx::query(
         "INSERT INTO contact_events (conversation_id, at, kind, queue_id, channel, topic_id,
-             origin, staff_id, position, waited_ms, detail, label)
-         SELECT c.id, ?, ?, c.queue_id, q.channel, c.topic_id, c.origin, ?, ?, ?, ?, ?
+             origin, staff_id, position, waited_ms, detail, label, score)
+         SELECT c.id, ?, ?, c.queue_id, q.channel, c.topic_id, c.origin, ?, ?, ?, ?, ?, ?
          FROM conversations c JOIN queues q ON q.id = c.queue_id WHERE c.id = ?",
     )
     .bind(at)
@@ -152,6 +165,7 @@ where
     .bind(note.waited_ms)
     .bind(note.detail)
     .bind(note.label)
+    .bind(note.score)
     .bind(id)
     .execute(ex)
     .await?;
@@ -218,6 +232,7 @@ struct EventRow {
     position: Option<i64>,
     detail: String,
     label: Option<String>,
+    score: Option<i64>,
 }
 
 /// A row as the query sends it: a JSON array in the column order of the query in
@@ -236,6 +251,7 @@ type RawRow = (
     Option<i64>,
     String,
     Option<String>,
+    Option<i64>,
 );
 
 impl From<RawRow> for EventRow {
@@ -254,6 +270,7 @@ impl From<RawRow> for EventRow {
             position: r.10,
             detail: r.11,
             label: r.12,
+            score: r.13,
         }
     }
 }
@@ -319,7 +336,7 @@ impl Store {
                 let sql = format!(
                     "SELECT json_group_array(json_array(e.id, e.conversation_id, e.inbox_id, e.at,
                          e.kind, e.queue_id, e.channel, e.topic_id, e.origin, e.staff_id,
-                         e.position, e.detail, e.label))
+                         e.position, e.detail, e.label, e.score))
                      FROM contact_events a CROSS JOIN contact_events e ON e.{column} = a.{column}
                      WHERE a.kind = ? AND a.at >= ? AND a.at < ?"
                 );
@@ -373,34 +390,19 @@ fn fold(facts: &mut BTreeMap<ContactRef, ContactFact>, row: EventRow) {
         (None, Some(i)) => ContactRef::Message(i),
         (None, None) => return,
     };
-    let fact = facts.entry(contact).or_insert_with(|| ContactFact {
-        contact,
-        queue_id: row.queue_id,
-        channel: match (contact, row.channel.as_str()) {
+    let fact = facts.entry(contact).or_insert_with(|| {
+        let channel = match (contact, row.channel.as_str()) {
             (ContactRef::Message(_), _) => ReportChannel::LeftMessage,
             (_, "video") => ReportChannel::Video,
             _ => ReportChannel::Chat,
-        },
-        topic_id: row.topic_id,
-        origin: match contact {
+        };
+        let origin = match contact {
             ContactRef::Message(_) => OriginKind::LeftMessage,
             ContactRef::Conversation(_) => origin_kind(&row.origin),
-        },
-        agent_id: None,
-        queued_at: row.at,
-        answered_at: None,
-        abandoned_at: None,
-        abandon_position: None,
-        ended_at: None,
-        wrapped_at: None,
-        wrapup_topic: None,
-        resolved: None,
-        interpreter_requested_at: None,
-        interpreter_joined_at: None,
-        offers: 0,
-        declines: 0,
-        timeouts: 0,
-        requeues: 0,
+        };
+        let mut f = ContactFact::new(contact, row.queue_id, channel, origin, row.at);
+        f.topic_id = row.topic_id;
+        f
     });
     match row.kind.as_str() {
         "queued" | "message_left" => fact.queued_at = fact.queued_at.min(row.at),
@@ -443,6 +445,25 @@ fn fold(facts: &mut BTreeMap<ContactRef, ContactFact>, row: EventRow) {
         }
         "interpreter_joined" => {
             fact.interpreter_joined_at.get_or_insert(row.at);
+        }
+        "survey_offered" => {
+            fact.survey_offered_at.get_or_insert(row.at);
+        }
+        "survey_answered" => {
+            let satisfaction = row
+                .score
+                .and_then(|s| u8::try_from(s).ok())
+                .filter(|s| (1..=5).contains(s));
+            if let (Some(satisfaction), Some(answered)) =
+                (satisfaction, QuestionAnswered::parse(&row.detail))
+            {
+                fact.survey = Some(SurveyAnswer {
+                    at: row.at,
+                    satisfaction,
+                    answered,
+                    connection: row.label.as_deref().and_then(Connection::parse),
+                });
+            }
         }
         _ => {}
     }

@@ -34,6 +34,7 @@ mod models;
 mod privacy;
 mod reference;
 mod staff;
+mod survey;
 mod touch;
 mod writer;
 
@@ -45,6 +46,7 @@ pub use models::*;
 pub use privacy::{
     AccessEntry, AccessFilter, Cutoffs, Found, Hold, LogCheck, NewAccess, PURGE_BATCH, PurgeCounts,
 };
+pub use survey::{NewSurveyAnswer, SurveyState};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqlitePool};

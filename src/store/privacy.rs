@@ -105,6 +105,12 @@ enum Scope {
     Inbox(i64),
 }
 
+/// A conversation still holds text the resident or staff wrote: messages, or the
+/// comment of a survey answer.
+const CONV_TEXT: &str = "EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id) \
+    OR EXISTS (SELECT 1 FROM survey_answers s WHERE s.conversation_id = c.id \
+    AND s.comment IS NOT NULL)";
+
 /// The last moment of activity of a conversation (its end, else its last message, else its
 /// start), as SQL over `c`.
 const CONV_ANCHOR: &str = "COALESCE(c.ended_at, (SELECT MAX(m.created_at) FROM messages m \
@@ -247,11 +253,7 @@ impl Store {
             )
         };
         Ok(PurgeCounts {
-            conversations: count(
-                conv("EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)"),
-                cut.messages,
-            )
-            .await?,
+            conversations: count(conv(CONV_TEXT), cut.messages).await?,
             messages: count(
                 format!(
                     "SELECT COUNT(*) FROM messages WHERE conversation_id IN \
@@ -394,17 +396,17 @@ impl Store {
             ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
         }
 
-        // Messages and transcripts.
-        let c = ids(
-            &mut tx,
-            &conv_ids("EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)"),
-            cut.messages,
-        )
-        .await?;
+        // Messages and transcripts, and the survey comment (the resident's own words too).
+        let c = ids(&mut tx, &conv_ids(CONV_TEXT), cut.messages).await?;
         if !c.is_empty() {
             let l = list(&c);
             let gone = sqlx::query(&format!(
                 "DELETE FROM messages WHERE conversation_id IN ({l})"
+            ))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&format!(
+                "UPDATE survey_answers SET comment = NULL WHERE conversation_id IN ({l})"
             ))
             .execute(&mut *tx)
             .await?;

@@ -208,6 +208,7 @@ pub fn router(state: AppState) -> Router {
         .route("/chat/{token}/send", post(resident::chat::send))
         .route("/chat/{token}/end", post(resident::chat::end))
         .route("/chat/{token}/beeindigen", get(resident::chat::end_confirm))
+        .route("/chat/{token}/enquete", post(resident::survey::answer))
         .route("/ngt/{page}/{file}", get(sign_video::serve))
         .route("/chat/{token}/transcript", get(resident::transcript::page))
         .route(

@@ -72,10 +72,12 @@ function start(root) {
     }
   }, 1000);
 
-  // The conversation ended: show that briefly, then wipe.
+  // The conversation ended: show that briefly, then wipe. While the satisfaction survey
+  // waits for answers, the idle timer decides instead (answering it shows the thanks,
+  // which is wiped like any ended page).
   const status = () => root.dataset.status;
   const ended = () => status() === 'ended' || status() === 'abandoned';
-  if (ended()) setTimeout(wipe, 10000);
+  if (ended() && !document.getElementById('survey-form')) setTimeout(wipe, 10000);
   new MutationObserver(() => { if (ended()) setTimeout(wipe, 10000); })
     .observe(root, { attributes: true, attributeFilter: ['data-status'] });
 

@@ -12,32 +12,12 @@ fn utc(text: &str) -> Millis {
 }
 
 fn fact(id: i64, channel: ReportChannel, at: Millis) -> ContactFact {
-    ContactFact {
-        contact: if channel == ReportChannel::LeftMessage {
-            ContactRef::Message(id)
-        } else {
-            ContactRef::Conversation(id)
-        },
-        queue_id: 1,
-        channel,
-        topic_id: None,
-        origin: OriginKind::Web,
-        agent_id: None,
-        queued_at: at,
-        answered_at: None,
-        abandoned_at: None,
-        abandon_position: None,
-        ended_at: None,
-        wrapped_at: None,
-        wrapup_topic: None,
-        resolved: None,
-        interpreter_requested_at: None,
-        interpreter_joined_at: None,
-        offers: 0,
-        declines: 0,
-        timeouts: 0,
-        requeues: 0,
-    }
+    let contact = if channel == ReportChannel::LeftMessage {
+        ContactRef::Message(id)
+    } else {
+        ContactRef::Conversation(id)
+    };
+    ContactFact::new(contact, 1, channel, OriginKind::Web, at)
 }
 
 fn no_hours(_: Millis, _: Millis) -> Millis {

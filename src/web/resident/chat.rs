@@ -3,6 +3,7 @@
 //! `static/js/chat.js` makes it live over `/ws/chat/{token}`. When the conversation is a
 //! video call, the same page shows the call area.
 
+use super::survey::{SurveyForm, SurveyView};
 use crate::auth::random_token;
 use crate::hub::{Skill, StatusInfo};
 use crate::store::{Conversation, Sender, Status};
@@ -77,6 +78,8 @@ pub struct ChatPage {
     /// The notice about a number the resident should not send (issue 15): open when the
     /// form posted one without saying what to do with it.
     pub redact: RedactView,
+    /// Ended after an answer: the satisfaction survey (or thanks for answering it).
+    pub survey: Option<SurveyView>,
 }
 
 impl ChatPage {
@@ -213,7 +216,42 @@ async fn render_chat(
     draft: String,
     kiosk_idle: Option<i64>,
 ) -> Result<Response, AppError> {
-    render_chat_asking(state, ctx, token, conv, errors, draft, kiosk_idle, &[]).await
+    render_chat_asking(
+        state,
+        ctx,
+        token,
+        conv,
+        errors,
+        draft,
+        kiosk_idle,
+        &[],
+        None,
+    )
+    .await
+}
+
+/// The ended conversation's page with the survey as posted and its errors.
+pub(super) async fn render_ended_survey(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    conv: &Conversation,
+    errors: Vec<FieldError>,
+    survey: &SurveyForm,
+    kiosk_idle: Option<i64>,
+) -> Result<Response, AppError> {
+    render_chat_asking(
+        state,
+        ctx,
+        token,
+        conv,
+        errors,
+        String::new(),
+        kiosk_idle,
+        &[],
+        Some(survey),
+    )
+    .await
 }
 
 /// The conversation page; with `found` (numbers in the draft the resident should not
@@ -228,8 +266,17 @@ async fn render_chat_asking(
     draft: String,
     kiosk_idle: Option<i64>,
     found: &[crate::privacy::redact::Kind],
+    survey_draft: Option<&SurveyForm>,
 ) -> Result<Response, AppError> {
     let t = ctx.t;
+    let survey = match conv.status {
+        Status::Ended => state
+            .store
+            .survey_state(conv.id)
+            .await?
+            .map(|s| SurveyView::new(t, s, survey_draft.unwrap_or(&SurveyForm::default()))),
+        _ => None,
+    };
     let info = if conv.status.is_closed() {
         StatusInfo {
             status: conv.status,
@@ -259,6 +306,9 @@ async fn render_chat_asking(
     let (status, title) = match conv.status {
         Status::Waiting => ("waiting", waiting_title.to_string()),
         Status::Active => ("active", t.s("chat.title_active").to_string()),
+        Status::Ended if survey.as_ref().is_some_and(|s| s.thanks) => {
+            ("ended", t.s("survey.thanks_title").to_string())
+        }
         Status::Ended => ("ended", t.s("chat.title_closed").to_string()),
         Status::Abandoned => ("abandoned", t.s("chat.title_closed").to_string()),
     };
@@ -271,6 +321,7 @@ async fn render_chat_asking(
     base.kiosk = kiosk_idle.is_some();
     let code = form_status(&errors);
     let page = ChatPage {
+        survey,
         redact: RedactView::new(t, state.config.privacy.detector(), Place::Chat, found),
         sign_language,
         sign_video: sign_language
@@ -441,8 +492,18 @@ pub async fn send(
         Checked::Send(body) => body,
         Checked::Ask(found) => {
             let draft = typed.message;
-            return render_chat_asking(&state, &ctx, &token, &conv, vec![], draft, idle, &found)
-                .await;
+            return render_chat_asking(
+                &state,
+                &ctx,
+                &token,
+                &conv,
+                vec![],
+                draft,
+                idle,
+                &found,
+                None,
+            )
+            .await;
         }
     };
     let client_id = typed.client_id();

@@ -9,6 +9,7 @@
 //! - [`accessibility_statement`]: the statement and its problem-report form.
 //! - [`privacy_statement`]: what Loket keeps, for how long, and residents' rights.
 //! - [`short_link`]: `/o/{topic}`, a chat with the topic chosen (call deflection).
+//! - [`survey`]: the satisfaction survey on the page of an ended conversation.
 //!
 //! A resident reaches their conversation only through its capability token, and every
 //! route of it opens it with [`open`]: the token, and the kiosk binding (on a kiosk only
@@ -21,6 +22,7 @@ pub mod home;
 pub mod leave_message;
 pub mod privacy_statement;
 pub mod short_link;
+pub mod survey;
 pub mod transcript;
 pub mod video_start;
 

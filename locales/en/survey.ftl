@@ -1,0 +1,25 @@
+# The satisfaction survey after a contact (on the ended conversation's page, also on the kiosk).
+survey-heading = What did you think of this contact?
+survey-intro = Would you help us do better? Then answer 2 short questions. You do not have to.
+survey-satisfaction = How satisfied are you with this contact?
+survey-satisfaction_1 = 1 – Very dissatisfied
+survey-satisfaction_2 = 2 – Dissatisfied
+survey-satisfaction_3 = 3 – Neither satisfied nor dissatisfied
+survey-satisfaction_4 = 4 – Satisfied
+survey-satisfaction_5 = 5 – Very satisfied
+survey-answered = Was your question answered?
+survey-answered_yes = Yes
+survey-answered_partly = Partly
+survey-answered_no = No
+survey-connection = Could you see each other well in the video call?
+survey-connection_good = Yes
+survey-connection_sometimes = Not always
+survey-connection_bad = No
+survey-comment = Is there anything else you want to say?
+survey-comment_hint = At most 500 characters. Do not write a citizen service number or bank account number: we remove them.
+survey-send = Send answers
+survey-error_satisfaction = Choose how satisfied you are.
+survey-error_answered = Choose whether your question was answered.
+survey-error_comment = Your comment is too long. Use at most 500 characters.
+survey-thanks_title = Thank you for your answers
+survey-thanks = Thank you for your answers. We use them to improve how we help residents.

@@ -1,0 +1,25 @@
+# Tevredenheidsvraag na een contact (op de pagina van het afgelopen gesprek, ook op de zuil).
+survey-heading = Wat vond u van dit contact?
+survey-intro = Wilt u ons helpen beter te worden? Beantwoord dan 2 korte vragen. Dat hoeft niet.
+survey-satisfaction = Hoe tevreden bent u over dit contact?
+survey-satisfaction_1 = 1 – Heel ontevreden
+survey-satisfaction_2 = 2 – Ontevreden
+survey-satisfaction_3 = 3 – Niet tevreden en niet ontevreden
+survey-satisfaction_4 = 4 – Tevreden
+survey-satisfaction_5 = 5 – Heel tevreden
+survey-answered = Is uw vraag beantwoord?
+survey-answered_yes = Ja
+survey-answered_partly = Deels
+survey-answered_no = Nee
+survey-connection = Kon u elkaar goed zien in het videogesprek?
+survey-connection_good = Ja
+survey-connection_sometimes = Soms niet
+survey-connection_bad = Nee
+survey-comment = Wilt u nog iets zeggen?
+survey-comment_hint = Ten hoogste 500 tekens. Schrijf geen BSN of rekeningnummer: die halen wij weg.
+survey-send = Antwoorden versturen
+survey-error_satisfaction = Kies hoe tevreden u bent.
+survey-error_answered = Kies of uw vraag is beantwoord.
+survey-error_comment = Uw opmerking is te lang. Gebruik ten hoogste 500 tekens.
+survey-thanks_title = Bedankt voor uw antwoorden
+survey-thanks = Bedankt voor uw antwoorden. Wij gebruiken ze om ons contact met inwoners beter te maken.
