@@ -220,6 +220,7 @@ async fn the_event_log_follows_a_contact_and_folds_into_one_fact() {
             "requeued",
             "answered",
             "ended",
+            "survey_offered",
             "wrapped_up"
         ]
     );
@@ -243,6 +244,98 @@ async fn the_event_log_follows_a_contact_and_folds_into_one_fact() {
     assert_eq!(f.wrapup_topic.as_deref(), Some("other"));
     // A period that ends before it arrived holds nothing.
     assert!(s.contact_facts(0, f.queued_at).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_survey_is_offered_after_an_answer_only_and_answered_once() {
+    use crate::insight::{Connection, QuestionAnswered};
+    let (_d, s) = store().await;
+    let agent = s
+        .add_user(&NewUser {
+            username: "anna",
+            display_name: "Anna",
+            role: Role::Agent,
+            password_hash: "x",
+            chat_capacity: 3,
+            skills: &[],
+            is_demo: false,
+        })
+        .await
+        .unwrap();
+    // Abandoned: no survey.
+    let (left, _) = conversation(&s).await;
+    let note = EventNote::new(EventKind::Abandoned);
+    assert!(s.finish(left.id, Status::Abandoned, &note).await.unwrap());
+    assert_eq!(s.survey_state(left.id).await.unwrap(), None);
+    let answer = NewSurveyAnswer {
+        satisfaction: 4,
+        answered: QuestionAnswered::Partly,
+        connection: Some(Connection::Good),
+        comment: Some("prima geholpen".into()),
+    };
+    assert!(!s.answer_survey(left.id, &answer).await.unwrap());
+    // Answered and ended: offered once, with the agent recorded.
+    let (conv, _) = conversation(&s).await;
+    s.set_active(conv.id, agent).await.unwrap();
+    let ended = EventNote::new(EventKind::Ended).detail("resident");
+    assert!(s.finish(conv.id, Status::Ended, &ended).await.unwrap());
+    assert_eq!(
+        s.survey_state(conv.id).await.unwrap(),
+        Some(SurveyState {
+            interpreter: false,
+            answered: false
+        })
+    );
+    let staff: String =
+        sqlx::query_scalar("SELECT staff FROM survey_offers WHERE conversation_id = ?")
+            .bind(conv.id)
+            .fetch_one(&s.pool)
+            .await
+            .unwrap();
+    assert_eq!(staff, format!("[{agent}]"));
+    assert!(s.answer_survey(conv.id, &answer).await.unwrap());
+    // The first answer stands.
+    let again = NewSurveyAnswer {
+        satisfaction: 1,
+        ..answer.clone()
+    };
+    assert!(!s.answer_survey(conv.id, &again).await.unwrap());
+    assert!(s.survey_state(conv.id).await.unwrap().unwrap().answered);
+    let facts = s.contact_facts(0, i64::MAX).await.unwrap();
+    let f = facts
+        .iter()
+        .find(|f| f.contact == crate::insight::ContactRef::Conversation(conv.id))
+        .unwrap();
+    assert!(f.survey_offered_at.is_some());
+    let got = f.survey.unwrap();
+    assert_eq!(
+        (got.satisfaction, got.answered),
+        (4, QuestionAnswered::Partly)
+    );
+    // No interpreter took part: the connection question was not asked, nothing kept.
+    assert_eq!(got.connection, None);
+    let other = facts
+        .iter()
+        .find(|f| f.contact == crate::insight::ContactRef::Conversation(left.id))
+        .unwrap();
+    assert_eq!((other.survey_offered_at, other.survey), (None, None));
+    // The comment is not in the event log, and it goes with the messages' retention.
+    let texts: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contact_events WHERE detail LIKE '%prima%' OR label LIKE '%prima%'",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!(texts, 0);
+    assert_eq!(
+        s.survey_comment(conv.id).await.unwrap().as_deref(),
+        Some("prima geholpen")
+    );
+    assert!(s.erase_conversation(conv.id).await.unwrap());
+    assert_eq!(s.survey_comment(conv.id).await.unwrap(), None);
+    // The figures survive the erasure.
+    let facts = s.contact_facts(0, i64::MAX).await.unwrap();
+    assert!(facts.iter().any(|f| f.survey.is_some()));
 }
 
 #[tokio::test]

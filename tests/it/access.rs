@@ -58,6 +58,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/chat/{token}", Who::Token),
     ("POST", "/chat/{token}/send", Who::Token),
     ("POST", "/chat/{token}/end", Who::Token),
+    ("POST", "/chat/{token}/enquete", Who::Token),
     ("GET", "/chat/{token}/beeindigen", Who::Token),
     ("GET", "/chat/{token}/transcript", Who::Token),
     ("GET", "/chat/{token}/transcript.txt", Who::Token),

@@ -35,3 +35,4 @@ mod reports;
 mod rtt_limits;
 mod sessions;
 mod sign_video;
+mod survey;
