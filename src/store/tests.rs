@@ -336,6 +336,41 @@ async fn a_survey_is_offered_after_an_answer_only_and_answered_once() {
     // The figures survive the erasure.
     let facts = s.contact_facts(0, i64::MAX).await.unwrap();
     assert!(facts.iter().any(|f| f.survey.is_some()));
+    // Answered by an interpreter: the connection question is asked and its answer kept.
+    let tolk = s
+        .add_user(&NewUser {
+            username: "tolk",
+            display_name: "Tolk",
+            role: Role::Interpreter,
+            password_hash: "x",
+            chat_capacity: 1,
+            skills: &[],
+            is_demo: false,
+        })
+        .await
+        .unwrap();
+    let (call, _) = conversation(&s).await;
+    s.set_active(call.id, tolk).await.unwrap();
+    assert!(s.finish(call.id, Status::Ended, &ended).await.unwrap());
+    assert_eq!(
+        s.survey_state(call.id).await.unwrap(),
+        Some(SurveyState {
+            interpreter: true,
+            answered: false
+        })
+    );
+    let seen = NewSurveyAnswer {
+        connection: Some(Connection::Sometimes),
+        comment: None,
+        ..answer
+    };
+    assert!(s.answer_survey(call.id, &seen).await.unwrap());
+    let facts = s.contact_facts(0, i64::MAX).await.unwrap();
+    let f = facts
+        .iter()
+        .find(|f| f.contact == crate::insight::ContactRef::Conversation(call.id))
+        .unwrap();
+    assert_eq!(f.survey.unwrap().connection, Some(Connection::Sometimes));
 }
 
 #[tokio::test]

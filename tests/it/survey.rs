@@ -12,10 +12,13 @@ use serde_json::json;
 async fn an_answered_contact_gets_the_survey_and_an_abandoned_one_does_not() {
     let server = Server::start_with(|c| c.intake = wide_intake()).await;
     server.add_staff("anna", Role::Agent, &["chat"], 1).await;
+    server.add_staff("priv", Role::Privacy, &[], 1).await;
     let (_anna_http, mut anna) = available_agent(&server, "anna").await;
 
     let r = server.browser();
-    let token = r.start_chat("Jan", "Waar vind ik mijn aanslag?").await;
+    let token = r
+        .start_chat("Jan Enquête", "Waar vind ik mijn aanslag?")
+        .await;
     let id = accept_next(&mut anna).await;
     // While the chat goes on, there is nothing to answer.
     let page = r.get(&format!("/chat/{token}")).await;
@@ -163,4 +166,17 @@ async fn an_answered_contact_gets_the_survey_and_an_abandoned_one_does_not() {
         .count();
     let answers = facts.iter().filter(|f| f.survey.is_some()).count();
     assert_eq!((offers, answers), (1, 1));
+
+    // The comment is the resident's own words: the privacy officer's export holds it.
+    let officer = server.browser();
+    officer.login("priv").await;
+    let file = officer
+        .get("/staff/privacy/inzage.json?q=Jan%20Enqu%C3%AAte")
+        .await;
+    assert_eq!(file.status, 200);
+    let json: serde_json::Value = serde_json::from_str(&file.body).unwrap();
+    let comment = json["conversations"][0]["survey_comment"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(comment.starts_with("Snel geholpen."), "{}", file.body);
 }

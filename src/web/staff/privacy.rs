@@ -449,6 +449,9 @@ struct ExportConversation {
     #[serde(flatten)]
     conversation: ConvView,
     messages: Vec<crate::store::Message>,
+    /// The resident's comment with the satisfaction survey, while it is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    survey_comment: Option<String>,
 }
 
 /// `GET /staff/privacy/inzage.json?q=`: the same as a file.
@@ -479,9 +482,11 @@ pub async fn export_json(
                 .await?,
         );
         let messages = state.store.all_messages(c.id).await?;
+        let survey_comment = state.store.survey_comment(c.id).await?;
         out.push(ExportConversation {
             conversation: c,
             messages,
+            survey_comment,
         });
     }
     for i in &items {
