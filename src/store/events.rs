@@ -23,7 +23,7 @@ use crate::insight::{
     Connection, ContactFact, ContactRef, Millis, OriginKind, QuestionAnswered, ReportChannel,
     SurveyAnswer,
 };
-use sqlx::{Executor, Sqlite};
+use sqlx::SqliteConnection;
 use std::collections::{BTreeMap, HashMap};
 
 /// What happened (the `kind` column).
@@ -143,15 +143,12 @@ impl<'a> EventNote<'a> {
 }
 
 /// Appends `note` about conversation `id` at `at`, inside the caller's transaction.
-pub(super) async fn log_conversation<'e, E>(
-    ex: E,
+pub(super) async fn log_conversation(
+    conn: &mut SqliteConnection,
     id: i64,
     at: Millis,
     note: &EventNote<'_>,
-) -> Result<(), StoreError>
-where
-    E: Executor<'e, Database = Sqlite>,
-{
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO contact_events (conversation_id, at, kind, queue_id, channel, topic_id,
              origin, staff_id, position, waited_ms, detail, label, score)
@@ -167,21 +164,18 @@ where
     .bind(note.label)
     .bind(note.score)
     .bind(id)
-    .execute(ex)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::facts::refresh(conn, ContactRef::Conversation(id)).await
 }
 
 /// Appends `note` about left message `id` at `at`, inside the caller's transaction.
-pub(super) async fn log_message<'e, E>(
-    ex: E,
+pub(super) async fn log_message(
+    conn: &mut SqliteConnection,
     id: i64,
     at: Millis,
     note: &EventNote<'_>,
-) -> Result<(), StoreError>
-where
-    E: Executor<'e, Database = Sqlite>,
-{
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO contact_events (inbox_id, at, kind, queue_id, channel, topic_id, origin,
              staff_id, detail)
@@ -193,9 +187,9 @@ where
     .bind(note.staff)
     .bind(note.detail)
     .bind(id)
-    .execute(ex)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::facts::refresh(conn, ContactRef::Message(id)).await
 }
 
 /// A staff member's presence as the state log keeps it.
@@ -279,7 +273,10 @@ impl Store {
     /// Records an event that changes no row of its own (an offer rung, declined,
     /// missed or withdrawn; an interpreter joining or leaving).
     pub async fn record_event(&self, id: i64, note: &EventNote<'_>) -> Result<(), StoreError> {
-        log_conversation(&self.pool, id, now_ms(), note).await
+        let mut tx = self.pool.begin().await?;
+        log_conversation(&mut tx, id, now_ms(), note).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records a staff member's presence change, with its reason.
@@ -309,7 +306,10 @@ impl Store {
     /// SQLite driver's cost per returned row (a hand-over between threads) was ten times
     /// SQLite's own work for them (measured: `cargo bench --bench report`). Each
     /// contact's few events are put in time order here before folding.
-    pub async fn contact_facts(
+    ///
+    /// This is the definition; reports read the same facts kept up to date per contact
+    /// ([`Store::contact_facts`], `src/store/facts.rs`), and tests check both agree.
+    pub async fn fold_events(
         &self,
         from: Millis,
         to: Millis,
@@ -371,6 +371,42 @@ impl Store {
         }
         Ok(facts.into_values().collect())
     }
+}
+
+/// The fact of one contact from all its events (none: it has no events), read inside the
+/// caller's transaction.
+pub(super) async fn fold_contact(
+    conn: &mut SqliteConnection,
+    contact: ContactRef,
+) -> Result<Option<ContactFact>, StoreError> {
+    let (column, id) = match contact {
+        ContactRef::Conversation(id) => ("conversation_id", id),
+        ContactRef::Message(id) => ("inbox_id", id),
+    };
+    let sql = format!(
+        "SELECT json_group_array(json_array(e.id, e.conversation_id, e.inbox_id, e.at,
+             e.kind, e.queue_id, e.channel, e.topic_id, e.origin, e.staff_id,
+             e.position, e.detail, e.label, e.score))
+         FROM contact_events e WHERE e.{column} = ?"
+    );
+    let json: Option<String> = sqlx::query_scalar(&sql)
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut rows: Vec<EventRow> = match json.as_deref() {
+        Some(text) => serde_json::from_str::<Vec<RawRow>>(text)
+            .map_err(|e| StoreError::Write(format!("event log: {e}")))?
+            .into_iter()
+            .map(EventRow::from)
+            .collect(),
+        None => Vec::new(),
+    };
+    rows.sort_by_key(|row| (row.at, row.id));
+    let mut facts = BTreeMap::new();
+    for row in rows {
+        fold(&mut facts, row);
+    }
+    Ok(facts.remove(&contact))
 }
 
 fn origin_kind(stored: &str) -> OriginKind {

@@ -27,6 +27,7 @@ mod cache;
 mod calls;
 mod conversations;
 mod events;
+mod facts;
 mod inbox;
 mod kiosks;
 mod messages;
@@ -249,13 +250,15 @@ impl Store {
         widen_roles(&pool).await?;
         let writer = writer::spawn(pool.clone());
         let touches = touch::spawn(pool.clone());
-        Ok(Store {
+        let store = Store {
             pool,
             writer,
             touches,
             cache: Default::default(),
             access_lock: Default::default(),
-        })
+        };
+        store.facts_up_to_date().await?;
+        Ok(store)
     }
 
     /// Closes every connection (used on shutdown so the WAL is checkpointed).
