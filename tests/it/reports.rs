@@ -159,9 +159,10 @@ async fn the_report_counts_what_residents_and_agents_did() {
     assert_eq!(figure(&survey, "Respons"), "100,0%");
     assert_eq!(figure(&survey, "Gemiddeld cijfer voor tevredenheid"), "4,0");
     assert_eq!(figure(&survey, "Cijfer 4: tevreden"), "1");
-    assert_eq!(figure(&survey, "Cijfer 5: heel tevreden"), "0");
+    // A zero has no link, only its share beside it.
+    assert_eq!(figure(&survey, "Cijfer 5: heel tevreden"), "0 (0,0%)");
     assert_eq!(figure(&survey, "Vraag beantwoord: deels"), "1");
-    assert_eq!(figure(&survey, "Vraag beantwoord: ja"), "0");
+    assert_eq!(figure(&survey, "Vraag beantwoord: ja"), "0 (0,0%)");
     assert!(survey.contains("(100,0%)"), "{survey}");
     assert!(survey.contains("Nooit een gemiddelde van gemiddelden."));
     let per_agent = extract(body, "id=\"tevredenheid-medewerker-table\"", "</table>")
