@@ -107,14 +107,19 @@ pub fn facts_csv(facts: &[ContactFact], names: &dyn Fn(&ContactFact) -> ExportNa
             (false, _, _) | (true, true, _) => {
                 row.extend([String::new(), String::new(), String::new(), String::new()])
             }
-            (true, false, None) => {
-                row.extend(["nee".to_string(), String::new(), String::new(), String::new()])
-            }
+            (true, false, None) => row.extend([
+                "nee".to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]),
             (true, false, Some(a)) => row.extend([
                 "ja".to_string(),
                 a.satisfaction.to_string(),
                 a.answered.key().to_string(),
-                a.connection.map(|k| k.key().to_string()).unwrap_or_default(),
+                a.connection
+                    .map(|k| k.key().to_string())
+                    .unwrap_or_default(),
             ]),
         }
         row
@@ -433,7 +438,13 @@ mod tests {
         let survey = |r: usize| rows[r].iter().skip(17).collect::<Vec<_>>();
         assert_eq!(
             survey(0),
-            ["survey_offered", "survey_answered", "satisfaction", "question_answered", "connection"]
+            [
+                "survey_offered",
+                "survey_answered",
+                "satisfaction",
+                "question_answered",
+                "connection"
+            ]
         );
         assert_eq!(survey(1), ["ja", "ja", "4", "partly", "sometimes"]);
         assert_eq!(survey(2), ["ja", "nee", "", "", ""]);
@@ -478,7 +489,10 @@ mod tests {
         let tail = |r: usize| rows[r].iter().skip(first).collect::<Vec<_>>();
         assert_eq!(
             tail(1),
-            ["1", "1", "100.0", "2.0", "2", "0", "1", "0", "0", "0", "0", "0", "1", "0", "0", "0", "0", ""]
+            [
+                "1", "1", "100.0", "2.0", "2", "0", "1", "0", "0", "0", "0", "0", "1", "0", "0",
+                "0", "0", ""
+            ]
         );
         let mut hidden = vec![""; SURVEY_COLUMNS.len() - 1];
         hidden.push("te weinig antwoorden (minder dan 5)");

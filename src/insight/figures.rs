@@ -60,7 +60,9 @@
 //! `open_ms(from, to)` (see `Schedule::open_ms_between`).
 
 use super::period::local_weekday_hour;
-use super::{Connection, ContactFact, Millis, OriginKind, QuestionAnswered, ReportChannel, SurveyAnswer};
+use super::{
+    Connection, ContactFact, Millis, OriginKind, QuestionAnswered, ReportChannel, SurveyAnswer,
+};
 use std::collections::BTreeMap;
 
 /// Settings of a report.
@@ -1037,10 +1039,16 @@ const SIMPLE_FIGURES: [(Figure, &str); 29] = [
     (Figure::Satisfaction(4), "satisfaction-4"),
     (Figure::Satisfaction(5), "satisfaction-5"),
     (Figure::Question(QuestionAnswered::Yes), "question-yes"),
-    (Figure::Question(QuestionAnswered::Partly), "question-partly"),
+    (
+        Figure::Question(QuestionAnswered::Partly),
+        "question-partly",
+    ),
     (Figure::Question(QuestionAnswered::No), "question-no"),
     (Figure::Connection(Connection::Good), "connection-good"),
-    (Figure::Connection(Connection::Sometimes), "connection-sometimes"),
+    (
+        Figure::Connection(Connection::Sometimes),
+        "connection-sometimes",
+    ),
     (Figure::Connection(Connection::Bad), "connection-bad"),
 ];
 
@@ -1196,10 +1204,10 @@ impl Figure {
             }
             Figure::SurveyOffered => c.survey_offered_at.is_some(),
             Figure::SurveyAnswered => survey_answer(c).is_some(),
-            Figure::SurveyUnanswered => {
-                c.survey_offered_at.is_some() && survey_answer(c).is_none()
+            Figure::SurveyUnanswered => c.survey_offered_at.is_some() && survey_answer(c).is_none(),
+            Figure::Satisfaction(score) => {
+                survey_answer(c).is_some_and(|a| a.satisfaction == score)
             }
-            Figure::Satisfaction(score) => survey_answer(c).is_some_and(|a| a.satisfaction == score),
             Figure::Question(q) => survey_answer(c).is_some_and(|a| a.answered == q),
             Figure::Connection(k) => survey_answer(c).is_some_and(|a| a.connection == Some(k)),
         }

@@ -380,7 +380,9 @@ fn the_week_survey_by_channel_and_who_is_hidden() {
     let s = ReportSettings::default();
     let schedule = office();
     let open = open_ms(&schedule);
-    let survey = |b: Breakdown| -> Vec<(BreakdownKey, u64, u64, Option<(u64, u64)>)> {
+    /// A part: offered, answered, and the satisfaction's (sum, n).
+    type SurveyRow = (BreakdownKey, u64, u64, Option<(u64, u64)>);
+    let survey = |b: Breakdown| -> Vec<SurveyRow> {
         breakdown(&facts, &s, &open, b)
             .into_iter()
             .map(|(k, f)| {
@@ -550,7 +552,10 @@ fn the_week_drills_down_to_its_contacts() {
         vec![ContactRef::Message(105), ContactRef::Message(106)]
     );
     assert_eq!(ids(Figure::InterpreterNever), conv(&[25, 32]));
-    assert_eq!(ids(Figure::SurveyAnswered), conv(&[1, 2, 3, 6, 8, 13, 15, 17, 19]));
+    assert_eq!(
+        ids(Figure::SurveyAnswered),
+        conv(&[1, 2, 3, 6, 8, 13, 15, 17, 19])
+    );
     assert_eq!(
         ids(Figure::SurveyUnanswered),
         conv(&[4, 5, 7, 9, 10, 11, 12, 14, 16, 18])

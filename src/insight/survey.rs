@@ -336,7 +336,13 @@ mod tests {
         for round in 0..300 {
             let agents = next(6) as i64 + 1;
             let spec: Vec<(i64, i64, usize)> = (0..next(10) + 1)
-                .map(|_| (next(agents as u64) as i64 + 1, next(3) as i64 + 1, next(7) as usize))
+                .map(|_| {
+                    (
+                        next(agents as u64) as i64 + 1,
+                        next(3) as i64 + 1,
+                        next(7) as usize,
+                    )
+                })
                 .collect();
             let facts = team(&spec);
             let min = next(8) as u32 + 1;
@@ -365,10 +371,7 @@ mod tests {
                 if b == Breakdown::Agent {
                     for (a, n) in answers_per_agent(facts.iter()) {
                         if n < u64::from(min) {
-                            assert_eq!(
-                                parts[&BreakdownKey::Agent(Some(a))],
-                                Some(Hidden::TooFew)
-                            );
+                            assert_eq!(parts[&BreakdownKey::Agent(Some(a))], Some(Hidden::TooFew));
                         }
                     }
                 }

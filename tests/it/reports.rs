@@ -178,7 +178,10 @@ async fn the_report_counts_what_residents_and_agents_did() {
         .await;
     let list = extract(&drill.body, "id=\"drill-table\"", "</table>").expect("a list");
     assert!(list.contains(&format!("C-{id1}")), "{list}");
-    assert!(!drill.body.contains("Vriendelijk"), "the comment is not in the report");
+    assert!(
+        !drill.body.contains("Vriendelijk"),
+        "the comment is not in the report"
+    );
 
     // The number opens the contacts behind it.
     let drill = sam
@@ -326,8 +329,12 @@ async fn a_single_survey_answer_is_not_shown() {
     // The team total is anna's one answer: withheld too, and no figure table at all.
     assert!(section.contains(too_few), "{section}");
     assert!(!section.contains("id=\"survey-figures\""));
-    let per_agent = extract(section.as_str(), "id=\"tevredenheid-medewerker-table\"", "</table>")
-        .expect("survey per staff member");
+    let per_agent = extract(
+        section.as_str(),
+        "id=\"tevredenheid-medewerker-table\"",
+        "</table>",
+    )
+    .expect("survey per staff member");
     assert!(
         per_agent.contains(&format!("<th scope=\"row\">anna name</th><td colspan=\"5\" class=\"survey-hidden\">{too_few}</td>")),
         "{per_agent}"
@@ -343,7 +350,9 @@ async fn a_single_survey_answer_is_not_shown() {
         .unwrap()
         .id;
     let filtered = sam
-        .get(&format!("/staff/rapportage?periode=today&medewerker={anna_id}"))
+        .get(&format!(
+            "/staff/rapportage?periode=today&medewerker={anna_id}"
+        ))
         .await;
     let section = extract(&filtered.body, "id=\"tevredenheid\"", "id=\"per-uur\"").unwrap();
     assert!(!section.contains("<td class=\"num\">"), "{section}");
@@ -368,7 +377,12 @@ async fn a_single_survey_answer_is_not_shown() {
     for row in reader.records() {
         let row = row.unwrap();
         rows += 1;
-        for name in ["survey_answered", "satisfaction_avg", "satisfaction_2", "question_no"] {
+        for name in [
+            "survey_answered",
+            "satisfaction_avg",
+            "satisfaction_2",
+            "question_no",
+        ] {
             assert_eq!(col(&row, name), "", "{name} in {:?}", &row[0]);
         }
         if row[0].starts_with("agent: anna") || &row[0] == "Totaal" {
@@ -376,7 +390,9 @@ async fn a_single_survey_answer_is_not_shown() {
         }
     }
     assert!(rows > 2);
-    let contacts = sam.get("/staff/rapportage/contacten.csv?periode=today").await;
+    let contacts = sam
+        .get("/staff/rapportage/contacten.csv?periode=today")
+        .await;
     let mut reader = csv::Reader::from_reader(contacts.body.as_bytes());
     let header = reader.headers().unwrap().clone();
     let row = reader.records().next().unwrap().unwrap();

@@ -265,7 +265,12 @@ fn figure_keys_round_trip() {
         Figure::parse("connection-bad"),
         Some(Figure::Connection(Connection::Bad))
     );
-    for bad in ["satisfaction-0", "satisfaction-6", "question-maybe", "connection-"] {
+    for bad in [
+        "satisfaction-0",
+        "satisfaction-6",
+        "question-maybe",
+        "connection-",
+    ] {
         assert_eq!(Figure::parse(bad), None, "{bad:?}");
     }
 }
@@ -320,7 +325,10 @@ fn survey_figures_count_offers_and_answers_exactly() {
     assert_eq!(f.satisfaction_share(4), Share::of(2, 4));
     assert_eq!(Figure::SurveyUnanswered.count_in(&f), Some(3));
     let ids = |fig| -> Vec<ContactRef> {
-        contacts(&facts, &s, fig).iter().map(|c| c.contact).collect()
+        contacts(&facts, &s, fig)
+            .iter()
+            .map(|c| c.contact)
+            .collect()
     };
     assert_eq!(
         ids(Figure::SurveyUnanswered),
@@ -588,7 +596,11 @@ fn random_fact(rng: &mut Rng, id: i64) -> ContactFact {
     if (f.survey_offered_at.is_some() && rng.chance(55)) || rng.chance(2) {
         f.survey = Some(SurveyAnswer {
             at: queued_at + rng.duration(),
-            satisfaction: if rng.chance(3) { 0 } else { rng.below(5) as u8 + 1 },
+            satisfaction: if rng.chance(3) {
+                0
+            } else {
+                rng.below(5) as u8 + 1
+            },
             answered: rng.pick(&QuestionAnswered::ALL),
             connection: if crate::insight::figures::with_interpreter(&f) && rng.chance(70) {
                 Some(rng.pick(&Connection::ALL))
@@ -702,7 +714,10 @@ fn totals_are_the_sums_of_their_parts() {
         );
         assert!(total.survey_answered <= total.survey_offered);
         assert!(total.connection_answers() <= total.survey_answered);
-        assert_eq!(total.satisfaction.map_or(0, |m| m.n()), total.survey_answered);
+        assert_eq!(
+            total.satisfaction.map_or(0, |m| m.n()),
+            total.survey_answered
+        );
         for fig in Figure::all(&s) {
             assert_eq!(
                 Some(contacts(&facts, &s, fig).len() as u64),

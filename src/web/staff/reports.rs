@@ -13,8 +13,8 @@
 use crate::i18n::T;
 use crate::insight::export::{self, ExportNames};
 use crate::insight::figures::{
-    Breakdown, BreakdownKey, Figure, Figures, Mean, NormMetric, ReportSettings, Share,
-    breakdown, contacts, figures,
+    Breakdown, BreakdownKey, Figure, Figures, Mean, NormMetric, ReportSettings, Share, breakdown,
+    contacts, figures,
 };
 use crate::insight::period::{self, Period, PeriodError, Preset};
 use crate::insight::survey::{Hidden, SurveyPrivacy};
@@ -690,7 +690,11 @@ fn survey_rows(t: T, f: &Figures, s: &ReportSettings, base_query: &str) -> Vec<F
     let mut rows = vec![
         count(Figure::SurveyOffered, None, "report.def_survey_offered"),
         count(Figure::SurveyAnswered, None, "report.def_survey_answered"),
-        count(Figure::SurveyUnanswered, None, "report.def_survey_unanswered"),
+        count(
+            Figure::SurveyUnanswered,
+            None,
+            "report.def_survey_unanswered",
+        ),
         FigureRow {
             name: t.s("report.fig_survey_response").to_string(),
             value: percent(t, f.survey_response),
@@ -751,11 +755,31 @@ fn survey_tables(t: T, l: &Loaded, total_shown: bool) -> Vec<SurveyTable> {
     let s = &l.settings;
     let min = l.privacy.min;
     [
-        (Breakdown::Queue, "tevredenheid-wachtrij", "report.survey_by_queue"),
-        (Breakdown::Channel, "tevredenheid-kanaal", "report.survey_by_channel"),
-        (Breakdown::Topic, "tevredenheid-onderwerp", "report.survey_by_topic"),
-        (Breakdown::Agent, "tevredenheid-medewerker", "report.survey_by_agent"),
-        (Breakdown::Interpreter, "tevredenheid-tolk", "report.survey_by_interpreter"),
+        (
+            Breakdown::Queue,
+            "tevredenheid-wachtrij",
+            "report.survey_by_queue",
+        ),
+        (
+            Breakdown::Channel,
+            "tevredenheid-kanaal",
+            "report.survey_by_channel",
+        ),
+        (
+            Breakdown::Topic,
+            "tevredenheid-onderwerp",
+            "report.survey_by_topic",
+        ),
+        (
+            Breakdown::Agent,
+            "tevredenheid-medewerker",
+            "report.survey_by_agent",
+        ),
+        (
+            Breakdown::Interpreter,
+            "tevredenheid-tolk",
+            "report.survey_by_interpreter",
+        ),
     ]
     .into_iter()
     .map(|(b, id, title)| {
