@@ -89,6 +89,7 @@ pub struct Config {
 /// [reports]
 /// short_abandon_secs = 5
 /// service_levels = [20, 30, 60]
+/// survey_min_answers = 5
 /// norms = [
 ///   { metric = "answered-within-30s", channel = "chat", target = "70%" },
 ///   { metric = "abandon-rate", target = "5%" },
@@ -107,6 +108,10 @@ pub struct ReportsSettings {
     /// `abandon-rate`, `left-answered-within-<N>h`), channel (`chat`, `video`,
     /// `video-tolk`, `bericht`, or none for all), target (`70%` or `0.7`).
     pub norms: Vec<NormSetting>,
+    /// The fewest satisfaction-survey answers a staff member's survey figures are shown
+    /// for (1 to 1000): below it the report says "too few answers", so nobody is judged
+    /// on two answers (`insight::survey`).
+    pub survey_min_answers: u32,
 }
 
 /// One service norm as written in `loket.toml`.
@@ -134,6 +139,7 @@ impl Default for ReportsSettings {
                 norm("abandon-rate", "", "5%"),
                 norm("left-answered-within-48h", "bericht", "90%"),
             ],
+            survey_min_answers: 5,
         }
     }
 }
@@ -144,7 +150,7 @@ impl ReportsSettings {
         crate::insight::figures::ReportSettings {
             short_abandon_ms: i64::from(self.short_abandon_secs) * 1000,
             thresholds_s: self.service_levels.clone(),
-            ..Default::default()
+            min_survey_answers: self.survey_min_answers,
         }
     }
 
@@ -1024,6 +1030,12 @@ impl Config {
                 reason: "give one or more thresholds between 1 and 3600 seconds".into(),
             });
         }
+        if !(1..=1000).contains(&self.reports.survey_min_answers) {
+            return Err(ConfigError::Invalid {
+                field: "reports.survey_min_answers",
+                reason: "give a number of answers between 1 and 1000".into(),
+            });
+        }
         for n in &self.reports.norms {
             if let Err(e) = crate::insight::figures::Norm::parse(&n.metric, &n.channel, &n.target) {
                 return Err(ConfigError::Invalid {
@@ -1278,6 +1290,19 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("media"), "{err}");
+    }
+
+    #[test]
+    fn survey_minimum_from_file_and_checked() {
+        assert_eq!(Config::default().reports.survey_min_answers, 5);
+        let c = Config::from_toml("[reports]\nsurvey_min_answers = 10\n").unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.reports.report_settings().min_survey_answers, 10);
+        for bad in ["0", "1001"] {
+            let c = Config::from_toml(&format!("[reports]\nsurvey_min_answers = {bad}\n")).unwrap();
+            let err = c.validate().unwrap_err().to_string();
+            assert!(err.contains("reports.survey_min_answers"), "{err}");
+        }
     }
 
     #[test]

@@ -24,9 +24,14 @@
 //! down, empty when the contact has none. Names (queue, topic, staff member) are not in
 //! the facts (no personal data there); the caller supplies them per contact.
 //!
+//! Survey answers follow the rules of [`super::survey`]: a contact whose survey answer
+//! the report hides has empty survey cells (only `survey_offered` stays), and a part whose
+//! survey figures the report withholds has empty survey cells and says why in
+//! `survey_note`, exactly as the page does.
+//!
 //! Pure: strings in, a string out.
 
-use super::figures::{Figures, ReportSettings, Share};
+use super::figures::{Figures, ReportSettings, Share, survey_answer};
 use super::{ContactFact, Millis};
 use chrono::DateTime;
 use chrono_tz::Europe::Amsterdam;
@@ -38,10 +43,12 @@ pub struct ExportNames {
     pub queue: String,
     pub topic: String,
     pub agent: String,
+    /// The report hides this contact's survey answer (see [`super::survey`]).
+    pub survey_hidden: bool,
 }
 
 /// The header of [`facts_csv`].
-pub const FACTS_HEADER: [&str; 17] = [
+pub const FACTS_HEADER: [&str; 22] = [
     "reference",
     "queue",
     "channel",
@@ -59,6 +66,11 @@ pub const FACTS_HEADER: [&str; 17] = [
     "resolved",
     "interpreter_wait_s",
     "wrapup_topic",
+    "survey_offered",
+    "survey_answered",
+    "satisfaction",
+    "question_answered",
+    "connection",
 ];
 
 /// One row per contact, with a header (see [`FACTS_HEADER`]).
@@ -70,7 +82,7 @@ pub fn facts_csv(facts: &[ContactFact], names: &dyn Fn(&ContactFact) -> ExportNa
             (Some(a), Some(b)) => (b.saturating_sub(a).max(0) / 1000).to_string(),
             _ => String::new(),
         };
-        vec![
+        let mut row = vec![
             c.contact.reference(),
             n.queue,
             c.channel.key().to_string(),
@@ -85,16 +97,69 @@ pub fn facts_csv(facts: &[ContactFact], names: &dyn Fn(&ContactFact) -> ExportNa
             whole_s(Some(c.queued_at), c.answered_at),
             whole_s(c.answered_at, c.ended_at),
             whole_s(c.ended_at, c.wrapped_at),
-            match c.resolved {
-                Some(true) => "ja".to_string(),
-                Some(false) => "nee".to_string(),
-                None => String::new(),
-            },
+            c.resolved.map(yes_no).unwrap_or_default().to_string(),
             whole_s(c.interpreter_requested_at, c.interpreter_joined_at),
             c.wrapup_topic.clone().unwrap_or_default(),
-        ]
+        ];
+        let offered = c.survey_offered_at.is_some();
+        row.push(yes_no(offered).to_string());
+        match (offered, n.survey_hidden, survey_answer(c)) {
+            (false, _, _) | (true, true, _) => {
+                row.extend([String::new(), String::new(), String::new(), String::new()])
+            }
+            (true, false, None) => row.extend([
+                "nee".to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]),
+            (true, false, Some(a)) => row.extend([
+                "ja".to_string(),
+                a.satisfaction.to_string(),
+                a.answered.key().to_string(),
+                a.connection
+                    .map(|k| k.key().to_string())
+                    .unwrap_or_default(),
+            ]),
+        }
+        row
     });
     write_csv(std::iter::once(header).chain(rows))
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "ja" } else { "nee" }
+}
+
+/// The survey columns of [`figures_csv`], after the others.
+pub const SURVEY_COLUMNS: [&str; 18] = [
+    "survey_offered",
+    "survey_answered",
+    "survey_response_pct",
+    "satisfaction_avg",
+    "satisfaction_sum",
+    "satisfaction_1",
+    "satisfaction_2",
+    "satisfaction_3",
+    "satisfaction_4",
+    "satisfaction_5",
+    "question_yes",
+    "question_partly",
+    "question_no",
+    "connection_good",
+    "connection_sometimes",
+    "connection_bad",
+    "connection_answers",
+    "survey_note",
+];
+
+/// One row of [`figures_with_survey_csv`]: its label, its figures, and why its survey
+/// figures are not shown (`None`: they are).
+#[derive(Debug, Clone)]
+pub struct FiguresRow<'a> {
+    pub label: String,
+    pub figures: &'a Figures,
+    pub survey_hidden: Option<String>,
 }
 
 /// The header of [`figures_csv`] for these settings.
@@ -143,6 +208,7 @@ pub fn figures_header(s: &ReportSettings) -> Vec<String> {
         .iter()
         .map(|c| c.to_string()),
     );
+    h.extend(SURVEY_COLUMNS.iter().map(|c| c.to_string()));
     h
 }
 
@@ -150,8 +216,23 @@ pub fn figures_header(s: &ReportSettings) -> Vec<String> {
 /// [`figures_header`]). Service levels follow the settings' thresholds; a threshold a
 /// `Figures` was not computed for gives empty cells.
 pub fn figures_csv(rows: &[(String, &Figures)], s: &ReportSettings) -> String {
+    let rows: Vec<FiguresRow> = rows
+        .iter()
+        .map(|(label, f)| FiguresRow {
+            label: label.clone(),
+            figures: f,
+            survey_hidden: None,
+        })
+        .collect();
+    figures_with_survey_csv(&rows, s)
+}
+
+/// As [`figures_csv`], with rows whose survey figures are hidden: their survey cells
+/// are empty and `survey_note` says why.
+pub fn figures_with_survey_csv(rows: &[FiguresRow], s: &ReportSettings) -> String {
     let thresholds = s.thresholds();
-    let body = rows.iter().map(|(label, f)| {
+    let body = rows.iter().map(|row| {
+        let (label, f) = (&row.label, row.figures);
         let mut r = vec![
             label.clone(),
             f.offered.to_string(),
@@ -194,6 +275,26 @@ pub fn figures_csv(rows: &[(String, &Figures)], s: &ReportSettings) -> String {
             secs(f.interpreter_wait_ms),
             secs(f.interpreter_wait_p90_ms),
         ]);
+        match &row.survey_hidden {
+            Some(why) => {
+                r.extend(std::iter::repeat_n(String::new(), SURVEY_COLUMNS.len() - 1));
+                r.push(why.clone());
+            }
+            None => {
+                r.extend([
+                    f.survey_offered.to_string(),
+                    f.survey_answered.to_string(),
+                    pct(f.survey_response),
+                    f.satisfaction.map(|m| m.text()).unwrap_or_default(),
+                    f.satisfaction.map_or(0, |m| m.sum()).to_string(),
+                ]);
+                r.extend(f.satisfaction_scores.iter().map(u64::to_string));
+                r.extend(f.question_answered.iter().map(u64::to_string));
+                r.extend(f.connection.iter().map(u64::to_string));
+                r.push(f.connection_answers().to_string());
+                r.push(String::new());
+            }
+        }
         r
     });
     write_csv(std::iter::once(figures_header(s)).chain(body))
@@ -306,7 +407,98 @@ mod tests {
                 .agent_id
                 .map(|a| format!("Medewerker {a}"))
                 .unwrap_or_default(),
+            // Medewerker 9's survey answers are hidden in this report.
+            survey_hidden: c.agent_id == Some(9),
         }
+    }
+
+    #[test]
+    fn survey_columns_per_contact() {
+        use crate::insight::{Connection, QuestionAnswered, SurveyAnswer};
+        let answered = |id, agent| {
+            let mut f = fact(id);
+            f.agent_id = Some(agent);
+            f.answered_at = Some(f.queued_at + 1_000);
+            f.ended_at = Some(f.queued_at + 61_000);
+            f.survey_offered_at = f.ended_at;
+            f
+        };
+        let mut a = answered(1, 3);
+        a.survey = Some(SurveyAnswer {
+            at: a.queued_at + 90_000,
+            satisfaction: 4,
+            answered: QuestionAnswered::Partly,
+            connection: Some(Connection::Sometimes),
+        });
+        let b = answered(2, 3); // offered, not answered
+        let mut c = answered(3, 9); // answered, but the report hides agent 9's answers
+        c.survey = a.survey;
+        let d = fact(4); // never offered
+        let rows = read(&facts_csv(&[a, b, c, d], &names));
+        let survey = |r: usize| rows[r].iter().skip(17).collect::<Vec<_>>();
+        assert_eq!(
+            survey(0),
+            [
+                "survey_offered",
+                "survey_answered",
+                "satisfaction",
+                "question_answered",
+                "connection"
+            ]
+        );
+        assert_eq!(survey(1), ["ja", "ja", "4", "partly", "sometimes"]);
+        assert_eq!(survey(2), ["ja", "nee", "", "", ""]);
+        assert_eq!(survey(3), ["ja", "", "", "", ""]);
+        assert_eq!(survey(4), ["nee", "", "", "", ""]);
+    }
+
+    #[test]
+    fn hidden_survey_figures_are_empty_with_the_reason() {
+        use crate::insight::{QuestionAnswered, SurveyAnswer};
+        let s = ReportSettings::default();
+        let mut a = fact(1);
+        a.answered_at = Some(a.queued_at + 1_000);
+        a.ended_at = Some(a.queued_at + 2_000);
+        a.survey_offered_at = a.ended_at;
+        a.survey = Some(SurveyAnswer {
+            at: a.queued_at + 3_000,
+            satisfaction: 2,
+            answered: QuestionAnswered::No,
+            connection: None,
+        });
+        let f = figures(&[a], &s, &|_, _| 0);
+        let text = figures_with_survey_csv(
+            &[
+                FiguresRow {
+                    label: "Totaal".into(),
+                    figures: &f,
+                    survey_hidden: None,
+                },
+                FiguresRow {
+                    label: "agent: Medewerker 3".into(),
+                    figures: &f,
+                    survey_hidden: Some("te weinig antwoorden (minder dan 5)".into()),
+                },
+            ],
+            &s,
+        );
+        let rows = read(&text);
+        let header: Vec<&str> = rows[0].iter().collect();
+        let first = header.iter().position(|h| *h == "survey_offered").unwrap();
+        assert_eq!(header[first..], SURVEY_COLUMNS);
+        let tail = |r: usize| rows[r].iter().skip(first).collect::<Vec<_>>();
+        assert_eq!(
+            tail(1),
+            [
+                "1", "1", "100.0", "2.0", "2", "0", "1", "0", "0", "0", "0", "0", "1", "0", "0",
+                "0", "0", ""
+            ]
+        );
+        let mut hidden = vec![""; SURVEY_COLUMNS.len() - 1];
+        hidden.push("te weinig antwoorden (minder dan 5)");
+        assert_eq!(tail(2), hidden);
+        // The other figures of the hidden row are still there.
+        assert_eq!(&rows[2][1], "1");
     }
 
     fn read(text: &str) -> Vec<csv::StringRecord> {
@@ -367,6 +559,11 @@ mod tests {
                 "ja",
                 "45",
                 "'=HYPERLINK(\"http://x\",\"klik\")",
+                "nee",
+                "",
+                "",
+                "",
+                "",
             ]
         );
         assert_eq!(&rows[2][0], "B-000-042");

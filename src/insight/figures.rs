@@ -60,7 +60,9 @@
 //! `open_ms(from, to)` (see `Schedule::open_ms_between`).
 
 use super::period::local_weekday_hour;
-use super::{ContactFact, Millis, OriginKind, ReportChannel};
+use super::{
+    Connection, ContactFact, Millis, OriginKind, QuestionAnswered, ReportChannel, SurveyAnswer,
+};
 use std::collections::BTreeMap;
 
 /// Settings of a report.
@@ -72,7 +74,8 @@ pub struct ReportSettings {
     /// Service-level thresholds in seconds (answered within T seconds, inclusive).
     /// Default 20, 30 and 60. Used sorted, each once.
     pub thresholds_s: Vec<u32>,
-    /// The fewest survey answers a survey figure is shown for (not used yet). Default 5.
+    /// The fewest survey answers a staff member's satisfaction figures are shown for
+    /// (see [`super::survey`]). Default 5.
     pub min_survey_answers: u32,
 }
 
@@ -133,6 +136,48 @@ impl Share {
     /// The percentage with one decimal and a dot: `71.4`.
     pub fn percent_text(&self) -> String {
         let t = self.permille();
+        format!("{}.{}", t / 10, t % 10)
+    }
+}
+
+/// An average kept as its sum and count, so it stays exact (and `Eq`), and a total is
+/// computed from the individual values, never from averages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Mean {
+    sum: u64,
+    n: u64,
+}
+
+impl Mean {
+    /// `sum / n`; `None` when `n` is 0 (no data: "n.v.t.").
+    pub fn of(sum: u64, n: u64) -> Option<Mean> {
+        (n > 0).then_some(Mean { sum, n })
+    }
+
+    /// The sum of the values.
+    pub fn sum(&self) -> u64 {
+        self.sum
+    }
+
+    /// How many values (never 0).
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// The mean as a number.
+    pub fn value(&self) -> f64 {
+        self.sum as f64 / self.n as f64
+    }
+
+    /// The mean in tenths, rounded half up in integers (13 over 3: 43, i.e. 4.3).
+    pub fn tenths(&self) -> u128 {
+        let (s, n) = (u128::from(self.sum), u128::from(self.n));
+        (2 * s * 10 + n) / (2 * n)
+    }
+
+    /// The mean with one decimal and a dot: `4.3`.
+    pub fn text(&self) -> String {
+        let t = self.tenths();
         format!("{}.{}", t / 10, t % 10)
     }
 }
@@ -223,12 +268,84 @@ pub struct Figures {
     /// All contacts (live and left messages) by local weekday (0 = Monday) and hour of
     /// queued_at (a left message: when it was sent), Europe/Amsterdam time.
     pub by_hour: [[u64; 24]; 7],
+    /// Answered live contacts that ended, whose resident was offered the satisfaction
+    /// survey (never after an abandoned contact).
+    pub survey_offered: u64,
+    /// Offered surveys the resident answered (once each).
+    pub survey_answered: u64,
+    /// Response rate: survey_answered / survey_offered.
+    pub survey_response: Option<Share>,
+    /// Average satisfaction (1 to 5): the sum of all scores given divided by their number
+    /// (survey_answered), never an average of averages.
+    pub satisfaction: Option<Mean>,
+    /// Answered surveys per score, 1 (very dissatisfied) to 5 (very satisfied).
+    pub satisfaction_scores: [u64; 5],
+    /// Answered surveys per answer to "was your question answered?": yes, partly, no.
+    pub question_answered: [u64; 3],
+    /// Answered surveys per answer to "could you see each other well?" (asked only after
+    /// a call an interpreter took part in; optional): good, sometimes, bad.
+    pub connection: [u64; 3],
 }
 
 impl Figures {
     /// The service level at threshold `t` seconds, if it was computed.
     pub fn service_level(&self, t: u32) -> Option<&ServiceLevel> {
         self.service_levels.iter().find(|l| l.threshold_s == t)
+    }
+
+    /// Answered surveys that gave score `score` (1 to 5); 0 for any other score.
+    pub fn satisfaction_count(&self, score: u8) -> u64 {
+        usize::from(score)
+            .checked_sub(1)
+            .and_then(|i| self.satisfaction_scores.get(i))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Answered surveys that answered "was your question answered?" with `a`.
+    pub fn question_count(&self, a: QuestionAnswered) -> u64 {
+        self.question_answered[question_index(a)]
+    }
+
+    /// Answered surveys that answered the connection question with `c`.
+    pub fn connection_count(&self, c: Connection) -> u64 {
+        self.connection[connection_index(c)]
+    }
+
+    /// Answered surveys that answered the connection question at all.
+    pub fn connection_answers(&self) -> u64 {
+        self.connection.iter().sum()
+    }
+
+    /// The share of answered surveys whose question was answered `a`.
+    pub fn question_share(&self, a: QuestionAnswered) -> Option<Share> {
+        Share::of(self.question_count(a), self.survey_answered)
+    }
+
+    /// The share of answered surveys that gave score `score`.
+    pub fn satisfaction_share(&self, score: u8) -> Option<Share> {
+        Share::of(self.satisfaction_count(score), self.survey_answered)
+    }
+
+    /// The share of connection answers that were `c`.
+    pub fn connection_share(&self, c: Connection) -> Option<Share> {
+        Share::of(self.connection_count(c), self.connection_answers())
+    }
+}
+
+fn question_index(a: QuestionAnswered) -> usize {
+    match a {
+        QuestionAnswered::Yes => 0,
+        QuestionAnswered::Partly => 1,
+        QuestionAnswered::No => 2,
+    }
+}
+
+fn connection_index(c: Connection) -> usize {
+    match c {
+        Connection::Good => 0,
+        Connection::Sometimes => 1,
+        Connection::Bad => 2,
     }
 }
 
@@ -360,6 +477,42 @@ const DEFINITIONS: &[Definition] = &[
         key: "by-hour",
         text: "All contacts (live and left messages) by local weekday (0 = Monday) and hour of queued_at (a left message: when it was sent), Europe/Amsterdam time.",
     },
+    Definition {
+        key: "survey-offered",
+        text: "Answered live contacts that ended, whose resident was offered the satisfaction survey (never after an abandoned contact).",
+    },
+    Definition {
+        key: "survey-answered",
+        text: "Offered surveys the resident answered (once each).",
+    },
+    Definition {
+        key: "survey-unanswered",
+        text: "Offered surveys the resident did not answer (yet).",
+    },
+    Definition {
+        key: "survey-response",
+        text: "Response rate: survey_answered / survey_offered.",
+    },
+    Definition {
+        key: "satisfaction",
+        text: "Average satisfaction (1 to 5): the sum of all scores given divided by their number (survey_answered), never an average of averages.",
+    },
+    Definition {
+        key: "satisfaction-scores",
+        text: "Answered surveys per score, 1 (very dissatisfied) to 5 (very satisfied).",
+    },
+    Definition {
+        key: "question-answered",
+        text: "Answered surveys per answer to \"was your question answered?\": yes, partly, no.",
+    },
+    Definition {
+        key: "connection",
+        text: "Answered surveys per answer to \"could you see each other well?\" (asked only after a call an interpreter took part in; optional): good, sometimes, bad.",
+    },
+    Definition {
+        key: "survey-by-agent",
+        text: "Per staff member: the surveys of the contacts they answered last (agent_id), also when a colleague or an interpreter took part; shown only from the minimum number of answers.",
+    },
 ];
 
 /// Every figure's definition (the same text as the [`Figures`] field's documentation),
@@ -450,12 +603,26 @@ fn left_response(c: &ContactFact) -> Option<Millis> {
     }
 }
 
+/// With an interpreter: one was asked for, or an interpreter answered a sign-language
+/// call (the channel is then `video-tolk`).
+pub(crate) fn with_interpreter(c: &ContactFact) -> bool {
+    c.interpreter_requested_at.is_some() || c.channel == ReportChannel::VideoInterpreter
+}
+
 /// The interpreter wait of a request an interpreter joined.
 fn interpreter_wait(c: &ContactFact) -> Option<Millis> {
     match (c.interpreter_requested_at, c.interpreter_joined_at) {
         (Some(r), Some(j)) => Some(span(r, j)),
         _ => None,
     }
+}
+
+/// The survey answer of a contact offered the survey (an answer without an offer is
+/// not counted, so the response rate never exceeds 100%).
+pub(crate) fn survey_answer(c: &ContactFact) -> Option<&SurveyAnswer> {
+    c.survey_offered_at
+        .and(c.survey.as_ref())
+        .filter(|a| (1..=5).contains(&a.satisfaction))
 }
 
 /// A set of durations: its count, mean and 90th percentile.
@@ -514,8 +681,28 @@ fn compute<'a>(
     let (mut interpreter_requests, mut interpreter_never) = (0u64, 0u64);
     let mut interpreter = Sample::default();
     let mut by_hour = [[0u64; 24]; 7];
+    let (mut survey_offered, mut survey_answered, mut satisfaction_sum) = (0u64, 0u64, 0u64);
+    let mut satisfaction_scores = [0u64; 5];
+    let mut question_answered = [0u64; 3];
+    let mut connection = [0u64; 3];
 
     for c in facts {
+        if c.survey_offered_at.is_some() {
+            survey_offered += 1;
+        }
+        if let Some(a) = survey_answer(c)
+            && let Some(slot) = usize::from(a.satisfaction)
+                .checked_sub(1)
+                .and_then(|i| satisfaction_scores.get_mut(i))
+        {
+            *slot += 1;
+            survey_answered += 1;
+            satisfaction_sum += u64::from(a.satisfaction);
+            question_answered[question_index(a.answered)] += 1;
+            if let Some(k) = a.connection {
+                connection[connection_index(k)] += 1;
+            }
+        }
         match outcome(c, s) {
             None => {}
             Some(o) => {
@@ -614,6 +801,13 @@ fn compute<'a>(
         interpreter_wait_ms: interpreter.mean(),
         interpreter_wait_p90_ms: interpreter.p90(),
         by_hour,
+        survey_offered,
+        survey_answered,
+        survey_response: Share::of(survey_answered, survey_offered),
+        satisfaction: Mean::of(satisfaction_sum, survey_answered),
+        satisfaction_scores,
+        question_answered,
+        connection,
     }
 }
 
@@ -629,18 +823,22 @@ pub enum Breakdown {
     /// The staff member who answered last; unanswered contacts under `Agent(None)`.
     Agent,
     Origin,
+    /// With an interpreter (one was asked for, or a sign-language call an interpreter
+    /// answered: channel `video-tolk`) or without.
+    Interpreter,
 }
 
 impl Breakdown {
-    pub const ALL: [Breakdown; 5] = [
+    pub const ALL: [Breakdown; 6] = [
         Breakdown::Queue,
         Breakdown::Channel,
         Breakdown::Topic,
         Breakdown::Agent,
         Breakdown::Origin,
+        Breakdown::Interpreter,
     ];
 
-    /// A stable URL key: `queue`, `channel`, `topic`, `agent`, `origin`.
+    /// A stable URL key: `queue`, `channel`, `topic`, `agent`, `origin`, `interpreter`.
     pub fn key(self) -> &'static str {
         match self {
             Breakdown::Queue => "queue",
@@ -648,6 +846,7 @@ impl Breakdown {
             Breakdown::Topic => "topic",
             Breakdown::Agent => "agent",
             Breakdown::Origin => "origin",
+            Breakdown::Interpreter => "interpreter",
         }
     }
 
@@ -664,6 +863,7 @@ impl Breakdown {
             Breakdown::Topic => BreakdownKey::Topic(c.topic_id),
             Breakdown::Agent => BreakdownKey::Agent(c.agent_id),
             Breakdown::Origin => BreakdownKey::Origin(c.origin),
+            Breakdown::Interpreter => BreakdownKey::Interpreter(with_interpreter(c)),
         }
     }
 }
@@ -678,6 +878,8 @@ pub enum BreakdownKey {
     /// `None`: never answered.
     Agent(Option<i64>),
     Origin(OriginKind),
+    /// `true`: with an interpreter.
+    Interpreter(bool),
 }
 
 impl BreakdownKey {
@@ -694,11 +896,12 @@ impl BreakdownKey {
             BreakdownKey::Topic(_) => Breakdown::Topic,
             BreakdownKey::Agent(_) => Breakdown::Agent,
             BreakdownKey::Origin(_) => Breakdown::Origin,
+            BreakdownKey::Interpreter(_) => Breakdown::Interpreter,
         }
     }
 
     /// A URL-safe key: `queue-1`, `channel-video-tolk`, `topic-7`, `topic-none`,
-    /// `agent-12`, `agent-none`, `origin-kiosk`.
+    /// `agent-12`, `agent-none`, `origin-kiosk`, `interpreter-yes`, `interpreter-no`.
     pub fn key(&self) -> String {
         let opt = |v: Option<i64>| v.map_or_else(|| "none".to_string(), |v| v.to_string());
         match self {
@@ -707,6 +910,9 @@ impl BreakdownKey {
             BreakdownKey::Topic(t) => format!("topic-{}", opt(*t)),
             BreakdownKey::Agent(a) => format!("agent-{}", opt(*a)),
             BreakdownKey::Origin(o) => format!("origin-{}", o.key()),
+            BreakdownKey::Interpreter(yes) => {
+                format!("interpreter-{}", if *yes { "yes" } else { "no" })
+            }
         }
     }
 
@@ -723,6 +929,11 @@ impl BreakdownKey {
             "topic" => opt(rest).map(BreakdownKey::Topic),
             "agent" => opt(rest).map(BreakdownKey::Agent),
             "origin" => OriginKind::parse(rest).map(BreakdownKey::Origin),
+            "interpreter" => match rest {
+                "yes" => Some(BreakdownKey::Interpreter(true)),
+                "no" => Some(BreakdownKey::Interpreter(false)),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -791,9 +1002,19 @@ pub enum Figure {
         weekday: u8,
         hour: u8,
     },
+    SurveyOffered,
+    SurveyAnswered,
+    /// Offered surveys not answered.
+    SurveyUnanswered,
+    /// Answered surveys with this score (1 to 5).
+    Satisfaction(u8),
+    /// Answered surveys with this answer to "was your question answered?".
+    Question(QuestionAnswered),
+    /// Answered surveys with this answer to the connection question.
+    Connection(Connection),
 }
 
-const SIMPLE_FIGURES: [(Figure, &str); 15] = [
+const SIMPLE_FIGURES: [(Figure, &str); 29] = [
     (Figure::Offered, "offered"),
     (Figure::Answered, "answered"),
     (Figure::Abandoned, "abandoned"),
@@ -809,6 +1030,26 @@ const SIMPLE_FIGURES: [(Figure, &str); 15] = [
     (Figure::InterpreterRequests, "interpreter-requests"),
     (Figure::InterpreterJoined, "interpreter-joined"),
     (Figure::InterpreterNever, "interpreter-never"),
+    (Figure::SurveyOffered, "survey-offered"),
+    (Figure::SurveyAnswered, "survey-answered"),
+    (Figure::SurveyUnanswered, "survey-unanswered"),
+    (Figure::Satisfaction(1), "satisfaction-1"),
+    (Figure::Satisfaction(2), "satisfaction-2"),
+    (Figure::Satisfaction(3), "satisfaction-3"),
+    (Figure::Satisfaction(4), "satisfaction-4"),
+    (Figure::Satisfaction(5), "satisfaction-5"),
+    (Figure::Question(QuestionAnswered::Yes), "question-yes"),
+    (
+        Figure::Question(QuestionAnswered::Partly),
+        "question-partly",
+    ),
+    (Figure::Question(QuestionAnswered::No), "question-no"),
+    (Figure::Connection(Connection::Good), "connection-good"),
+    (
+        Figure::Connection(Connection::Sometimes),
+        "connection-sometimes",
+    ),
+    (Figure::Connection(Connection::Bad), "connection-bad"),
 ];
 
 impl Figure {
@@ -816,7 +1057,10 @@ impl Figure {
     /// `answered-within-30`, `answered-after-30`, `talk`, `wrapped`, `resolved`,
     /// `not-resolved`, `left-messages`, `left-answered`, `left-open`,
     /// `interpreter-requests`, `interpreter-joined`, `interpreter-never`, `hour-0-14`
-    /// (weekday-hour).
+    /// (weekday-hour), `survey-offered`, `survey-answered`, `survey-unanswered`,
+    /// `satisfaction-1` to `satisfaction-5`, `question-yes`, `question-partly`,
+    /// `question-no`, `connection-good`, `connection-sometimes`, `connection-bad`.
+    /// (A score outside 1-5 has no key: the empty string, which parses to nothing.)
     pub fn key(&self) -> String {
         match self {
             Figure::AnsweredWithin(t) => format!("answered-within-{t}"),
@@ -869,6 +1113,12 @@ impl Figure {
             Figure::InterpreterJoined => "interpreter-joined",
             Figure::InterpreterNever => "interpreter-never",
             Figure::Hour { .. } => "by-hour",
+            Figure::SurveyOffered => "survey-offered",
+            Figure::SurveyAnswered => "survey-answered",
+            Figure::SurveyUnanswered => "survey-unanswered",
+            Figure::Satisfaction(_) => "satisfaction-scores",
+            Figure::Question(_) => "question-answered",
+            Figure::Connection(_) => "connection",
         }
     }
 
@@ -899,6 +1149,14 @@ impl Figure {
                 .by_hour
                 .get(usize::from(weekday))?
                 .get(usize::from(hour))?,
+            Figure::SurveyOffered => f.survey_offered,
+            Figure::SurveyAnswered => f.survey_answered,
+            Figure::SurveyUnanswered => f.survey_offered.saturating_sub(f.survey_answered),
+            Figure::Satisfaction(score) => *f
+                .satisfaction_scores
+                .get(usize::from(score).checked_sub(1)?)?,
+            Figure::Question(a) => f.question_count(a),
+            Figure::Connection(k) => f.connection_count(k),
         })
     }
 
@@ -944,7 +1202,29 @@ impl Figure {
             Figure::Hour { weekday, hour } => {
                 local_weekday_hour(c.queued_at) == Some((weekday, hour))
             }
+            Figure::SurveyOffered => c.survey_offered_at.is_some(),
+            Figure::SurveyAnswered => survey_answer(c).is_some(),
+            Figure::SurveyUnanswered => c.survey_offered_at.is_some() && survey_answer(c).is_none(),
+            Figure::Satisfaction(score) => {
+                survey_answer(c).is_some_and(|a| a.satisfaction == score)
+            }
+            Figure::Question(q) => survey_answer(c).is_some_and(|a| a.answered == q),
+            Figure::Connection(k) => survey_answer(c).is_some_and(|a| a.connection == Some(k)),
         }
+    }
+
+    /// Does this figure count survey answers (shown only within the rules of
+    /// [`super::survey`])?
+    pub fn is_survey(&self) -> bool {
+        matches!(
+            self,
+            Figure::SurveyOffered
+                | Figure::SurveyAnswered
+                | Figure::SurveyUnanswered
+                | Figure::Satisfaction(_)
+                | Figure::Question(_)
+                | Figure::Connection(_)
+        )
     }
 }
 

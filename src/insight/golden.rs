@@ -1,4 +1,5 @@
-//! The golden fixture: 38 contacts of one week, every figure worked out by hand.
+//! The golden fixture: 38 contacts of one week (nine satisfaction surveys answered),
+//! every figure worked out by hand.
 //!
 //! The week is Monday 2 to Sunday 8 March 2026 (winter time, UTC+1 throughout; two left
 //! messages are answered on Monday 9 March). Queue 1 is the chat queue, queue 2 the video
@@ -13,7 +14,11 @@
 
 use super::export::figures_csv;
 use super::figures::*;
-use super::{ContactFact, ContactRef, Millis, OriginKind, ReportChannel};
+use super::survey::{Hidden, SurveyPrivacy};
+use super::{
+    Connection, ContactFact, ContactRef, Millis, OriginKind, QuestionAnswered, ReportChannel,
+    SurveyAnswer,
+};
 use crate::schedule::{Schedule, parse_day};
 use chrono::{DateTime, TimeZone};
 use chrono_tz::Europe::Amsterdam;
@@ -101,9 +106,47 @@ const YES: Option<bool> = Some(true);
 const NO: Option<bool> = Some(false);
 const UNKNOWN: Option<bool> = None;
 
+/// The week with its satisfaction surveys: every answered live contact that ended
+/// (1-19) was offered the survey when it ended; nine residents answered.
+fn week() -> Vec<ContactFact> {
+    use Connection::{Bad, Good};
+    use QuestionAnswered::{No, Partly, Yes};
+    // id, score, "was your question answered?", connection (interpreter calls 13, 17).
+    #[rustfmt::skip]
+    let answers: [(i64, u8, QuestionAnswered, Option<Connection>); 9] = [
+        (1, 5, Yes, None),      // chat, queue 1, agent 11
+        (2, 4, Yes, None),      // chat, queue 1, agent 11
+        (3, 2, Partly, None),   // chat, queue 1, agent 12
+        (6, 5, Yes, None),      // chat, queue 1, agent 11
+        (8, 3, No, None),       // video, queue 2, agent 14
+        (13, 4, Yes, Some(Good)), // video-tolk, queue 2, agent 14
+        (15, 5, Yes, None),     // video, queue 2, agent 14
+        (17, 1, No, Some(Bad)), // video-tolk, queue 2, agent 14
+        (19, 4, Partly, None),  // video, queue 2, agent 12
+    ];
+    let mut facts = week_contacts();
+    for f in &mut facts {
+        if f.channel != LeftMessage && f.answered_at.is_some() {
+            f.survey_offered_at = f.ended_at;
+        }
+        if let Some(&(_, satisfaction, answered, connection)) = answers
+            .iter()
+            .find(|(id, ..)| f.contact == ContactRef::Conversation(*id))
+        {
+            f.survey = f.survey_offered_at.map(|at| SurveyAnswer {
+                at: at + 120_000,
+                satisfaction,
+                answered,
+                connection,
+            });
+        }
+    }
+    facts
+}
+
 /// The week. Columns: id, queue, channel, local queue time; then what happened.
 #[rustfmt::skip]
-fn week() -> Vec<ContactFact> {
+fn week_contacts() -> Vec<ContactFact> {
     vec![
         // --- Answered live contacts (21): answer time, talk, wrap-up ---------------------
         live(1, 1, Chat, mar(2, 9, 2)).topic(100).answer(11, 3_000).talk(240_000).wrap(30_000, YES, "Paspoort"),
@@ -280,6 +323,20 @@ fn expected() -> Figures {
         interpreter_wait_ms: Some(65_167),
         interpreter_wait_p90_ms: Some(120_000),
         by_hour,
+        // Offered: answered and ended live contacts 1-19 (20 and 21 still talking, and
+        // never after an abandon or for a left message) = 19. Answered: 1, 2, 3, 6, 8,
+        // 13, 15, 17, 19 = 9. Response 9 / 19 = 47.4 %.
+        survey_offered: 19,
+        survey_answered: 9,
+        survey_response: Share::of(9, 19),
+        // Scores 5 + 4 + 2 + 5 + 3 + 4 + 5 + 1 + 4 = 33 over 9 = 3.67 -> "3.7".
+        satisfaction: Mean::of(33, 9),
+        // 1: (17); 2: (3); 3: (8); 4: (2, 13, 19); 5: (1, 6, 15).
+        satisfaction_scores: [1, 1, 1, 3, 3],
+        // Yes: 1, 2, 6, 13, 15; partly: 3, 19; no: 8, 17.
+        question_answered: [5, 2, 2],
+        // Only the two interpreter calls answered it: 13 good, 17 bad.
+        connection: [1, 0, 1],
     }
 }
 
@@ -312,7 +369,98 @@ fn the_week_by_hand() {
          8,38.1,30.8,12,57.1,46.2,15,71.4,57.7,\
          19,508,16,75,10,14,71.4,\
          6,4,2,106425,237600,7425,15300,\
-         5,3,2,65,120"
+         5,3,2,65,120,\
+         19,9,47.4,3.7,33,1,1,1,3,3,5,2,2,1,0,1,2,"
+    );
+}
+
+#[test]
+fn the_week_survey_by_channel_and_who_is_hidden() {
+    let facts = week();
+    let s = ReportSettings::default();
+    let schedule = office();
+    let open = open_ms(&schedule);
+    /// A part: offered, answered, and the satisfaction's (sum, n).
+    type SurveyRow = (BreakdownKey, u64, u64, Option<(u64, u64)>);
+    let survey = |b: Breakdown| -> Vec<SurveyRow> {
+        breakdown(&facts, &s, &open, b)
+            .into_iter()
+            .map(|(k, f)| {
+                let m = f.satisfaction.map(|m| (m.sum(), m.n()));
+                (k, f.survey_offered, f.survey_answered, m)
+            })
+            .collect()
+    };
+    use BreakdownKey::{Agent, Channel, Interpreter};
+    assert_eq!(
+        survey(Breakdown::Channel),
+        vec![
+            // Chat ended: 1-7, 10, 12, 14, 16, 18 = 12; answered 1, 2, 3, 6: 5+4+2+5 = 16.
+            (Channel(Chat), 12, 4, Some((16, 4))),
+            // Video ended: 8, 9, 11, 15, 19 = 5; answered 8, 15, 19: 3+5+4 = 12.
+            (Channel(Video), 5, 3, Some((12, 3))),
+            // Video with interpreter ended: 13, 17; both answered: 4+1 = 5 (2.5).
+            (Channel(VideoInterpreter), 2, 2, Some((5, 2))),
+            (Channel(LeftMessage), 0, 0, None),
+        ]
+    );
+    // 16 + 12 + 5 = 33 over 4 + 3 + 2 = 9: the total, exactly. With an interpreter (asked
+    // for, or the video-tolk channel): 13, 17, 21, 25, 32; surveys of 13 and 17.
+    assert_eq!(
+        survey(Breakdown::Interpreter),
+        vec![
+            // Without an interpreter (27 live contacts and the messages; sorted first):
+            // surveys offered 19 - 2 = 17, answered 1, 2, 3, 6, 8, 15, 19: 5+4+2+5+3+5+4.
+            (Interpreter(false), 17, 7, Some((28, 7))),
+            (Interpreter(true), 2, 2, Some((5, 2))),
+        ]
+    );
+    let mut by_agent = survey(Breakdown::Agent);
+    by_agent.sort_by_key(|r| r.0);
+    assert_eq!(
+        by_agent,
+        vec![
+            // Never answered (abandoned, other, message 105/106): no surveys.
+            (Agent(None), 0, 0, None),
+            // 11: ended 1, 2, 6, 12; answered 1, 2, 6 (5+4+5).
+            (Agent(Some(11)), 4, 3, Some((14, 3))),
+            // 12: ended 3, 4, 10, 16, 19; answered 3, 19 (2+4).
+            (Agent(Some(12)), 5, 2, Some((6, 2))),
+            // 13: ended 5, 7, 14, 18; nobody answered.
+            (Agent(Some(13)), 4, 0, None),
+            // 14: ended 8, 9, 11, 13, 15, 17; answered 8, 13, 15, 17 (3+4+5+1).
+            (Agent(Some(14)), 6, 4, Some((13, 4))),
+        ]
+    );
+
+    // At the default minimum of 5 answers every staff member is hidden; the team total is
+    // shown (three staff members with answers: none can be singled out).
+    let p = SurveyPrivacy::new(&facts, s.min_survey_answers);
+    for a in [11, 12, 13, 14] {
+        assert_eq!(p.agent(Some(a)), Some(Hidden::TooFew), "agent {a}");
+    }
+    assert_eq!(p.set(facts.iter()), None);
+    // At a minimum of 3: 12 (2 answers) and 13 (none) are too few; 12 would be the only
+    // hidden one with answers, so 11 (3, fewer than 14's 4) is withheld with them.
+    let p = SurveyPrivacy::new(&facts, 3);
+    assert_eq!(p.agent(Some(12)), Some(Hidden::TooFew));
+    assert_eq!(p.agent(Some(13)), Some(Hidden::TooFew));
+    assert_eq!(p.agent(Some(11)), Some(Hidden::Withheld));
+    assert_eq!(p.agent(Some(14)), None);
+    // Per queue: queue 2 holds hidden 12 alone (19), so it is withheld; then total -
+    // queue 1 would give queue 2, so queue 1 (hidden 11 and 12) goes as well.
+    let queues = p.parts(&facts, Breakdown::Queue, true);
+    assert_eq!(queues[&BreakdownKey::Queue(2)], Some(Hidden::TooFew));
+    assert_eq!(queues[&BreakdownKey::Queue(1)], Some(Hidden::Withheld));
+    // Per contact: the answers of 11, 12 and 13 stay out of lists and files.
+    let hidden: Vec<ContactRef> = contacts(&facts, &s, Figure::SurveyAnswered)
+        .into_iter()
+        .filter(|c| p.hides_contact(c))
+        .map(|c| c.contact)
+        .collect();
+    assert_eq!(
+        hidden,
+        [1, 2, 3, 6, 19].map(ContactRef::Conversation).to_vec()
     );
 }
 
@@ -404,6 +552,17 @@ fn the_week_drills_down_to_its_contacts() {
         vec![ContactRef::Message(105), ContactRef::Message(106)]
     );
     assert_eq!(ids(Figure::InterpreterNever), conv(&[25, 32]));
+    assert_eq!(
+        ids(Figure::SurveyAnswered),
+        conv(&[1, 2, 3, 6, 8, 13, 15, 17, 19])
+    );
+    assert_eq!(
+        ids(Figure::SurveyUnanswered),
+        conv(&[4, 5, 7, 9, 10, 11, 12, 14, 16, 18])
+    );
+    assert_eq!(ids(Figure::Satisfaction(4)), conv(&[2, 13, 19]));
+    assert_eq!(ids(Figure::Question(QuestionAnswered::No)), conv(&[8, 17]));
+    assert_eq!(ids(Figure::Connection(Connection::Bad)), conv(&[17]));
     // Every figure: the contacts listed are as many as the number shown.
     for fig in Figure::all(&s) {
         assert_eq!(

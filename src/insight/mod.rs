@@ -11,6 +11,9 @@
 //!   from averages.
 //! - [`period`]: periods (today, last week, a quarter, ...) as UTC bounds of local
 //!   Europe/Amsterdam days, right on the 23- and 25-hour days.
+//! - [`survey`]: which satisfaction-survey figures a report may show (a staff member
+//!   is not judged on fewer answers than the minimum, and hidden numbers cannot be
+//!   derived from what is shown).
 //! - [`export`]: CSV of the aggregates and of one row per contact (RFC 4180, UTF-8,
 //!   ISO 8601 with offset, durations in seconds, no formulas).
 //!
@@ -22,6 +25,7 @@ pub mod figures;
 #[cfg(test)]
 mod golden;
 pub mod period;
+pub mod survey;
 
 /// Milliseconds since the Unix epoch (UTC), as everywhere in the store.
 pub type Millis = i64;

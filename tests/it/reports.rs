@@ -2,6 +2,9 @@
 //! (answered, declined, abandoned quickly and after a wait, a left message), then a
 //! supervisor reads `/staff/rapportage` and its two CSV files, and the numbers are the
 //! ones that happened. Agents cannot open the reports; bad filters get a clear error.
+//! The satisfaction survey a resident answers after an ended contact shows in the page
+//! and both CSV files, and a staff member's survey figures below the minimum number of
+//! answers are hidden everywhere.
 
 use crate::common::*;
 use loket::store::Role;
@@ -26,6 +29,8 @@ async fn the_report_counts_what_residents_and_agents_did() {
     let server = Server::start_with(|c| {
         c.intake = wide_intake();
         c.broker.retry_cooldown_secs = 1;
+        // One answer is enough to be shown here (the hiding rule has its own test below).
+        c.reports.survey_min_answers = 1;
     })
     .await;
     server.add_staff("anna", Role::Agent, &["chat"], 1).await;
@@ -36,7 +41,7 @@ async fn the_report_counts_what_residents_and_agents_did() {
 
     // 1. Answered, ended by the agent, wrapped up as resolved.
     let r1 = server.browser();
-    r1.start_chat("Jan", "Waar vind ik mijn aanslag?").await;
+    let token1 = r1.start_chat("Jan", "Waar vind ik mijn aanslag?").await;
     let id1 = accept_next(&mut anna).await;
     anna.send(json!({"type": "end", "conversation": id1})).await;
     anna.expect("released", |f| f["conversation"] == id1).await;
@@ -58,6 +63,21 @@ async fn the_report_counts_what_residents_and_agents_did() {
         )
         .await;
     assert_eq!(bad.status, 400);
+    // The resident answers the satisfaction survey on the page of the ended chat.
+    let csrf1 = r1.csrf(&format!("/chat/{token1}")).await;
+    let answered = r1
+        .post(
+            &format!("/chat/{token1}/enquete"),
+            &[
+                ("satisfaction", "4"),
+                ("answered", "partly"),
+                ("connection", ""),
+                ("comment", "Vriendelijk geholpen, groet van Jan"),
+            ],
+            &csrf1,
+        )
+        .await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
 
     // 2. Declined once, then the resident waits and leaves (abandoned after the short
     //    time: the default short-abandon time is 5 s).
@@ -130,6 +150,38 @@ async fn the_report_counts_what_residents_and_agents_did() {
     assert_eq!(figure(body, "Percentage afgehaakt"), "50,0%");
     // Each figure says what it counts.
     assert!(body.contains("Afgehaakt gedeeld door (aangeboden min kort afgehaakt)."));
+    // The survey: offered after the answered chat ended (not after the abandons), and
+    // answered with a 4 and "partly".
+    let survey = extract(body, "id=\"survey-figures\"", "</table>").expect("survey figures");
+    assert_eq!(figure(&survey, "Enquête aangeboden"), "1");
+    assert_eq!(figure(&survey, "Enquête ingevuld"), "1");
+    assert_eq!(figure(&survey, "Enquête niet ingevuld"), "0");
+    assert_eq!(figure(&survey, "Respons"), "100,0%");
+    assert_eq!(figure(&survey, "Gemiddeld cijfer voor tevredenheid"), "4,0");
+    assert_eq!(figure(&survey, "Cijfer 4: tevreden"), "1");
+    // A zero has no link, only its share beside it.
+    assert_eq!(figure(&survey, "Cijfer 5: heel tevreden"), "0 (0,0%)");
+    assert_eq!(figure(&survey, "Vraag beantwoord: deels"), "1");
+    assert_eq!(figure(&survey, "Vraag beantwoord: ja"), "0 (0,0%)");
+    assert!(survey.contains("(100,0%)"), "{survey}");
+    assert!(survey.contains("Nooit een gemiddelde van gemiddelden."));
+    let per_agent = extract(body, "id=\"tevredenheid-medewerker-table\"", "</table>")
+        .expect("survey per staff member");
+    assert!(
+        per_agent.contains("<th scope=\"row\">anna name</th><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">100,0%</td><td class=\"num\">4,0</td><td class=\"num\">0,0%</td>"),
+        "{per_agent}"
+    );
+    assert!(body.contains("id=\"tevredenheid-tolk-table\""));
+    // The score opens the contact behind it.
+    let drill = sam
+        .get("/staff/rapportage?periode=today&cijfer=satisfaction-4")
+        .await;
+    let list = extract(&drill.body, "id=\"drill-table\"", "</table>").expect("a list");
+    assert!(list.contains(&format!("C-{id1}")), "{list}");
+    assert!(
+        !drill.body.contains("Vriendelijk"),
+        "the comment is not in the report"
+    );
 
     // The number opens the contacts behind it.
     let drill = sam
@@ -152,8 +204,25 @@ async fn the_report_counts_what_residents_and_agents_did() {
         .await;
     assert_eq!(csv.status, 200);
     let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+    let contact_header = reader.headers().unwrap().clone();
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 4, "{}", csv.body);
+    let cell = |row: &csv::StringRecord, name: &str| {
+        let i = contact_header.iter().position(|h| h == name).unwrap();
+        row[i].to_string()
+    };
+    let first = rows
+        .iter()
+        .find(|r| r[0] == format!("C-{id1}"))
+        .expect("the answered chat");
+    assert_eq!(cell(first, "survey_offered"), "ja");
+    assert_eq!(cell(first, "survey_answered"), "ja");
+    assert_eq!(cell(first, "satisfaction"), "4");
+    assert_eq!(cell(first, "question_answered"), "partly");
+    assert_eq!(cell(first, "connection"), "");
+    let second = rows.iter().find(|r| r[0] == format!("C-{id2}")).unwrap();
+    assert_eq!(cell(second, "survey_offered"), "nee");
+    assert!(!csv.body.contains("Vriendelijk"));
     let figures = sam.get("/staff/rapportage/cijfers.csv?periode=today").await;
     assert_eq!(figures.status, 200);
     let mut reader = csv::Reader::from_reader(figures.body.as_bytes());
@@ -170,6 +239,13 @@ async fn the_report_counts_what_residents_and_agents_did() {
     assert_eq!(col("answered"), "1");
     assert_eq!(col("abandoned"), "1");
     assert_eq!(col("short_abandoned"), "1");
+    assert_eq!(col("survey_offered"), "1");
+    assert_eq!(col("survey_answered"), "1");
+    assert_eq!(col("survey_response_pct"), "100.0");
+    assert_eq!(col("satisfaction_avg"), "4.0");
+    assert_eq!(col("satisfaction_4"), "1");
+    assert_eq!(col("question_partly"), "1");
+    assert_eq!(col("survey_note"), "");
 
     // A filter keeps its part only: the chat queue holds them all, the video queue none.
     let video = sam
@@ -206,5 +282,124 @@ async fn the_report_counts_what_residents_and_agents_did() {
             .status,
         400
     );
+    server.stop().await;
+}
+
+/// A staff member with fewer answers than the minimum (5 by default) is not judged on
+/// them: the page says "te weinig antwoorden", and neither the page, the list behind a
+/// number nor either CSV gives the score away.
+#[tokio::test]
+async fn a_single_survey_answer_is_not_shown() {
+    let server = Server::start_with(|c| c.intake = wide_intake()).await;
+    server.add_staff("anna", Role::Agent, &["chat"], 1).await;
+    server
+        .add_staff("sam", Role::Supervisor, &["chat"], 1)
+        .await;
+    let (_anna_http, mut anna) = available_agent(&server, "anna").await;
+    let r = server.browser();
+    let token = r.start_chat("Jan", "Een vraag").await;
+    let id = accept_next(&mut anna).await;
+    anna.send(json!({"type": "end", "conversation": id})).await;
+    anna.expect("released", |f| f["conversation"] == id).await;
+    let csrf = r.csrf(&format!("/chat/{token}")).await;
+    let answered = r
+        .post(
+            &format!("/chat/{token}/enquete"),
+            &[("satisfaction", "2"), ("answered", "no"), ("comment", "")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
+    // A second answer to the same survey is not stored (the first stands).
+    let again = r
+        .post(
+            &format!("/chat/{token}/enquete"),
+            &[("satisfaction", "5"), ("answered", "yes")],
+            &csrf,
+        )
+        .await;
+    assert_eq!(again.status, 303);
+
+    let sam = server.browser();
+    sam.login("sam").await;
+    let too_few = "te weinig antwoorden (minder dan 5)";
+    let page = sam.get("/staff/rapportage?periode=today").await;
+    assert_eq!(page.status, 200);
+    let section = extract(&page.body, "id=\"tevredenheid\"", "id=\"per-uur\"").unwrap();
+    // The team total is anna's one answer: withheld too, and no figure table at all.
+    assert!(section.contains(too_few), "{section}");
+    assert!(!section.contains("id=\"survey-figures\""));
+    let per_agent = extract(
+        section.as_str(),
+        "id=\"tevredenheid-medewerker-table\"",
+        "</table>",
+    )
+    .expect("survey per staff member");
+    assert!(
+        per_agent.contains(&format!("<th scope=\"row\">anna name</th><td colspan=\"5\" class=\"survey-hidden\">{too_few}</td>")),
+        "{per_agent}"
+    );
+    // Also filtered on anna, per queue and channel: nothing but the words.
+    let anna_id = server
+        .store()
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "anna")
+        .unwrap()
+        .id;
+    let filtered = sam
+        .get(&format!(
+            "/staff/rapportage?periode=today&medewerker={anna_id}"
+        ))
+        .await;
+    let section = extract(&filtered.body, "id=\"tevredenheid\"", "id=\"per-uur\"").unwrap();
+    assert!(!section.contains("<td class=\"num\">"), "{section}");
+    // The list behind the score, asked for by its address, shows neither contact nor count.
+    let drill = sam
+        .get("/staff/rapportage?periode=today&cijfer=satisfaction-2")
+        .await;
+    assert_eq!(drill.status, 200);
+    let list = extract(&drill.body, "id=\"lijst\"", "</section>").unwrap();
+    assert!(!list.contains(&format!("C-{id}")), "{list}");
+    assert!(list.contains(too_few), "{list}");
+    assert!(!list.contains("1 contact."), "{list}");
+    // The CSV files: empty survey cells, with the reason.
+    let figures = sam.get("/staff/rapportage/cijfers.csv?periode=today").await;
+    let mut reader = csv::Reader::from_reader(figures.body.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let col = |row: &csv::StringRecord, name: &str| {
+        let i = header.iter().position(|h| h == name).unwrap();
+        row[i].to_string()
+    };
+    let mut rows = 0;
+    for row in reader.records() {
+        let row = row.unwrap();
+        rows += 1;
+        for name in [
+            "survey_answered",
+            "satisfaction_avg",
+            "satisfaction_2",
+            "question_no",
+        ] {
+            assert_eq!(col(&row, name), "", "{name} in {:?}", &row[0]);
+        }
+        if row[0].starts_with("agent: anna") || &row[0] == "Totaal" {
+            assert_eq!(col(&row, "survey_note"), too_few);
+        }
+    }
+    assert!(rows > 2);
+    let contacts = sam
+        .get("/staff/rapportage/contacten.csv?periode=today")
+        .await;
+    let mut reader = csv::Reader::from_reader(contacts.body.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let col = |name: &str| row[header.iter().position(|h| h == name).unwrap()].to_string();
+    assert_eq!(col("survey_offered"), "ja");
+    assert_eq!(col("survey_answered"), "");
+    assert_eq!(col("satisfaction"), "");
+    assert_eq!(col("question_answered"), "");
     server.stop().await;
 }

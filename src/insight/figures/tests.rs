@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::insight::ContactRef;
+use crate::insight::{Connection, QuestionAnswered, SurveyAnswer};
 use chrono::DateTime;
 
 fn utc(text: &str) -> Millis {
@@ -71,6 +72,13 @@ fn nothing_is_not_zero() {
             interpreter_wait_ms: None,
             interpreter_wait_p90_ms: None,
             by_hour: [[0; 24]; 7],
+            survey_offered: 0,
+            survey_answered: 0,
+            survey_response: None,
+            satisfaction: None,
+            satisfaction_scores: [0; 5],
+            question_answered: [0; 3],
+            connection: [0; 3],
         }
     );
     assert!(breakdown(&[], &s, &no_hours, Breakdown::Agent).is_empty());
@@ -194,7 +202,7 @@ fn figure_keys_round_trip() {
     let s = ReportSettings::default();
     let mut all = Figure::all(&s);
     all.extend([Figure::AnsweredWithin(0), Figure::AnsweredAfter(u32::MAX)]);
-    assert_eq!(all.len(), 15 + 2 * 3 + 168 + 2);
+    assert_eq!(all.len(), 15 + 14 + 2 * 3 + 168 + 2);
     for f in &all {
         let key = f.key();
         assert!(
@@ -243,6 +251,99 @@ fn figure_keys_round_trip() {
         None
     );
     assert_eq!(Figure::AnsweredWithin(45).count_in(&f), None);
+    // Scores outside 1-5 have no key and no count.
+    for bad in [0, 6] {
+        assert_eq!(Figure::Satisfaction(bad).key(), "");
+        assert_eq!(Figure::Satisfaction(bad).count_in(&f), None);
+    }
+    assert_eq!(Figure::Satisfaction(5).key(), "satisfaction-5");
+    assert_eq!(
+        Figure::parse("question-partly"),
+        Some(Figure::Question(QuestionAnswered::Partly))
+    );
+    assert_eq!(
+        Figure::parse("connection-bad"),
+        Some(Figure::Connection(Connection::Bad))
+    );
+    for bad in [
+        "satisfaction-0",
+        "satisfaction-6",
+        "question-maybe",
+        "connection-",
+    ] {
+        assert_eq!(Figure::parse(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn survey_figures_count_offers_and_answers_exactly() {
+    let s = ReportSettings::default();
+    let at = utc("2026-02-03T09:00:00Z");
+    let survey = |id, score: u8, answered, connection| {
+        let mut f = fact(id, ReportChannel::Chat, at);
+        f.answered_at = Some(at + 1_000);
+        f.ended_at = Some(at + 60_000);
+        f.survey_offered_at = f.ended_at;
+        if score > 0 {
+            f.survey = Some(SurveyAnswer {
+                at: at + 90_000,
+                satisfaction: score,
+                answered,
+                connection,
+            });
+        }
+        f
+    };
+    use QuestionAnswered::{No, Partly, Yes};
+    let facts = [
+        survey(1, 5, Yes, None),
+        survey(2, 4, Yes, Some(Connection::Good)),
+        survey(3, 4, Partly, Some(Connection::Bad)),
+        survey(4, 1, No, None),
+        survey(5, 0, Yes, None), // offered, not answered
+        survey(6, 0, Yes, None),
+        // An answer without an offer is not counted (the rate stays at most 100%).
+        {
+            let mut f = survey(7, 3, Yes, None);
+            f.survey_offered_at = None;
+            f
+        },
+        // A score outside 1-5 is not counted either.
+        survey(8, 9, Yes, None),
+    ];
+    let f = figures(&facts, &s, &no_hours);
+    assert_eq!((f.survey_offered, f.survey_answered), (7, 4));
+    assert_eq!(f.survey_response, Share::of(4, 7));
+    // (5 + 4 + 4 + 1) / 4 = 3.5.
+    assert_eq!(f.satisfaction.map(|m| (m.sum(), m.n())), Some((14, 4)));
+    assert_eq!(f.satisfaction.unwrap().text(), "3.5");
+    assert_eq!(f.satisfaction_scores, [1, 0, 0, 2, 1]);
+    assert_eq!(f.question_answered, [2, 1, 1]);
+    assert_eq!(f.connection, [1, 0, 1]);
+    assert_eq!(f.connection_share(Connection::Good), Share::of(1, 2));
+    assert_eq!(f.question_share(Yes), Share::of(2, 4));
+    assert_eq!(f.satisfaction_share(4), Share::of(2, 4));
+    assert_eq!(Figure::SurveyUnanswered.count_in(&f), Some(3));
+    let ids = |fig| -> Vec<ContactRef> {
+        contacts(&facts, &s, fig)
+            .iter()
+            .map(|c| c.contact)
+            .collect()
+    };
+    assert_eq!(
+        ids(Figure::SurveyUnanswered),
+        [5, 6, 8].map(ContactRef::Conversation).to_vec()
+    );
+    assert_eq!(
+        ids(Figure::Satisfaction(4)),
+        [2, 3].map(ContactRef::Conversation).to_vec()
+    );
+    // Means round half up in tenths: 13 / 3 = 4.33 -> 4.3, 9 / 2 = 4.5, 29 / 6 = 4.83.
+    assert_eq!(Mean::of(13, 3).unwrap().text(), "4.3");
+    assert_eq!(Mean::of(9, 2).unwrap().text(), "4.5");
+    assert_eq!(Mean::of(29, 6).unwrap().text(), "4.8");
+    assert_eq!(Mean::of(1, 20).unwrap().text(), "0.1"); // 0.05 half up
+    assert_eq!(Mean::of(3, 0), None);
 }
 
 #[test]
@@ -303,6 +404,13 @@ fn definitions_are_the_field_docs() {
         ("interpreter_wait_ms", "interpreter-wait"),
         ("interpreter_wait_p90_ms", "interpreter-wait-p90"),
         ("by_hour", "by-hour"),
+        ("survey_offered", "survey-offered"),
+        ("survey_answered", "survey-answered"),
+        ("survey_response", "survey-response"),
+        ("satisfaction", "satisfaction"),
+        ("satisfaction_scores", "satisfaction-scores"),
+        ("question_answered", "question-answered"),
+        ("connection", "connection"),
     ] {
         assert_eq!(Some(doc_of(field).as_str()), definition(key), "{field}");
     }
@@ -317,6 +425,8 @@ fn breakdown_keys_round_trip() {
         BreakdownKey::Topic(Some(7)),
         BreakdownKey::Agent(None),
         BreakdownKey::Agent(Some(12)),
+        BreakdownKey::Interpreter(true),
+        BreakdownKey::Interpreter(false),
     ]
     .into_iter()
     .chain(ReportChannel::ALL.map(BreakdownKey::Channel))
@@ -335,6 +445,8 @@ fn breakdown_keys_round_trip() {
         "queue-01",
         "topic-None",
         "channel-Chat",
+        "interpreter-ja",
+        "interpreter-",
         "x-1",
     ] {
         assert_eq!(BreakdownKey::parse(bad), None, "{bad:?}");
@@ -474,6 +586,29 @@ fn random_fact(rng: &mut Rng, id: i64) -> ContactFact {
             f.interpreter_joined_at = f.interpreter_requested_at.map(|r| r + rng.duration());
         }
     }
+    // The survey: offered when an answered live contact ended; answered about half the
+    // time; now and then an answer without an offer or with a bad score (not counted).
+    if let (true, Some(e)) = (channel != LeftMessage, f.ended_at)
+        && rng.chance(80)
+    {
+        f.survey_offered_at = Some(e);
+    }
+    if (f.survey_offered_at.is_some() && rng.chance(55)) || rng.chance(2) {
+        f.survey = Some(SurveyAnswer {
+            at: queued_at + rng.duration(),
+            satisfaction: if rng.chance(3) {
+                0
+            } else {
+                rng.below(5) as u8 + 1
+            },
+            answered: rng.pick(&QuestionAnswered::ALL),
+            connection: if crate::insight::figures::with_interpreter(&f) && rng.chance(70) {
+                Some(rng.pick(&Connection::ALL))
+            } else {
+                None
+            },
+        });
+    }
     f
 }
 
@@ -511,6 +646,11 @@ fn counts(f: &Figures) -> Vec<u64> {
     ];
     v.extend(f.service_levels.iter().map(|l| l.answered_within));
     v.extend(f.by_hour.iter().flatten());
+    v.extend([f.survey_offered, f.survey_answered]);
+    v.push(f.satisfaction.map_or(0, |m| m.sum()));
+    v.extend(f.satisfaction_scores);
+    v.extend(f.question_answered);
+    v.extend(f.connection);
     v
 }
 
@@ -564,6 +704,20 @@ fn totals_are_the_sums_of_their_parts() {
             total.by_hour.iter().flatten().sum::<u64>(),
             facts.len() as u64
         );
+        assert_eq!(
+            total.survey_answered,
+            total.satisfaction_scores.iter().sum::<u64>()
+        );
+        assert_eq!(
+            total.survey_answered,
+            total.question_answered.iter().sum::<u64>()
+        );
+        assert!(total.survey_answered <= total.survey_offered);
+        assert!(total.connection_answers() <= total.survey_answered);
+        assert_eq!(
+            total.satisfaction.map_or(0, |m| m.n()),
+            total.survey_answered
+        );
         for fig in Figure::all(&s) {
             assert_eq!(
                 Some(contacts(&facts, &s, fig).len() as u64),
@@ -592,6 +746,21 @@ fn totals_are_the_sums_of_their_parts() {
                 assert_eq!(figures(&own, &s, &open), *p);
             }
             assert_eq!(sum, counts(&total), "round {round}, {b:?}");
+            // Average satisfaction: the count-weighted mean of the parts' means (exactly,
+            // as fractions: sum over n), each part's mean its own scores.
+            if let Some(m) = total.satisfaction {
+                let weighted: f64 = parts
+                    .iter()
+                    .filter_map(|(_, p)| p.satisfaction)
+                    .map(|pm| pm.value() * pm.n() as f64)
+                    .sum();
+                assert!(
+                    (m.value() * m.n() as f64 - weighted).abs() < 1e-6,
+                    "round {round}, {b:?}: satisfaction"
+                );
+            } else {
+                assert!(parts.iter().all(|(_, p)| p.satisfaction.is_none()));
+            }
             // Averages: the count-weighted mean of the parts' averages, within the parts'
             // rounding (each average is at most 0.5 ms off its exact value, so the two
             // sides differ by at most 1 ms).
@@ -640,6 +809,13 @@ fn no_input_makes_it_panic() {
                 f.resolved = Some(true);
                 f.interpreter_requested_at = Some(t);
                 f.interpreter_joined_at = Some(q);
+                f.survey_offered_at = Some(t);
+                f.survey = Some(SurveyAnswer {
+                    at: q,
+                    satisfaction: [0, 1, 5, 6, u8::MAX][id as usize % 5],
+                    answered: QuestionAnswered::Partly,
+                    connection: Some(Connection::Sometimes),
+                });
                 facts.push(f);
                 let mut g = fact(id + 1000, channel, q);
                 g.abandoned_at = Some(t);

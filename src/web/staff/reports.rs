@@ -1,7 +1,9 @@
 //! Reports for supervisors (`/staff/rapportage`): the figures of a period, each with
 //! what it counts, the contacts behind every number, the service norms, contacts per
 //! hour of the day (an SVG chart drawn here, with its table), breakdowns per queue,
-//! channel, topic, staff member and origin, and two CSV downloads.
+//! channel, topic, staff member, origin and interpreter, the satisfaction survey (its
+//! figures and breakdowns, within the hiding rules of [`crate::insight::survey`]), and
+//! two CSV downloads.
 //!
 //! Everything comes from the contact event log through
 //! [`Store::contact_facts`](crate::store::Store::contact_facts); the arithmetic is
@@ -11,11 +13,14 @@
 use crate::i18n::T;
 use crate::insight::export::{self, ExportNames};
 use crate::insight::figures::{
-    Breakdown, BreakdownKey, Figure, Figures, NormMetric, ReportSettings, Share, breakdown,
+    Breakdown, BreakdownKey, Figure, Figures, Mean, NormMetric, ReportSettings, Share, breakdown,
     contacts, figures,
 };
 use crate::insight::period::{self, Period, PeriodError, Preset};
-use crate::insight::{ContactFact, ContactRef, Millis, OriginKind, ReportChannel};
+use crate::insight::survey::{Hidden, SurveyPrivacy};
+use crate::insight::{
+    Connection, ContactFact, ContactRef, Millis, OriginKind, QuestionAnswered, ReportChannel,
+};
 use crate::store::{Queue, Role, Topic, User};
 use crate::web::form::{FieldError, form_status};
 use crate::web::views::Base;
@@ -79,7 +84,29 @@ pub struct FigureRow {
     pub link: Option<String>,
     /// The accessible name of that link.
     pub link_label: String,
+    /// A share after the count (`40,0%`), or empty.
+    pub share: String,
     pub meaning: String,
+}
+
+/// One part of a survey breakdown; `hidden` says why its figures are not shown.
+#[derive(Debug, Clone)]
+pub struct SurveyPartRow {
+    pub name: String,
+    pub hidden: Option<String>,
+    pub offered: u64,
+    pub answered: u64,
+    pub response: String,
+    pub satisfaction: String,
+    pub question_yes: String,
+}
+
+/// One survey breakdown table.
+#[derive(Debug, Clone)]
+pub struct SurveyTable {
+    pub id: &'static str,
+    pub title: String,
+    pub rows: Vec<SurveyPartRow>,
 }
 
 /// One service-level threshold.
@@ -171,6 +198,8 @@ pub struct Drill {
     pub meaning: String,
     pub count: String,
     pub truncated: Option<String>,
+    /// Survey answers left out of the list (of staff members the report hides).
+    pub left_out: Option<String>,
     pub rows: Vec<DrillRow>,
 }
 
@@ -195,6 +224,12 @@ pub struct ReportPage {
     pub hours: Vec<HourRow>,
     pub hour_totals: Vec<u64>,
     pub parts: Vec<PartTable>,
+    /// The satisfaction survey: what the minimum is, the figures (or why not shown) and
+    /// the breakdowns.
+    pub survey_intro: String,
+    pub survey_hidden: Option<String>,
+    pub survey_rows: Vec<FigureRow>,
+    pub survey_parts: Vec<SurveyTable>,
     pub drill: Option<Drill>,
     pub back: String,
 }
@@ -214,6 +249,8 @@ struct Loaded {
     settings: ReportSettings,
     norms: Vec<crate::insight::figures::Norm>,
     open_ms: Box<dyn Fn(Millis, Millis) -> Millis + Send + Sync>,
+    /// Which survey answers this report may show.
+    privacy: SurveyPrivacy,
 }
 
 /// Names of queues, topics and staff, in the reader's language.
@@ -470,10 +507,12 @@ async fn load(state: &AppState, t: T, q: &ReportQuery) -> Result<Loaded, Vec<Fie
         // No opening hours: always open.
         None => Box::new(|from, to| (to - from).max(0)),
     };
+    let privacy = SurveyPrivacy::new(&facts, state.config.reports.survey_min_answers);
     Ok(Loaded {
         period,
         facts,
         names,
+        privacy,
         settings: state.config.reports.report_settings(),
         norms: state.config.reports.norms(),
         open_ms,
@@ -545,6 +584,39 @@ fn figure_name(t: T, f: Figure, s: &ReportSettings) -> String {
                 ("next", &format!("{:02}", (hour + 1) % 24)),
             ],
         ),
+        Figure::SurveyOffered => t.s("report.fig_survey_offered").to_string(),
+        Figure::SurveyAnswered => t.s("report.fig_survey_answered").to_string(),
+        Figure::SurveyUnanswered => t.s("report.fig_survey_unanswered").to_string(),
+        Figure::Satisfaction(score) => t.f(
+            "report.fig_score",
+            &[
+                ("score", &score),
+                (
+                    "label",
+                    &t.s(match score {
+                        1 => "report.score_1",
+                        2 => "report.score_2",
+                        3 => "report.score_3",
+                        4 => "report.score_4",
+                        _ => "report.score_5",
+                    }),
+                ),
+            ],
+        ),
+        Figure::Question(a) => t
+            .s(match a {
+                QuestionAnswered::Yes => "report.fig_question_yes",
+                QuestionAnswered::Partly => "report.fig_question_partly",
+                QuestionAnswered::No => "report.fig_question_no",
+            })
+            .to_string(),
+        Figure::Connection(k) => t
+            .s(match k {
+                Connection::Good => "report.fig_connection_good",
+                Connection::Sometimes => "report.fig_connection_sometimes",
+                Connection::Bad => "report.fig_connection_bad",
+            })
+            .to_string(),
     }
 }
 
@@ -569,7 +641,174 @@ fn definition_key(f: Figure) -> &'static str {
         Figure::InterpreterJoined => "report.def_interpreter_joined",
         Figure::InterpreterNever => "report.def_interpreter_never",
         Figure::Hour { .. } => "report.by_hour_intro",
+        Figure::SurveyOffered => "report.def_survey_offered",
+        Figure::SurveyAnswered => "report.def_survey_answered",
+        Figure::SurveyUnanswered => "report.def_survey_unanswered",
+        Figure::Satisfaction(_) => "report.def_satisfaction_scores",
+        Figure::Question(_) => "report.def_question",
+        Figure::Connection(_) => "report.def_connection",
     }
+}
+
+/// `4,3` in Dutch, `4.3` in English; `n.v.t.` without answers.
+fn mean(t: T, m: Option<Mean>) -> String {
+    m.map_or_else(
+        || t.s("report.none").to_string(),
+        |m| {
+            let text = m.text();
+            if t.lang == crate::i18n::Lang::Nl {
+                text.replace('.', ",")
+            } else {
+                text
+            }
+        },
+    )
+}
+
+/// Why survey figures are not shown, in words.
+fn hidden_text(t: T, h: Hidden, min: u32) -> String {
+    match h {
+        Hidden::TooFew => t.f("report.survey_too_few", &[("min", &min)]),
+        Hidden::Withheld => t.s("report.survey_withheld").to_string(),
+    }
+}
+
+/// The survey's figure lines: counts open their contacts, each with what it counts.
+fn survey_rows(t: T, f: &Figures, s: &ReportSettings, base_query: &str) -> Vec<FigureRow> {
+    let count = |fig: Figure, share: Option<Share>, meaning: &str| {
+        let name = figure_name(t, fig, s);
+        let value = fig.count_in(f).unwrap_or(0);
+        FigureRow {
+            link: (value > 0).then(|| format!("?{base_query}&cijfer={}#lijst", fig.key())),
+            link_label: t.f("report.open_list", &[("figure", &name)]),
+            value: value.to_string(),
+            share: share.map(|sh| percent(t, Some(sh))).unwrap_or_default(),
+            name,
+            meaning: t.s(meaning).to_string(),
+        }
+    };
+    let mut rows = vec![
+        count(Figure::SurveyOffered, None, "report.def_survey_offered"),
+        count(Figure::SurveyAnswered, None, "report.def_survey_answered"),
+        count(
+            Figure::SurveyUnanswered,
+            None,
+            "report.def_survey_unanswered",
+        ),
+        FigureRow {
+            name: t.s("report.fig_survey_response").to_string(),
+            value: percent(t, f.survey_response),
+            link: None,
+            link_label: String::new(),
+            share: String::new(),
+            meaning: t.s("report.def_survey_response").to_string(),
+        },
+        FigureRow {
+            name: t.s("report.fig_satisfaction").to_string(),
+            value: mean(t, f.satisfaction),
+            link: None,
+            link_label: String::new(),
+            share: String::new(),
+            meaning: t.s("report.def_satisfaction").to_string(),
+        },
+    ];
+    for score in (1..=5).rev() {
+        rows.push(count(
+            Figure::Satisfaction(score),
+            f.satisfaction_share(score),
+            "report.def_satisfaction_scores",
+        ));
+    }
+    for a in QuestionAnswered::ALL {
+        rows.push(count(
+            Figure::Question(a),
+            f.question_share(a),
+            "report.def_question",
+        ));
+    }
+    for k in Connection::ALL {
+        rows.push(count(
+            Figure::Connection(k),
+            f.connection_share(k),
+            "report.def_connection",
+        ));
+    }
+    rows
+}
+
+/// The name of a breakdown part.
+fn part_name(t: T, names: &Names, k: BreakdownKey) -> String {
+    match k {
+        BreakdownKey::Queue(id) => names.queue(id),
+        BreakdownKey::Channel(c) => channel_name(t, c),
+        BreakdownKey::Topic(x) => names.topic(t, x),
+        BreakdownKey::Agent(a) => names.agent(t, a),
+        BreakdownKey::Origin(o) => origin_name(t, o),
+        BreakdownKey::Interpreter(true) => t.s("report.with_interpreter").to_string(),
+        BreakdownKey::Interpreter(false) => t.s("report.without_interpreter").to_string(),
+    }
+}
+
+/// The survey breakdowns: per queue, channel, topic, staff member and interpreter, each
+/// part with surveys, hidden parts in words.
+fn survey_tables(t: T, l: &Loaded, total_shown: bool) -> Vec<SurveyTable> {
+    let s = &l.settings;
+    let min = l.privacy.min;
+    [
+        (
+            Breakdown::Queue,
+            "tevredenheid-wachtrij",
+            "report.survey_by_queue",
+        ),
+        (
+            Breakdown::Channel,
+            "tevredenheid-kanaal",
+            "report.survey_by_channel",
+        ),
+        (
+            Breakdown::Topic,
+            "tevredenheid-onderwerp",
+            "report.survey_by_topic",
+        ),
+        (
+            Breakdown::Agent,
+            "tevredenheid-medewerker",
+            "report.survey_by_agent",
+        ),
+        (
+            Breakdown::Interpreter,
+            "tevredenheid-tolk",
+            "report.survey_by_interpreter",
+        ),
+    ]
+    .into_iter()
+    .map(|(b, id, title)| {
+        let shown = l.privacy.parts(&l.facts, b, total_shown);
+        let rows = breakdown(&l.facts, s, &*l.open_ms, b)
+            .into_iter()
+            .filter_map(|(k, pf)| {
+                let hidden = shown.get(&k).copied().flatten();
+                if hidden.is_none() && pf.survey_offered == 0 {
+                    return None;
+                }
+                Some(SurveyPartRow {
+                    name: part_name(t, &l.names, k),
+                    hidden: hidden.map(|h| hidden_text(t, h, min)),
+                    offered: pf.survey_offered,
+                    answered: pf.survey_answered,
+                    response: percent(t, pf.survey_response),
+                    satisfaction: mean(t, pf.satisfaction),
+                    question_yes: percent(t, pf.question_share(QuestionAnswered::Yes)),
+                })
+            })
+            .collect();
+        SurveyTable {
+            id,
+            title: t.s(title).to_string(),
+            rows,
+        }
+    })
+    .collect()
 }
 
 fn weekday_name(t: T, d: u8) -> String {
@@ -594,6 +833,7 @@ fn figure_rows(t: T, f: &Figures, s: &ReportSettings, base_query: &str) -> Vec<F
             link: (value > 0).then(|| format!("?{base_query}&cijfer={}#lijst", fig.key())),
             link_label: t.f("report.open_list", &[("figure", &name)]),
             value: value.to_string(),
+            share: String::new(),
             name,
             meaning: t.s(meaning).to_string(),
         }
@@ -603,6 +843,7 @@ fn figure_rows(t: T, f: &Figures, s: &ReportSettings, base_query: &str) -> Vec<F
         value,
         link: None,
         link_label: String::new(),
+        share: String::new(),
         meaning: t.s(meaning).to_string(),
     };
     vec![
@@ -859,6 +1100,13 @@ pub async fn page(
         hours: Vec::new(),
         hour_totals: Vec::new(),
         parts: Vec::new(),
+        survey_intro: t.f(
+            "report.survey_intro",
+            &[("min", &state.config.reports.survey_min_answers)],
+        ),
+        survey_hidden: None,
+        survey_rows: Vec::new(),
+        survey_parts: Vec::new(),
         drill: None,
         back: format!("/staff/rapportage?{qs}#cijfers"),
     };
@@ -979,17 +1227,12 @@ fn fill(t: T, page: &mut ReportPage, l: &Loaded, q: &ReportQuery, qs: &str) {
                 Breakdown::Topic => ("per-onderwerp", "report.by_topic"),
                 Breakdown::Agent => ("per-medewerker", "report.by_agent"),
                 Breakdown::Origin => ("per-herkomst", "report.by_origin"),
+                Breakdown::Interpreter => ("per-tolk", "report.by_interpreter"),
             };
             let rows = breakdown(&l.facts, s, &*l.open_ms, *b)
                 .iter()
                 .map(|(k, pf)| PartRow {
-                    name: match k {
-                        BreakdownKey::Queue(id) => l.names.queue(*id),
-                        BreakdownKey::Channel(c) => channel_name(t, *c),
-                        BreakdownKey::Topic(x) => l.names.topic(t, *x),
-                        BreakdownKey::Agent(a) => l.names.agent(t, *a),
-                        BreakdownKey::Origin(o) => origin_name(t, *o),
-                    },
+                    name: part_name(t, &l.names, *k),
                     offered: pf.offered,
                     answered: pf.answered,
                     abandoned: pf.abandoned,
@@ -1005,15 +1248,38 @@ fn fill(t: T, page: &mut ReportPage, l: &Loaded, q: &ReportQuery, qs: &str) {
             }
         })
         .collect();
+    let survey_hidden = l.privacy.set(l.facts.iter());
+    match survey_hidden {
+        Some(h) => page.survey_hidden = Some(hidden_text(t, h, l.privacy.min)),
+        None => page.survey_rows = survey_rows(t, &f, s, qs),
+    }
+    page.survey_parts = survey_tables(t, l, survey_hidden.is_none());
     if let Some(fig) = Figure::parse(&q.cijfer) {
-        let list = contacts(&l.facts, s, fig);
+        let mut list = contacts(&l.facts, s, fig);
         let name = figure_name(t, fig, s);
+        let full = list.len();
+        let mut left_out = None;
+        let mut count = t.f("report.drill_count", &[("count", &full)]);
+        if fig.is_survey() {
+            // Survey answers of staff members the report hides stay out of the list; when
+            // the whole report's survey figures are hidden, so is the number.
+            list.retain(|c| !l.privacy.hides_contact(c));
+            if let Some(h) = survey_hidden {
+                count = hidden_text(t, h, l.privacy.min);
+            } else if list.len() < full {
+                left_out = Some(t.f(
+                    "report.drill_left_out",
+                    &[("count", &(full - list.len())), ("min", &l.privacy.min)],
+                ));
+            }
+        }
         page.drill = Some(Drill {
             title: t.f("report.drill_title", &[("figure", &name)]),
             meaning: t.s(definition_key(fig)).to_string(),
-            count: t.f("report.drill_count", &[("count", &list.len())]),
+            count,
             truncated: (list.len() > DRILL_ROWS)
                 .then(|| t.f("report.drill_truncated", &[("shown", &DRILL_ROWS)])),
+            left_out,
             rows: drill_rows(t, l, &list),
         });
     }
@@ -1033,22 +1299,28 @@ pub async fn figures_csv(
         .map_err(|_| AppError::BadRequest)?;
     let s = &l.settings;
     let total = figures(&l.facts, s, &*l.open_ms);
-    let mut parts: Vec<(String, Figures)> = Vec::new();
+    let min = l.privacy.min;
+    let total_hidden = l.privacy.set(l.facts.iter());
+    let mut parts: Vec<(String, Figures, Option<Hidden>)> = Vec::new();
     for b in Breakdown::ALL {
+        let shown = l.privacy.parts(&l.facts, b, total_hidden.is_none());
         for (k, f) in breakdown(&l.facts, s, &*l.open_ms, b) {
-            let name = match k {
-                BreakdownKey::Queue(id) => l.names.queue(id),
-                BreakdownKey::Channel(c) => channel_name(t, c),
-                BreakdownKey::Topic(x) => l.names.topic(t, x),
-                BreakdownKey::Agent(a) => l.names.agent(t, a),
-                BreakdownKey::Origin(o) => origin_name(t, o),
-            };
-            parts.push((format!("{}: {name}", b.key()), f));
+            let name = part_name(t, &l.names, k);
+            let hidden = shown.get(&k).copied().flatten();
+            parts.push((format!("{}: {name}", b.key()), f, hidden));
         }
     }
-    let mut rows: Vec<(String, &Figures)> = vec![(t.s("report.total").to_string(), &total)];
-    rows.extend(parts.iter().map(|(n, f)| (n.clone(), f)));
-    let body = export::figures_csv(&rows, s);
+    let mut rows = vec![export::FiguresRow {
+        label: t.s("report.total").to_string(),
+        figures: &total,
+        survey_hidden: total_hidden.map(|h| hidden_text(t, h, min)),
+    }];
+    rows.extend(parts.iter().map(|(label, f, h)| export::FiguresRow {
+        label: label.clone(),
+        figures: f,
+        survey_hidden: h.map(|h| hidden_text(t, h, min)),
+    }));
+    let body = export::figures_with_survey_csv(&rows, s);
     Ok(download("loket-cijfers.csv", body))
 }
 
@@ -1073,6 +1345,7 @@ pub async fn contacts_csv(
             .agent_id
             .map(|id| l.names.agent(t, Some(id)))
             .unwrap_or_default(),
+        survey_hidden: l.privacy.hides_contact(c),
     };
     let body = export::facts_csv(&l.facts, &names);
     Ok(download("loket-contacten.csv", body))
