@@ -125,6 +125,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         passwords,
         demo: store.has_demo_data().await?,
         sockets,
+        reports: Arc::new(tokio::sync::Semaphore::new(1)),
     };
     let app = web::router(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -83,6 +83,8 @@ pub struct AppState {
     pub demo: bool,
     /// Caps on live sockets per conversation and per staff session (`[limits]`).
     pub sockets: live::SocketCaps,
+    /// Reports are computed one at a time (`web::staff::reports`).
+    pub reports: Arc<tokio::sync::Semaphore>,
 }
 
 /// Every page route a visitor can open with GET, as `(pattern, description)`. The browser

@@ -403,3 +403,30 @@ async fn a_single_survey_answer_is_not_shown() {
     assert_eq!(col("question_answered"), "");
     server.stop().await;
 }
+
+/// Reports are computed one at a time: many at once (a refresh held down, a script) all
+/// get their answer, in turn, and the chat keeps working meanwhile.
+#[tokio::test]
+async fn many_reports_at_once_wait_their_turn() {
+    let server = Server::start_with(|c| c.intake = wide_intake()).await;
+    server
+        .add_staff("sam", Role::Supervisor, &["chat"], 1)
+        .await;
+    let sam = server.browser();
+    sam.login("sam").await;
+    let asks = (0..12).map(|i| {
+        let path = if i % 3 == 0 {
+            "/staff/rapportage/contacten.csv?periode=this-quarter"
+        } else {
+            "/staff/rapportage?periode=this-quarter"
+        };
+        sam.get(path)
+    });
+    let resident = server.browser();
+    let (pages, token) = tokio::join!(
+        futures_util::future::join_all(asks),
+        resident.start_chat("Jan", "Een vraag tussendoor")
+    );
+    assert!(pages.iter().all(|p| p.status == 200));
+    assert_eq!(resident.get(&format!("/chat/{token}")).await.status, 200);
+}

@@ -251,6 +251,8 @@ struct Loaded {
     open_ms: Box<dyn Fn(Millis, Millis) -> Millis + Send + Sync>,
     /// Which survey answers this report may show.
     privacy: SurveyPrivacy,
+    /// This report's turn ([`AppState::reports`]): held until the response is made.
+    _turn: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// Names of queues, topics and staff, in the reader's language.
@@ -472,6 +474,15 @@ async fn load(state: &AppState, t: T, q: &ReportQuery) -> Result<Loaded, Vec<Fie
     let (Some(period), true) = (period, errors.is_empty()) else {
         return Err(errors);
     };
+    // One report at a time: a quarter takes most of a second of one core, and repeated
+    // requests (a refresh held down, a script) wait their turn instead of taking every
+    // core from the conversations.
+    let Ok(turn) = state.reports.clone().acquire_owned().await else {
+        return Err(vec![FieldError::new(
+            "periode",
+            t.s("errors.server").to_string(),
+        )]);
+    };
     let mut facts = match state.store.contact_facts(period.start, period.end).await {
         Ok(f) => f,
         Err(e) => {
@@ -509,6 +520,7 @@ async fn load(state: &AppState, t: T, q: &ReportQuery) -> Result<Loaded, Vec<Fie
     };
     let privacy = SurveyPrivacy::new(&facts, state.config.reports.survey_min_answers);
     Ok(Loaded {
+        _turn: turn,
         period,
         facts,
         names,
