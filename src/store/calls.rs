@@ -44,7 +44,7 @@ impl Store {
         .last_insert_rowid();
         if interpreter {
             let note = EventNote::new(EventKind::InterpreterRequested).staff(requested_by);
-            log_conversation(&mut *tx, conversation_id, now, &note).await?;
+            log_conversation(&mut tx, conversation_id, now, &note).await?;
         }
         tx.commit().await?;
         self.call_request(id).await?.ok_or(StoreError::NotFound)
@@ -126,7 +126,7 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?;
             if let Some(conv) = conv {
-                log_conversation(&mut *tx, conv, now, note).await?;
+                log_conversation(&mut tx, conv, now, note).await?;
             }
         }
         tx.commit().await?;

@@ -47,7 +47,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        log_conversation(&mut *tx, id, now, &EventNote::new(EventKind::Queued)).await?;
+        log_conversation(&mut tx, id, now, &EventNote::new(EventKind::Queued)).await?;
         tx.commit().await?;
         let conv = self.conversation(id).await?.ok_or(StoreError::NotFound)?;
         Ok((conv, token))
@@ -139,7 +139,7 @@ impl Store {
                 "agent"
             },
         );
-        log_conversation(&mut *tx, id, now, &note).await?;
+        log_conversation(&mut tx, id, now, &note).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -158,7 +158,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        log_conversation(&mut *tx, id, now_ms(), note).await?;
+        log_conversation(&mut tx, id, now_ms(), note).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -174,7 +174,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
-            log_conversation(&mut *tx, id, now_ms(), note).await?;
+            log_conversation(&mut tx, id, now_ms(), note).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -202,7 +202,7 @@ impl Store {
         .await?;
         let done = done.rows_affected() == 1;
         if done {
-            log_conversation(&mut *tx, id, now, note).await?;
+            log_conversation(&mut tx, id, now, note).await?;
             if status == Status::Ended {
                 super::survey::offer(&mut tx, id, now).await?;
             }
@@ -249,7 +249,7 @@ impl Store {
                         None => "",
                     });
             event.label = Some(topic);
-            log_conversation(&mut *tx, id, now, &event).await?;
+            log_conversation(&mut tx, id, now, &event).await?;
         }
         tx.commit().await?;
         Ok(done)

@@ -186,7 +186,7 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
-        log_message(&mut *tx, id, now, &EventNote::new(EventKind::MessageLeft)).await?;
+        log_message(&mut tx, id, now, &EventNote::new(EventKind::MessageLeft)).await?;
         tx.commit().await?;
         let item = self.inbox_item(id).await?.ok_or(StoreError::NotFound)?;
         Ok((item, token))
@@ -258,7 +258,7 @@ impl Store {
         let done = done.rows_affected() == 1;
         if done {
             let note = EventNote::new(EventKind::MessagePickedUp).staff(staff);
-            log_message(&mut *tx, id, now, &note).await?;
+            log_message(&mut tx, id, now, &note).await?;
         }
         tx.commit().await?;
         Ok(done)
@@ -300,7 +300,7 @@ impl Store {
                     AnswerHow::Email => "email",
                     AnswerHow::CalledBack => "called_back",
                 });
-            log_message(&mut *tx, id, now, &note).await?;
+            log_message(&mut tx, id, now, &note).await?;
         }
         tx.commit().await?;
         Ok(done)
@@ -352,7 +352,7 @@ impl Store {
                     .await?;
             let mut note = EventNote::new(EventKind::MessageAnswered).detail("email");
             note.staff = staff;
-            log_message(&mut *tx, id, now, &note).await?;
+            log_message(&mut tx, id, now, &note).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -107,7 +107,7 @@ impl Store {
             let mut note = EventNote::new(EventKind::SurveyAnswered).detail(a.answered.key());
             note.score = Some(i64::from(a.satisfaction));
             note.label = connection.as_deref();
-            log_conversation(&mut *tx, id, now, &note).await?;
+            log_conversation(&mut tx, id, now, &note).await?;
         }
         tx.commit().await?;
         Ok(done)
