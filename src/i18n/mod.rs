@@ -300,6 +300,7 @@ const FILES: &[(&str, [&str; 2])] = ftl_files!(
     "statement",
     "privacy",
     "report",
+    "board",
 );
 
 /// The Fluent id for a code key: `chat.send` → `chat-send`.

@@ -10,6 +10,7 @@ mod changes;
 mod claiming;
 mod estimates;
 mod leaving;
+mod moving;
 mod model;
 mod offers;
 mod overflow;
