@@ -74,6 +74,7 @@ board-tv_col_used = Last used
 board-tv_never_used = Not yet
 board-tv_revoke = Revoke
 board-tv_revoked = The link no longer works.
+board-tv_gone = This link did not exist or was revoked already.
 board-tv_title = Queues
 board-conv_title = Conversation { $reference } (read only)
 board-conv_back = Back to the overview

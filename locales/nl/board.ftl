@@ -74,6 +74,7 @@ board-tv_col_used = Laatst gebruikt
 board-tv_never_used = Nog niet
 board-tv_revoke = Intrekken
 board-tv_revoked = De link werkt niet meer.
+board-tv_gone = Deze link bestond niet of was al ingetrokken.
 board-tv_title = Wachtrijen
 board-conv_title = Gesprek { $reference } (alleen lezen)
 board-conv_back = Terug naar het overzicht

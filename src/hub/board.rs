@@ -539,7 +539,7 @@ pub(super) async fn run(hub: Hub) {
     let mut tick = tokio::time::interval(PUSH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut closing = hub.closing();
-    let mut last = Instant::now() - REFRESH_EVERY;
+    let mut last: Option<Instant> = None;
     loop {
         tokio::select! {
             _ = tick.tick() => {}
@@ -549,7 +549,7 @@ pub(super) async fn run(hub: Hub) {
             continue;
         }
         let dirty = hub.inner.board_dirty.swap(false, Ordering::Relaxed);
-        if !dirty && last.elapsed() < REFRESH_EVERY {
+        if !dirty && last.is_some_and(|l| l.elapsed() < REFRESH_EVERY) {
             continue;
         }
         match hub.build_board().await {
@@ -558,7 +558,7 @@ pub(super) async fn run(hub: Hub) {
                 *hub.inner.board_cache.lock().await = Some((Instant::now(), snap.clone()));
                 let event = Arc::new(super::Event::Board(snap));
                 hub.live(|l| l.send_board(&event));
-                last = Instant::now();
+                last = Some(Instant::now());
             }
             Err(HubError::ShuttingDown) => break,
             Err(e) => tracing::warn!(error = %e, "board snapshot failed"),

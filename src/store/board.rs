@@ -102,4 +102,29 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?)
     }
+
+    /// The events of one conversation in order: kind, queue and staff member (for
+    /// checks and support; no personal data).
+    pub async fn conversation_events(
+        &self,
+        conversation: i64,
+    ) -> Result<Vec<(String, i64, Option<i64>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT kind, queue_id, staff_id FROM contact_events
+             WHERE conversation_id = ? ORDER BY at, id",
+        )
+        .bind(conversation)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The states logged for one staff member, in order.
+    pub async fn staff_states_of(&self, staff: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT state FROM staff_events WHERE staff_id = ? ORDER BY at, id",
+        )
+        .bind(staff)
+        .fetch_all(&self.pool)
+        .await?)
+    }
 }

@@ -18,8 +18,8 @@ use crate::web::board_view::{self, duration};
 use crate::web::views::Base;
 use crate::web::{AppError, AppState, Ctx};
 use askama::Template;
-use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 
 #[derive(Template)]
@@ -74,5 +74,14 @@ pub async fn figures(
     let frame = ServerFrame::Board {
         board: board_view::board_out(ctx.t, &snap, true),
     };
-    Ok(Json(frame).into_response())
+    let body = serde_json::to_string(&frame)
+        .map_err(|e| AppError::Internal(format!("board frame: {e}")))?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response())
 }

@@ -200,6 +200,7 @@ pub async fn page(
         "verplaatst" => Some(t.s("board.moved")),
         "weg" => Some(t.s("board.move_gone")),
         "tv-ingetrokken" => Some(t.s("board.tv_revoked")),
+        "tv-weg" => Some(t.s("board.tv_gone")),
         _ => None,
     }
     .map(String::from);
@@ -307,8 +308,9 @@ pub async fn revoke_tv(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
+    // Revoked twice (a double click, a second tab): it does not work, which is the point.
     if !state.store.revoke_board_token(id).await? {
-        return Err(AppError::NotFound);
+        return Ok(Redirect::to("/staff/overzicht?gedaan=tv-weg#tv").into_response());
     }
     tracing::info!(staff = user.id, token = id, "wall screen token revoked");
     Ok(Redirect::to("/staff/overzicht?gedaan=tv-ingetrokken#tv").into_response())
