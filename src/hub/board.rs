@@ -253,13 +253,15 @@ impl Hub {
     /// The board now: a snapshot at most a second old (shared by every TV screen).
     pub async fn board(&self) -> Result<Arc<BoardSnapshot>, HubError> {
         let mut cache = self.inner.board_cache.lock().await;
-        if let Some((at, snap)) = cache.as_ref()
+        let generation = self.inner.board_generation.load(Ordering::Acquire);
+        if let Some((at, built, snap)) = cache.as_ref()
+            && *built == generation
             && at.elapsed() < PUSH_EVERY
         {
             return Ok(snap.clone());
         }
         let snap = Arc::new(self.build_board().await?);
-        *cache = Some((Instant::now(), snap.clone()));
+        *cache = Some((Instant::now(), generation, snap.clone()));
         Ok(snap)
     }
 
@@ -470,9 +472,10 @@ impl Hub {
         self.note_staff(staff, view.as_ref(), "wrapped_up").await
     }
 
-    /// Something changed: the board task pushes a new snapshot within a second.
+    /// Something changed: the board task pushes a new snapshot within a second, and the
+    /// next page or screen that asks gets a new one.
     pub(super) fn mark_board(&self) {
-        self.inner.board_dirty.store(true, Ordering::Relaxed);
+        self.inner.board_generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// A supervisor moves a waiting conversation to another queue of its channel. The
@@ -539,7 +542,7 @@ pub(super) async fn run(hub: Hub) {
     let mut tick = tokio::time::interval(PUSH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut closing = hub.closing();
-    let mut last: Option<Instant> = None;
+    let mut last: Option<(Instant, u64)> = None;
     loop {
         tokio::select! {
             _ = tick.tick() => {}
@@ -548,17 +551,18 @@ pub(super) async fn run(hub: Hub) {
         if !hub.live(|l| l.has_board()) {
             continue;
         }
-        let dirty = hub.inner.board_dirty.swap(false, Ordering::Relaxed);
-        if !dirty && last.is_some_and(|l| l.elapsed() < REFRESH_EVERY) {
+        let generation = hub.inner.board_generation.load(Ordering::Acquire);
+        if last.is_some_and(|(at, g)| g == generation && at.elapsed() < REFRESH_EVERY) {
             continue;
         }
         match hub.build_board().await {
             Ok(snap) => {
                 let snap = Arc::new(snap);
-                *hub.inner.board_cache.lock().await = Some((Instant::now(), snap.clone()));
+                *hub.inner.board_cache.lock().await =
+                    Some((Instant::now(), generation, snap.clone()));
                 let event = Arc::new(super::Event::Board(snap));
                 hub.live(|l| l.send_board(&event));
-                last = Some(Instant::now());
+                last = Some((Instant::now(), generation));
             }
             Err(HubError::ShuttingDown) => break,
             Err(e) => tracing::warn!(error = %e, "board snapshot failed"),

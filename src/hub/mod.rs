@@ -175,10 +175,11 @@ struct Inner {
     closing: tokio::sync::watch::Sender<bool>,
     /// When each person last had a view recorded, per conversation ([`privacy`]).
     views: Mutex<HashMap<(i64, privacy::Subject), std::time::Instant>>,
-    /// Something the wallboard shows changed since its last push ([`board`]).
-    board_dirty: std::sync::atomic::AtomicBool,
-    /// The last wallboard snapshot and when it was taken.
-    board_cache: tokio::sync::Mutex<Option<(Instant, Arc<board::BoardSnapshot>)>>,
+    /// Counts changes the wallboard shows ([`board`]): a snapshot of an older count is
+    /// not reused.
+    board_generation: std::sync::atomic::AtomicU64,
+    /// The last wallboard snapshot: when, at which change count, and the snapshot.
+    board_cache: tokio::sync::Mutex<Option<(Instant, u64, Arc<board::BoardSnapshot>)>>,
     /// Each staff member's last logged state (`staff_events`) and since when.
     staff_states: Mutex<HashMap<i64, (crate::store::StaffState, i64)>>,
 }
@@ -223,7 +224,7 @@ impl Hub {
                 message_rate,
                 closing: tokio::sync::watch::channel(false).0,
                 views: Mutex::new(HashMap::new()),
-                board_dirty: std::sync::atomic::AtomicBool::new(true),
+                board_generation: std::sync::atomic::AtomicU64::new(0),
                 board_cache: tokio::sync::Mutex::new(None),
                 staff_states: Mutex::new(HashMap::new()),
             }),
