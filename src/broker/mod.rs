@@ -614,7 +614,12 @@ impl Broker {
         }
     }
 
-    fn move_contact(&mut self, now: Millis, contact: ContactId, to: QueueId) -> Result<(), BrokerError> {
+    fn move_contact(
+        &mut self,
+        now: Millis,
+        contact: ContactId,
+        to: QueueId,
+    ) -> Result<(), BrokerError> {
         let c = self
             .contacts
             .get(&contact)
@@ -637,8 +642,7 @@ impl Broker {
             c.queue = to;
             c.entered_at = now;
         }
-        self.outputs
-            .push_back(Output::Moved { contact, from, to });
+        self.outputs.push_back(Output::Moved { contact, from, to });
         self.enqueue(now, contact);
         Ok(())
     }

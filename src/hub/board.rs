@@ -133,9 +133,7 @@ impl BoardQueue {
         if self.waiting > 0 && self.staff_available == 0 && !self.sign_language {
             out.push(Alert::NobodyAvailable);
         }
-        if self.waiting > 0
-            && self.longest_wait_ms > u64::from(self.today.service.seconds) * 1000
-        {
+        if self.waiting > 0 && self.longest_wait_ms > u64::from(self.today.service.seconds) * 1000 {
             out.push(Alert::WaitOverNorm);
         }
         if self.today.service.below() {
@@ -216,7 +214,12 @@ fn norm_for(norms: &[crate::insight::figures::Norm], channel: ReportChannel) -> 
         .iter()
         .filter(|n| n.channel == Some(channel))
         .find_map(|n| within(&n))
-        .or_else(|| norms.iter().filter(|n| n.channel.is_none()).find_map(|n| within(&n)))
+        .or_else(|| {
+            norms
+                .iter()
+                .filter(|n| n.channel.is_none())
+                .find_map(|n| within(&n))
+        })
 }
 
 /// Today's figures of one queue's facts.
@@ -324,7 +327,11 @@ impl Hub {
         for (user, queue) in store.skill_pairs().await? {
             skills.entry(user).or_default().push(queue);
         }
-        let owing: HashSet<i64> = store.agents_owing_wrapup(start).await?.into_iter().collect();
+        let owing: HashSet<i64> = store
+            .agents_owing_wrapup(start)
+            .await?
+            .into_iter()
+            .collect();
         let logged = self.staff_states();
         let mut interpreters = Interpreters::default();
         let mut staff = Vec::new();
@@ -336,8 +343,8 @@ impl Hub {
                 continue;
             }
             let state = derive_state(view, owing.contains(&u.id));
-            let interpreter = sign_queue
-                .is_some_and(|q| skills.get(&u.id).is_some_and(|s| s.contains(&q)));
+            let interpreter =
+                sign_queue.is_some_and(|q| skills.get(&u.id).is_some_and(|s| s.contains(&q)));
             if interpreter {
                 if state != StaffState::Offline {
                     interpreters.online += 1;

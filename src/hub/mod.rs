@@ -31,8 +31,8 @@ mod privacy;
 pub use crate::broker::{ContactId, Presence};
 pub use crate::domain::{Origin, RequestStatus, Skill};
 pub use board::{
-    Alert, BoardContact, BoardQueue, BoardSnapshot, BoardStaff, Interpreters, Reassign, ServiceNorm,
-    Today, VideoUse, derive_state, today_start,
+    Alert, BoardContact, BoardQueue, BoardSnapshot, BoardStaff, Interpreters, Reassign,
+    ServiceNorm, Today, VideoUse, derive_state, today_start,
 };
 pub use calls::{RESIDENT_MEDIA_ID, Work, request_contact, staff_media_id};
 pub use inbox::{ANSWERED_SHOWN, Answer, Answered, PickUp, reference};

@@ -120,11 +120,11 @@ impl Store {
 
     /// The states logged for one staff member, in order.
     pub async fn staff_states_of(&self, staff: i64) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT state FROM staff_events WHERE staff_id = ? ORDER BY at, id",
+        Ok(
+            sqlx::query_scalar("SELECT state FROM staff_events WHERE staff_id = ? ORDER BY at, id")
+                .bind(staff)
+                .fetch_all(&self.pool)
+                .await?,
         )
-        .bind(staff)
-        .fetch_all(&self.pool)
-        .await?)
     }
 }

@@ -95,7 +95,10 @@ fn alert_texts(t: T, a: Alert, queue: &str) -> BoardAlertOut {
     let (text, over) = match a {
         Alert::ServiceLevelBelow => ("board.alert_sl_below", "board.over_sl_below"),
         Alert::WaitOverNorm => ("board.alert_wait_over_norm", "board.over_wait_over_norm"),
-        Alert::NobodyAvailable => ("board.alert_nobody_available", "board.over_nobody_available"),
+        Alert::NobodyAvailable => (
+            "board.alert_nobody_available",
+            "board.over_nobody_available",
+        ),
         Alert::NoInterpreter => ("board.alert_no_interpreter", "board.over_no_interpreter"),
     };
     let shown = t.s(text).to_string();
@@ -143,7 +146,10 @@ fn queue_out(t: T, q: &BoardQueue, interpreters_free: usize) -> BoardQueueOut {
         service,
         level: level.to_string(),
         level_text: level_text(t, level),
-        alerts: alerts.into_iter().map(|a| alert_texts(t, a, &name)).collect(),
+        alerts: alerts
+            .into_iter()
+            .map(|a| alert_texts(t, a, &name))
+            .collect(),
         name,
     }
 }
@@ -183,7 +189,11 @@ pub fn board_out(t: T, b: &BoardSnapshot, tv: bool) -> BoardOut {
         .collect();
     let i = b.interpreters;
     let sign_queue = b.queues.iter().any(|q| q.sign_language);
-    let interp_level = if !sign_queue || i.free > 0 { "ok" } else { "alert" };
+    let interp_level = if !sign_queue || i.free > 0 {
+        "ok"
+    } else {
+        "alert"
+    };
     let interpreters = BoardLineOut {
         level: interp_level.to_string(),
         level_text: level_text(t, interp_level),

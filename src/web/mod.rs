@@ -172,7 +172,10 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
         "/staff/overzicht/gesprek/{id}",
         "supervisor: an open conversation, read-only (no reply box)",
     ),
-    ("/tv/{token}", "wall screen: the wallboard without names, by a read-only token"),
+    (
+        "/tv/{token}",
+        "wall screen: the wallboard without names, by a read-only token",
+    ),
     (
         "/privacy",
         "privacy statement: what Loket keeps, for how long, how to ask for it or have it erased",

@@ -115,8 +115,12 @@ function start(root) {
   function contacts(list) {
     const body = document.getElementById('board-contacts');
     if (!body) return;
-    // Rows keep their place (and keyboard focus) when the same contact is still there.
+    // Rows of contacts still there stay where they are (and keep keyboard focus); the
+    // rows are only rebuilt when a contact came, went or moved queue.
     const old = new Map([...body.querySelectorAll('tr[data-contact]')].map((r) => [r.dataset.contact, r]));
+    const same = old.size === list.length
+      && list.every((c, i) => body.rows[i] && body.rows[i].dataset.contact === String(c.id)
+        && body.rows[i].dataset.queue === String(c.queue_id));
     const rows = list.map((c) => {
       let tr = old.get(String(c.id));
       if (!tr || tr.dataset.queue !== String(c.queue_id)) tr = contactRow(c);
@@ -126,10 +130,13 @@ function start(root) {
       cells[2].textContent = c.state_text;
       return tr;
     });
-    const focused = document.activeElement;
-    body.replaceChildren(...rows);
-    if (focused && !document.contains(focused)) document.getElementById('wachtenden').focus();
-    else if (focused && body.contains(focused)) focused.focus();
+    if (!same) {
+      const focused = document.activeElement;
+      const inside = focused && body.contains(focused);
+      body.replaceChildren(...rows);
+      if (inside && document.contains(focused)) focused.focus();
+      else if (inside) document.getElementById('wachtenden').focus();
+    }
     document.getElementById('board-no-contacts').hidden = list.length > 0;
   }
 

@@ -118,7 +118,11 @@ const ROUTES: &[(&str, &str, Who)] = &[
         Who::Supervisor,
     ),
     ("POST", "/staff/overzicht/tv", Who::Supervisor),
-    ("POST", "/staff/overzicht/tv/{id}/intrekken", Who::Supervisor),
+    (
+        "POST",
+        "/staff/overzicht/tv/{id}/intrekken",
+        Who::Supervisor,
+    ),
     ("GET", "/tv/{token}", Who::Token),
     ("GET", "/tv/{token}/stand.json", Who::Token),
     ("GET", "/staff/privacy", Who::Privacy),

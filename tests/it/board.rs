@@ -22,7 +22,12 @@ fn cell(page: &str, queue: i64, field: &str) -> String {
         .unwrap_or_else(|| panic!("no row for queue {queue}"));
     let after = extract(&row, &format!("data-field=\"{field}\""), "</td>")
         .unwrap_or_else(|| panic!("no {field} in {row}"));
-    after.rsplit('>').next().unwrap_or_default().trim().to_string()
+    after
+        .rsplit('>')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 /// The next `board` frame on a board connection.
@@ -89,7 +94,10 @@ async fn the_board_counts_today_from_the_event_log_and_a_restart_changes_nothing
     let t2 = r2.start_chat("Piet", "Tweede vraag").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let csrf = r2.csrf(&format!("/chat/{t2}")).await;
-    assert_eq!(r2.post(&format!("/chat/{t2}/end"), &[], &csrf).await.status, 303);
+    assert_eq!(
+        r2.post(&format!("/chat/{t2}/end"), &[], &csrf).await.status,
+        303
+    );
     // Waiting.
     let r3 = server.browser();
     let t3 = r3.start_chat("Kees", "Derde vraag").await;
@@ -106,7 +114,11 @@ async fn the_board_counts_today_from_the_event_log_and_a_restart_changes_nothing
     }
     let q = queue_of(&seen, chat);
     assert_eq!(
-        (q["waiting"].as_u64(), q["answered"].as_u64(), q["abandoned"].as_u64()),
+        (
+            q["waiting"].as_u64(),
+            q["answered"].as_u64(),
+            q["abandoned"].as_u64()
+        ),
         (Some(1), Some(1), Some(1)),
         "{seen}"
     );
@@ -182,7 +194,9 @@ async fn a_wall_screen_token_sees_the_board_and_nothing_else() {
     sam.login("sam").await;
     let csrf = sam.csrf("/staff/overzicht").await;
     // A label is required.
-    let bad = sam.post("/staff/overzicht/tv", &[("label", " ")], &csrf).await;
+    let bad = sam
+        .post("/staff/overzicht/tv", &[("label", " ")], &csrf)
+        .await;
     assert_eq!(bad.status, 400);
     let made = sam
         .post("/staff/overzicht/tv", &[("label", "Muur KCC")], &csrf)
@@ -224,7 +238,9 @@ async fn a_wall_screen_token_sees_the_board_and_nothing_else() {
     ] {
         let p = screen.get(&other).await;
         assert!(
-            p.location.as_deref().is_some_and(|l| l.starts_with("/staff/login")),
+            p.location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/staff/login")),
             "{other}: {}",
             p.status
         );
@@ -249,7 +265,10 @@ async fn a_wall_screen_token_sees_the_board_and_nothing_else() {
         .unwrap();
     assert_eq!(socket.status().as_u16(), 404);
     // A made-up token opens nothing.
-    assert_eq!(screen.get(&format!("/tv/{}", "B".repeat(43))).await.status, 404);
+    assert_eq!(
+        screen.get(&format!("/tv/{}", "B".repeat(43))).await.status,
+        404
+    );
 
     // Revoked: the screen stops at once.
     let id = extract(&again.body, "action=\"/staff/overzicht/tv/", "/intrekken\"").unwrap();
@@ -285,7 +304,13 @@ async fn a_supervisor_moves_a_waiting_contact_and_reads_a_conversation() {
         .find(|q| q.slug == "video")
         .unwrap()
         .id;
-    let sam_id = server.store().user_by_name("sam").await.unwrap().unwrap().id;
+    let sam_id = server
+        .store()
+        .user_by_name("sam")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
 
     let resident = server.browser();
     let token = resident.start_chat("Marie", "Vraag over de aanslag").await;
@@ -353,7 +378,10 @@ async fn a_supervisor_moves_a_waiting_contact_and_reads_a_conversation() {
         })
         .await;
     let view = resident.get(&format!("/chat/{token}")).await;
-    assert!(view.body.contains("Een teamleider heeft uw vraag naar een andere wachtrij gezet"));
+    assert!(
+        view.body
+            .contains("Een teamleider heeft uw vraag naar een andere wachtrij gezet")
+    );
     // The board shows it in the new queue.
     let page = sam.get("/staff/overzicht").await;
     assert_eq!(cell(&page.body, tax, "waiting"), "1");
@@ -388,10 +416,14 @@ async fn a_supervisor_moves_a_waiting_contact_and_reads_a_conversation() {
     );
 
     // Once answered it no longer waits: moving it is refused in words.
-    server.add_staff("bert", Role::Agent, &["belastingen"], 1).await;
+    server
+        .add_staff("bert", Role::Agent, &["belastingen"], 1)
+        .await;
     let (_bert_http, mut bert) = available_agent(&server, "bert").await;
     accept_next(&mut bert).await;
-    let gone = sam.post(&path, &[("queue", &chat.to_string())], &csrf).await;
+    let gone = sam
+        .post(&path, &[("queue", &chat.to_string())], &csrf)
+        .await;
     assert_eq!(
         gone.location.as_deref(),
         Some("/staff/overzicht?gedaan=weg#wachtenden")
@@ -402,7 +434,13 @@ async fn a_supervisor_moves_a_waiting_contact_and_reads_a_conversation() {
 async fn busy_and_wrap_up_are_logged_as_staff_states() {
     let server = Server::start_with(tune).await;
     server.add_staff("anna", Role::Agent, &["chat"], 1).await;
-    let anna_id = server.store().user_by_name("anna").await.unwrap().unwrap().id;
+    let anna_id = server
+        .store()
+        .user_by_name("anna")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let (anna_http, mut anna) = available_agent(&server, "anna").await;
     let resident = server.browser();
     resident.start_chat("Jan", "Een vraag").await;

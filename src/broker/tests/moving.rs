@@ -28,7 +28,10 @@ fn a_waiting_contact_moves_and_keeps_its_arrival_time() {
     assert_eq!(h.b.queue_stats(Q1, h.now).map(|s| s.waiting), Some(0));
     // Once Bob is available, it is offered to him.
     let out = h.presence(2, Presence::Available);
-    assert!(out.iter().any(|o| matches!(o, Output::Offer { contact, .. } if *contact == c(10))));
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, Output::Offer { contact, .. } if *contact == c(10)))
+    );
 }
 
 #[test]

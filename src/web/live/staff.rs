@@ -146,7 +146,10 @@ impl Peer for Staff {
         let user = &self.user;
         if self.board && !matches!(frame, StaffFrame::Ping) {
             return conn
-                .send(&error_frame(ErrorCode::NotAllowed, "a board connection only reads"))
+                .send(&error_frame(
+                    ErrorCode::NotAllowed,
+                    "a board connection only reads",
+                ))
                 .await;
         }
         match frame {

@@ -215,11 +215,26 @@ pub async fn page(
                 site_address(&headers, state.config.secure_cookies)
             )
         });
-    let mut resp = render(&state, &ctx, &user, notice, Vec::new(), new_tv, String::new()).await?;
+    let mut resp = render(
+        &state,
+        &ctx,
+        &user,
+        notice,
+        Vec::new(),
+        new_tv,
+        String::new(),
+    )
+    .await?;
     if flash.is_some() {
         resp.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(TV_COOKIE, "", Some(0), "Strict", state.config.secure_cookies),
+            set_cookie(
+                TV_COOKIE,
+                "",
+                Some(0),
+                "Strict",
+                state.config.secure_cookies,
+            ),
         );
     }
     Ok(resp)
@@ -250,8 +265,12 @@ pub async fn reassign(
         return render(&state, &ctx, &user, None, errors, None, String::new()).await;
     };
     match state.hub.reassign(id, queue, &user).await? {
-        Reassign::Moved => Ok(Redirect::to("/staff/overzicht?gedaan=verplaatst#wachtenden").into_response()),
-        Reassign::Gone => Ok(Redirect::to("/staff/overzicht?gedaan=weg#wachtenden").into_response()),
+        Reassign::Moved => {
+            Ok(Redirect::to("/staff/overzicht?gedaan=verplaatst#wachtenden").into_response())
+        }
+        Reassign::Gone => {
+            Ok(Redirect::to("/staff/overzicht?gedaan=weg#wachtenden").into_response())
+        }
         Reassign::NotThatQueue => {
             let errors = vec![FieldError::new(
                 &format!("move-{id}"),
@@ -345,7 +364,11 @@ pub async fn conversation(
         .hub
         .record_view(&user, &session.0, Subject::Conversation(id))
         .await?;
-    tracing::info!(staff = user.id, conversation = id, "read from the wallboard");
+    tracing::info!(
+        staff = user.id,
+        conversation = id,
+        "read from the wallboard"
+    );
     let queues = state.store.queues().await?;
     let queue = queues
         .iter()
@@ -357,14 +380,16 @@ pub async fn conversation(
         crate::store::Status::Active => "board.conv_active",
         _ => "board.conv_closed",
     });
-    let channel = t.s(if queues
-        .iter()
-        .any(|q| q.id == conv.queue_id && q.channel == Channel::Video)
-    {
-        "board.conv_video"
-    } else {
-        "board.conv_chat"
-    });
+    let channel = t.s(
+        if queues
+            .iter()
+            .any(|q| q.id == conv.queue_id && q.channel == Channel::Video)
+        {
+            "board.conv_video"
+        } else {
+            "board.conv_chat"
+        },
+    );
     let messages = state.store.messages_after(id, 0, 10_000).await?;
     let heading = t.f("board.conv_title", &[("reference", &format!("C-{id}"))]);
     let page = ConversationPage {
