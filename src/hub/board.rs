@@ -464,9 +464,8 @@ impl Hub {
             && self
                 .inner
                 .store
-                .agents_owing_wrapup(today_start(now_ms()))
-                .await?
-                .contains(&staff);
+                .agent_owes_wrapup(staff, today_start(now_ms()))
+                .await?;
         self.log_staff_state(staff, derive_state(view, owes), reason)
             .await
     }

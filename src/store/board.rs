@@ -48,6 +48,19 @@ impl Store {
         .await?)
     }
 
+    /// Whether `agent` has a conversation that ended at or after `since` and still waits
+    /// for its wrap-up.
+    pub async fn agent_owes_wrapup(&self, agent: i64, since: i64) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM conversations
+             WHERE ended_at >= ? AND agent_id = ? AND status = 'ended' AND wrapped_at IS NULL)",
+        )
+        .bind(since)
+        .bind(agent)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// Makes a wall screen's token; returns its id and the token (shown once).
     pub async fn create_board_token(
         &self,

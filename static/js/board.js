@@ -147,6 +147,7 @@ function start(root) {
     const th = document.createElement('th');
     th.scope = 'row';
     const a = document.createElement('a');
+    a.className = 'block-link';
     a.href = `/staff/overzicht/gesprek/${c.id}`;
     a.textContent = c.reference;
     const hidden = document.createElement('span');
