@@ -259,7 +259,7 @@ pub async fn reassign(
     let t = ctx.t;
     let Ok(queue) = f.queue.trim().parse::<i64>() else {
         let errors = vec![FieldError::new(
-            &format!("move-{id}"),
+            format!("move-{id}"),
             t.s("board.move_choose"),
         )];
         return render(&state, &ctx, &user, None, errors, None, String::new()).await;
@@ -273,7 +273,7 @@ pub async fn reassign(
         }
         Reassign::NotThatQueue => {
             let errors = vec![FieldError::new(
-                &format!("move-{id}"),
+                format!("move-{id}"),
                 t.s("board.move_choose"),
             )];
             render(&state, &ctx, &user, None, errors, None, String::new()).await
@@ -300,7 +300,7 @@ pub async fn new_tv(
     if !short_text_ok(&label, LABEL_MAX) {
         let errors = vec![FieldError::new(
             "tv-label",
-            &t.f("board.tv_label_error", &[("max", &LABEL_MAX)]),
+            t.f("board.tv_label_error", &[("max", &LABEL_MAX)]),
         )];
         return render(&state, &ctx, &user, None, errors, None, label).await;
     }
