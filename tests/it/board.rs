@@ -203,7 +203,8 @@ async fn a_wall_screen_token_sees_the_board_and_nothing_else() {
         .await;
     assert_eq!(made.status, 303, "{}", made.body);
     let page = sam.get("/staff/overzicht").await;
-    let link = extract(&page.body, "class=\"tv-link\">", "</a>").expect("the new link is shown");
+    let link =
+        extract(&page.body, "<p><a href=\"", "\" class=\"tv-link").expect("the new link is shown");
     let path = link[link.find("/tv/").unwrap()..].to_string();
     let tv_token = path.trim_start_matches("/tv/").to_string();
     // Shown once only.
