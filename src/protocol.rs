@@ -161,6 +161,98 @@ pub struct QueueOut {
     pub staff_available: usize,
 }
 
+/// The live wallboard (`board` frame), its texts in the reader's language. The TV mode
+/// gets the same frame without staff names and without the contacts list.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoardOut {
+    /// When the figures were taken (UTC milliseconds).
+    pub at: i64,
+    /// "Bijgewerkt om 14:02:03".
+    pub updated: String,
+    pub queues: Vec<BoardQueueOut>,
+    /// Staff by name with their state (empty in TV mode).
+    pub agents: Vec<BoardAgentOut>,
+    /// How many staff are in each state.
+    pub counts: Vec<BoardCountOut>,
+    pub interpreters: BoardLineOut,
+    pub video: BoardLineOut,
+    /// Conversations waiting or being offered (empty in TV mode).
+    pub contacts: Vec<BoardContactOut>,
+}
+
+/// One queue on the wallboard.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoardQueueOut {
+    pub id: i64,
+    pub name: String,
+    pub waiting: usize,
+    /// The longest wait at `at` (the page counts on from there).
+    pub longest_wait_secs: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    /// "norm 70 %, vandaag 82,5 %".
+    pub service: String,
+    /// `ok`, `warn` or `alert`.
+    pub level: String,
+    /// The level in words ("In orde", "Let op", "Niet in orde").
+    pub level_text: String,
+    pub alerts: Vec<BoardAlertOut>,
+}
+
+/// Something on a queue that needs attention.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoardAlertOut {
+    /// `sl_below`, `wait_over_norm`, `nobody_available` or `no_interpreter`.
+    pub key: String,
+    /// Shown in the queue's row ("Service level onder de norm").
+    pub text: String,
+    /// Announced when it starts ("Wachtrij Chat: service level onder de norm").
+    pub announce: String,
+    /// Announced when it is over ("Wachtrij Chat: service level weer in orde").
+    pub over: String,
+}
+
+/// One staff member on the wallboard.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoardAgentOut {
+    pub id: i64,
+    pub name: String,
+    /// `available`, `busy`, `wrap_up`, `away` or `offline`.
+    pub state: String,
+    pub state_text: String,
+    /// Seconds in this state at `at` (none: not known).
+    pub since_secs: Option<u64>,
+}
+
+/// How many staff are in one state.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoardCountOut {
+    pub state: String,
+    pub text: String,
+    pub n: usize,
+}
+
+/// One line with a level (interpreters, video capacity).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoardLineOut {
+    pub level: String,
+    pub level_text: String,
+    pub text: String,
+}
+
+/// A conversation waiting or being offered.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoardContactOut {
+    pub id: i64,
+    pub reference: String,
+    pub queue_id: i64,
+    pub queue: String,
+    /// Seconds since it arrived, at `at`.
+    pub waited_secs: u64,
+    /// "Wacht" or "Wordt aangeboden".
+    pub state_text: String,
+}
+
 /// Frames the server sends.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -241,6 +333,8 @@ pub enum ServerFrame {
     },
     /// Queue figures for the console.
     Queues { queues: Vec<QueueOut> },
+    /// The live wallboard (a board connection only: `/ws/staff?overzicht=1`).
+    Board { board: BoardOut },
     /// A refused frame. The connection stays open.
     Error {
         code: ErrorCode,

@@ -19,3 +19,4 @@ sys-left_call_lost = The connection with { $name } was lost. Someone else is bei
 sys-request_withdrawn = The request to add someone was withdrawn.
 sys-agent_logged_out = The employee has signed off and put your conversation back in the queue. You are at the front again. The conversation so far is kept.
 sys-overflowed = Nobody was available for your topic, so another employee will help you. You keep your place in the order of arrival.
+sys-reassigned = A team leader has moved your question to another queue. You keep your place in the order of arrival.

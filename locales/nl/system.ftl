@@ -19,3 +19,4 @@ sys-left_call_lost = De verbinding met { $name } is verbroken. Er wordt iemand a
 sys-request_withdrawn = Het verzoek om iemand toe te voegen is ingetrokken.
 sys-agent_logged_out = De medewerker is gestopt en heeft uw gesprek teruggezet in de wachtrij. U staat weer vooraan. Het gesprek tot nu toe blijft bewaard.
 sys-overflowed = Er was niemand beschikbaar voor uw onderwerp. Daarom helpt een andere medewerker u. U houdt uw plek in de volgorde van aankomst.
+sys-reassigned = Een teamleider heeft uw vraag naar een andere wachtrij gezet. U houdt uw plek in de volgorde van aankomst.

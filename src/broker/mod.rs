@@ -84,6 +84,9 @@
 //!   contact entered the queue" ([`Output::Overflowed`]). It keeps its
 //!   arrival time and requeued mark, so it takes its fair place there.
 //!   Offered and held contacts never move. Without a rule contacts stay.
+//! * **Moving.** A supervisor may move a waiting contact to another queue of
+//!   its channel ([`Input::MoveContact`], [`Output::Moved`]); like an
+//!   overflow it keeps its arrival time and requeued mark there.
 //! * **Disconnect.** [`Input::StaffDisconnected`] sets the staff member
 //!   Offline, revokes their offers ([`RevokeReason::StaffLeft`]) and requeues
 //!   every contact they hold at the front ([`Output::Requeued`]); all of them
@@ -319,6 +322,7 @@ impl Broker {
             Input::ConversationEnded { contact } => self.conversation_ended(now, contact),
             Input::Requeue { contact } => self.requeue(now, contact),
             Input::ContactClaimed { contact, staff } => self.contact_claimed(now, contact, staff),
+            Input::MoveContact { contact, to } => self.move_contact(now, contact, to),
         };
         if result.is_ok() {
             self.route(now);
@@ -479,6 +483,27 @@ impl Broker {
             .collect()
     }
 
+    /// Every staff member the broker knows (online or not), by id, with their snapshot.
+    pub fn staff_list(&self) -> Vec<(StaffId, StaffView)> {
+        let mut ids: Vec<StaffId> = self.staff.keys().copied().collect();
+        ids.sort_unstable();
+        ids.into_iter()
+            .filter_map(|id| Some((id, self.staff(id)?)))
+            .collect()
+    }
+
+    /// The contacts of a queue, waiting or offered, in arrival order.
+    pub fn contacts_in(&self, q: QueueId) -> Vec<(ContactId, ContactView)> {
+        let mut out: Vec<(ContactId, ContactView)> = self
+            .contacts
+            .iter()
+            .filter(|(_, c)| c.queue == q && !matches!(c.state, ContactState::Assigned { .. }))
+            .filter_map(|(id, _)| Some((*id, self.contact(*id)?)))
+            .collect();
+        out.sort_by_key(|(id, c)| (c.arrived_at, *id));
+        out
+    }
+
     /// The contacts a staff member holds, in the order they were accepted.
     pub fn contacts_of(&self, s: StaffId) -> Vec<ContactId> {
         self.staff
@@ -587,6 +612,39 @@ impl Broker {
                 .push_back(Output::Overflowed { contact, from, to });
             self.enqueue(now, contact);
         }
+    }
+
+    fn move_contact(
+        &mut self,
+        now: Millis,
+        contact: ContactId,
+        to: QueueId,
+    ) -> Result<(), BrokerError> {
+        let c = self
+            .contacts
+            .get(&contact)
+            .ok_or(BrokerError::UnknownContact(contact))?;
+        if c.state != ContactState::Waiting {
+            return Err(BrokerError::InvalidState {
+                contact,
+                expected: ContactStatus::Waiting,
+                actual: c.state.status(),
+            });
+        }
+        let target = self.queues.get(&to).ok_or(BrokerError::UnknownQueue(to))?;
+        if to == c.queue || target.channel != c.channel {
+            return Err(BrokerError::InvalidMove { contact, to });
+        }
+        // Checked: the same steps as an overflow move.
+        let from = c.queue;
+        self.dequeue(contact);
+        if let Some(c) = self.contacts.get_mut(&contact) {
+            c.queue = to;
+            c.entered_at = now;
+        }
+        self.outputs.push_back(Output::Moved { contact, from, to });
+        self.enqueue(now, contact);
+        Ok(())
     }
 
     fn staff_online(

@@ -243,6 +243,16 @@ pub enum Input {
         /// The staff member who takes it.
         staff: StaffId,
     },
+    /// A supervisor moves a waiting contact to another queue of the same channel
+    /// ([`Output::Moved`]). It keeps its arrival time and requeued mark, so it takes its
+    /// fair place there. Refused unless the contact is Waiting (not offered, not held)
+    /// and `to` is another defined queue of its channel.
+    MoveContact {
+        /// The waiting contact.
+        contact: ContactId,
+        /// The queue it is to wait in.
+        to: QueueId,
+    },
 }
 
 /// Something the server must act on, taken with [`super::Broker::poll_output`].
@@ -315,6 +325,16 @@ pub enum Output {
     /// Nobody served the contact's queue for the queue's overflow time: it moved
     /// to the overflow queue (waiting, arrival time kept).
     Overflowed {
+        /// The contact.
+        contact: ContactId,
+        /// The queue it left.
+        from: QueueId,
+        /// The queue it waits in now.
+        to: QueueId,
+    },
+    /// A supervisor moved the waiting contact to another queue
+    /// ([`Input::MoveContact`]); it waits there now, arrival time kept.
+    Moved {
         /// The contact.
         contact: ContactId,
         /// The queue it left.
@@ -420,6 +440,13 @@ pub enum BrokerError {
         /// The queue it named.
         to: QueueId,
     },
+    /// A contact can only be moved to another queue of its own channel.
+    InvalidMove {
+        /// The contact.
+        contact: ContactId,
+        /// The queue it was to go to.
+        to: QueueId,
+    },
 }
 
 impl fmt::Display for BrokerError {
@@ -457,6 +484,12 @@ impl fmt::Display for BrokerError {
                 write!(
                     f,
                     "{queue} cannot overflow to {to} (same queue or other channel)"
+                )
+            }
+            BrokerError::InvalidMove { contact, to } => {
+                write!(
+                    f,
+                    "{contact} cannot move to {to} (same queue or other channel)"
                 )
             }
         }

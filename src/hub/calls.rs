@@ -415,7 +415,7 @@ pub(super) async fn apply_request(
             );
             store.move_request_to_queue(request, to.0).await?;
         }
-        Output::PresenceChanged { .. } | Output::QueueChanged { .. } => {}
+        Output::PresenceChanged { .. } | Output::QueueChanged { .. } | Output::Moved { .. } => {}
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use crate::broker::{
 };
 use crate::domain::Origin;
 use crate::i18n::system_message;
-use crate::store::{EventKind, EventNote, Sender, StaffState, Status};
+use crate::store::{EventKind, EventNote, Sender, Status};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -175,6 +175,10 @@ async fn drain(hub: &Hub, broker: &mut Broker, by: EndedBy, dirty: &mut HashSet<
         if let Err(e) = apply(hub, broker, &out, by, dirty, &mut follow_up).await {
             tracing::error!(error = %e, output = ?out, "could not carry out broker output");
         }
+        hub.mark_board();
+        if let Err(e) = note_staff_of(hub, broker, &out).await {
+            tracing::warn!(error = %e, "could not log a staff state");
+        }
         for input in follow_up {
             if let Err(e) = broker.handle_input(now_millis(), input) {
                 tracing::warn!(error = %e, "follow-up input refused");
@@ -191,6 +195,7 @@ fn output_contact(out: &Output) -> Option<ContactId> {
         | Output::Assigned { contact, .. }
         | Output::Requeued { contact, .. }
         | Output::Overflowed { contact, .. }
+        | Output::Moved { contact, .. }
         | Output::Abandoned { contact, .. }
         | Output::Ended { contact, .. } => Some(contact),
         Output::PresenceChanged { .. } | Output::QueueChanged { .. } => None,
@@ -342,6 +347,43 @@ async fn apply(
             )
             .await?;
         }
+        Output::Moved { contact, from, to } => {
+            // A supervisor moved it from the wallboard (`by` is that supervisor).
+            tracing::info!(
+                conversation = contact.0,
+                from = from.0,
+                to = to.0,
+                "moved by a supervisor"
+            );
+            let mut note = EventNote::new(EventKind::Reassigned).detail("supervisor");
+            if let EndedBy::Agent(s) = by {
+                note.staff = Some(s.0);
+            }
+            store.move_to_queue(contact.0, to.0, &note).await?;
+            hub.append_and_broadcast(
+                contact.0,
+                Sender::System,
+                "",
+                &system_message("sys.reassigned", ""),
+                None,
+            )
+            .await?;
+            let pos = broker
+                .position(contact)
+                .map(|p| (p.position, p.estimated_wait_ms));
+            let status = Arc::new(Event::Status {
+                conversation: contact.0,
+                info: StatusInfo {
+                    status: Status::Waiting,
+                    position: pos.map(|p| p.0),
+                    wait_ms: pos.and_then(|p| p.1),
+                    agent_name: None,
+                    lost_agent: None,
+                    unstaffed: unstaffed(broker, contact),
+                },
+            });
+            hub.live(|l| l.send_residents(contact.0, &status));
+        }
         Output::Requeued { contact, staff } => {
             tracing::info!(conversation = contact.0, staff = staff.0, "requeued");
             let why = if by == EndedBy::LoggedOut {
@@ -455,17 +497,7 @@ async fn apply(
             presence,
             reason,
         } => {
-            let state = match presence {
-                Presence::Available => StaffState::Available,
-                Presence::Offline => StaffState::Offline,
-                _ => StaffState::Away,
-            };
-            let why = match reason {
-                PresenceReason::MissedOffer => "missed_offer",
-                PresenceReason::Disconnected => "disconnected",
-                _ => "chosen",
-            };
-            store.record_staff_state(staff.0, state, why).await?;
+            // The state log follows in `note_staff_of` (busy and wrap-up count first).
             let event = Arc::new(Event::Presence {
                 available: presence == Presence::Available,
                 offline: presence == Presence::Offline,
@@ -479,6 +511,29 @@ async fn apply(
         }
     }
     Ok(())
+}
+
+/// Logs the state of the staff member an output is about (available, busy, wrap-up,
+/// away, offline: see [`super::board::derive_state`]); only changes are written.
+async fn note_staff_of(hub: &Hub, broker: &Broker, out: &Output) -> Result<(), HubError> {
+    let (staff, why) = match *out {
+        Output::Assigned { staff, .. } => (staff, "assigned"),
+        Output::Requeued { staff, .. } => (staff, "requeued"),
+        Output::Ended {
+            staff: Some(staff), ..
+        } => (staff, "ended"),
+        Output::PresenceChanged { staff, reason, .. } => (
+            staff,
+            match reason {
+                PresenceReason::MissedOffer => "missed_offer",
+                PresenceReason::Disconnected => "disconnected",
+                _ => "chosen",
+            },
+        ),
+        _ => return Ok(()),
+    };
+    hub.note_staff(staff.0, broker.staff(staff).as_ref(), why)
+        .await
 }
 
 /// Nobody available serves `queue` right now (no staff member with its skill is

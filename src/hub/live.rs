@@ -82,6 +82,8 @@ pub enum Event {
         reason: Option<&'static str>,
     },
     Queues(Vec<QueueFigures>),
+    /// The wallboard (to board connections only).
+    Board(Arc<super::board::BoardSnapshot>),
     /// Who is in a conversation's call now.
     Participants {
         conversation: i64,
@@ -154,6 +156,8 @@ pub struct Live {
     queue_names: HashMap<i64, (String, String)>,
     /// Which connection owns each call participant's media: (conversation, media id).
     media_owners: HashMap<(i64, String), u64>,
+    /// Wallboard connections (supervisors' `/staff/overzicht`).
+    board: Vec<(ConnId, Tx)>,
 }
 
 /// Sends to every connection; drops (and reports) those whose queue is full or closed.
@@ -443,6 +447,28 @@ impl Live {
     /// Queue names by id.
     pub fn queue_names(&self) -> HashMap<i64, (String, String)> {
         self.queue_names.clone()
+    }
+
+    /// Adds a wallboard connection.
+    pub fn add_board_conn(&mut self, tx: Tx) -> ConnId {
+        let id = self.next_id();
+        self.board.push((id, tx));
+        id
+    }
+
+    /// Removes a wallboard connection.
+    pub fn remove_board_conn(&mut self, id: ConnId) {
+        self.board.retain(|(i, _)| *i != id);
+    }
+
+    /// Sends to every wallboard connection.
+    pub fn send_board(&mut self, event: &Arc<Event>) {
+        send_all(&mut self.board, event);
+    }
+
+    /// Is a wallboard open?
+    pub fn has_board(&self) -> bool {
+        !self.board.is_empty()
     }
 
     /// Is anyone connected to a console?

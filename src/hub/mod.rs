@@ -20,6 +20,7 @@
 //! Asynchronous work (a left message) does not pass through the broker either: it waits
 //! in the inbox for any staff member with the skill (`hub/inbox.rs`).
 
+mod board;
 mod calls;
 mod driver;
 mod inbox;
@@ -29,6 +30,10 @@ mod privacy;
 
 pub use crate::broker::{ContactId, Presence};
 pub use crate::domain::{Origin, RequestStatus, Skill};
+pub use board::{
+    Alert, BoardContact, BoardQueue, BoardSnapshot, BoardStaff, Interpreters, Reassign,
+    ServiceNorm, Today, VideoUse, derive_state, today_start,
+};
 pub use calls::{RESIDENT_MEDIA_ID, Work, request_contact, staff_media_id};
 pub use inbox::{ANSWERED_SHOWN, Answer, Answered, PickUp, reference};
 pub use intents::{Accepted, Claim, Desk};
@@ -97,6 +102,12 @@ pub struct HubSettings {
     pub message_interval: Duration,
     /// What is masked in every text before it is stored or shown (`[privacy]`).
     pub redact: crate::privacy::redact::Detector,
+    /// The report arithmetic's settings and the service norms (`[reports]`), for the
+    /// wallboard's figures of today.
+    pub report: crate::insight::figures::ReportSettings,
+    pub norms: Vec<crate::insight::figures::Norm>,
+    /// Media connections the UDP port range allows (one per call participant).
+    pub media_connections: usize,
 }
 
 impl HubSettings {
@@ -123,6 +134,11 @@ impl HubSettings {
                 .unwrap_or(std::num::NonZeroU32::MIN),
             message_interval: Duration::from_millis(c.chat.message_interval_ms.max(1)),
             redact: c.privacy.detector(),
+            report: c.reports.report_settings(),
+            norms: c.reports.norms(),
+            media_connections: usize::from(c.media.udp_port_max)
+                .saturating_sub(usize::from(c.media.udp_port_min))
+                .saturating_add(1),
         }
     }
 }
@@ -159,6 +175,13 @@ struct Inner {
     closing: tokio::sync::watch::Sender<bool>,
     /// When each person last had a view recorded, per conversation ([`privacy`]).
     views: Mutex<HashMap<(i64, privacy::Subject), std::time::Instant>>,
+    /// Counts changes the wallboard shows ([`board`]): a snapshot of an older count is
+    /// not reused.
+    board_generation: std::sync::atomic::AtomicU64,
+    /// The last wallboard snapshot: when, at which change count, and the snapshot.
+    board_cache: tokio::sync::Mutex<Option<(Instant, u64, Arc<board::BoardSnapshot>)>>,
+    /// Each staff member's last logged state (`staff_events`) and since when.
+    staff_states: Mutex<HashMap<i64, (crate::store::StaffState, i64)>>,
 }
 
 /// Broker configuration from Loket's configuration.
@@ -201,8 +224,12 @@ impl Hub {
                 message_rate,
                 closing: tokio::sync::watch::channel(false).0,
                 views: Mutex::new(HashMap::new()),
+                board_generation: std::sync::atomic::AtomicU64::new(0),
+                board_cache: tokio::sync::Mutex::new(None),
+                staff_states: Mutex::new(HashMap::new()),
             }),
         };
+        hub.load_staff_states().await?;
         let mut broker = Broker::new(broker_config);
         let now = now_millis();
         let queues = store.queues().await?;
@@ -250,6 +277,7 @@ impl Hub {
             tracing::info!(restored, "restored open conversations to their queues");
         }
         tokio::spawn(driver::run(hub.clone(), broker, rx));
+        tokio::spawn(board::run(hub.clone()));
         Ok(hub)
     }
 

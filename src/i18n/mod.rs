@@ -301,6 +301,7 @@ const FILES: &[(&str, [&str; 2])] = ftl_files!(
     "privacy",
     "report",
     "survey",
+    "board",
 );
 
 /// The Fluent id for a code key: `chat.send` → `chat-send`.

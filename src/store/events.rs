@@ -196,6 +196,10 @@ pub(super) async fn log_message(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaffState {
     Available,
+    /// Holds at least one contact (a chat, a call, or a call they joined).
+    Busy,
+    /// Holds nothing, and a conversation of theirs still waits for its wrap-up.
+    WrapUp,
     Away,
     Offline,
 }
@@ -204,9 +208,24 @@ impl StaffState {
     pub fn as_str(self) -> &'static str {
         match self {
             StaffState::Available => "available",
+            StaffState::Busy => "busy",
+            StaffState::WrapUp => "wrap_up",
             StaffState::Away => "away",
             StaffState::Offline => "offline",
         }
+    }
+
+    /// The state of a stored name.
+    pub fn parse(s: &str) -> Option<StaffState> {
+        [
+            StaffState::Available,
+            StaffState::Busy,
+            StaffState::WrapUp,
+            StaffState::Away,
+            StaffState::Offline,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 }
 

@@ -23,6 +23,7 @@
 //! `privacy.rs` (retention purge, erasure, legal holds, the
 //! access log).
 
+mod board;
 mod cache;
 mod calls;
 mod conversations;
@@ -39,6 +40,7 @@ mod survey;
 mod touch;
 mod writer;
 
+pub use board::BoardToken;
 pub use events::{EventKind, EventNote, StaffState};
 pub use inbox::{
     AnswerHow, InboxChannel, InboxItem, InboxState, NewInboxItem, Queues, Reach, SendState,

@@ -28,6 +28,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/js/live.js"),
     ),
     (
+        "js/board.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/board.js"),
+    ),
+    (
         "js/composer.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/composer.js"),

@@ -17,14 +17,17 @@
 //! - [`kiosk`]: the kiosk's start page, enrolment and wipe.
 //! - [`staff`]: everything behind a login (console, call page, supervisors' pages).
 //! - [`live`]: the WebSocket endpoints and call signalling.
+//! - [`tv`]: the wallboard on a wall screen, by a read-only token.
 //!
 //! Shared steps: [`ctx`] (per-request context, cookies, who is signed in, the origin
 //! check), [`form`] (CSRF-checked forms, field errors, field checks), [`contact`] (opening
 //! a contact), [`front_door`] (can a channel be started now), [`wording`] (every sentence
 //! about waits and states), [`views`] (what every template shares), [`call_view`],
+//! [`board_view`] (the wallboard in words, for its page, live frame and TV mode),
 //! [`kiosk_device`], [`assets`] (static files) and [`error`] (the one error type).
 
 pub mod assets;
+pub mod board_view;
 pub mod call_view;
 pub mod contact;
 pub mod ctx;
@@ -40,6 +43,7 @@ pub mod redaction;
 pub mod resident;
 pub mod sign_video;
 pub mod staff;
+pub mod tv;
 pub mod views;
 pub mod wording;
 
@@ -160,6 +164,19 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
         "/staff/rapportage",
         "supervisor: reports (figures with definitions, norms, hours chart, breakdowns, \
          the contacts behind a number, filter errors)",
+    ),
+    (
+        "/staff/overzicht",
+        "supervisor: live wallboard (queues, staff by state, interpreters, video capacity, \
+         waiting contacts with move forms, wall screen tokens; with a move error, a new TV link)",
+    ),
+    (
+        "/staff/overzicht/gesprek/{id}",
+        "supervisor: an open conversation, read-only (no reply box)",
+    ),
+    (
+        "/tv/{token}",
+        "wall screen: the wallboard without names, by a read-only token",
     ),
     (
         "/privacy",
@@ -302,6 +319,22 @@ pub fn router(state: AppState) -> Router {
             "/staff/rapportage/contacten.csv",
             get(staff::reports::contacts_csv),
         )
+        .route("/staff/overzicht", get(staff::board::page))
+        .route(
+            "/staff/overzicht/gesprek/{id}",
+            get(staff::board::conversation),
+        )
+        .route(
+            "/staff/overzicht/wachtenden/{id}/verplaatsen",
+            post(staff::board::reassign),
+        )
+        .route("/staff/overzicht/tv", post(staff::board::new_tv))
+        .route(
+            "/staff/overzicht/tv/{id}/intrekken",
+            post(staff::board::revoke_tv),
+        )
+        .route("/tv/{token}", get(tv::page))
+        .route("/tv/{token}/stand.json", get(tv::figures))
         .route("/staff/privacy", get(staff::privacy::page))
         .route("/staff/privacy/inzage", get(staff::privacy::export_page))
         .route(

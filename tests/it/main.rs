@@ -10,6 +10,7 @@
 mod common;
 
 mod access;
+mod board;
 mod calls;
 mod chat;
 mod cli;

@@ -11,6 +11,7 @@ mod claiming;
 mod estimates;
 mod leaving;
 mod model;
+mod moving;
 mod offers;
 mod overflow;
 mod props;

@@ -491,6 +491,8 @@ impl Model {
                     _ => false,
                 }
             }
+            // Not generated: moving is covered by the unit tests in `moving.rs`.
+            Input::MoveContact { .. } => false,
         }
     }
 }

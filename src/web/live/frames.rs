@@ -163,6 +163,9 @@ pub fn event_frame(
         Event::Participants { conversation, list } => {
             signal::participants_frame(*conversation, list)
         }
+        Event::Board(snap) => ServerFrame::Board {
+            board: crate::web::board_view::board_out(t, snap, false),
+        },
         Event::Queues(figures) => ServerFrame::Queues {
             queues: figures
                 .iter()

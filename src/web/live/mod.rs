@@ -134,11 +134,20 @@ pub async fn resident_socket(
     }))
 }
 
-/// `GET /ws/staff`
+/// The staff socket's query: `?overzicht=1` opens a board connection (the wallboard).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct StaffSocketQuery {
+    #[serde(default)]
+    overzicht: String,
+}
+
+/// `GET /ws/staff` (the console) and `GET /ws/staff?overzicht=1` (the wallboard: for
+/// supervisors, receives only `board` frames and does not sign them in to take contacts).
 pub async fn staff_socket(
     State(state): State<AppState>,
     headers: HeaderMap,
     user: Option<StaffUser>,
+    axum::extract::Query(query): axum::extract::Query<StaffSocketQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response, AppError> {
     if !same_origin(&headers) {
@@ -147,6 +156,10 @@ pub async fn staff_socket(
     let Some(StaffUser(user)) = user else {
         return Ok(StatusCode::UNAUTHORIZED.into_response());
     };
+    let board = !query.overzicht.is_empty();
+    if board && !user.role.supervises() {
+        return Ok(StatusCode::FORBIDDEN.into_response());
+    }
     let Some(session) = cookie(&headers, SESSION_COOKIE).map(str::to_string) else {
         return Ok(StatusCode::UNAUTHORIZED.into_response());
     };
@@ -159,6 +172,24 @@ pub async fn staff_socket(
         let span = tracing::info_span!("staff_ws", staff = user.id);
         async move {
             let _slot = slot;
+            if board {
+                let (conn_id, events) = state.hub.connect_board();
+                let mut peer = staff::Staff {
+                    state: state.clone(),
+                    user,
+                    session,
+                    call: None,
+                    board: true,
+                };
+                let hello = ServerFrame::Hello {
+                    protocol: PROTOCOL_VERSION,
+                    role: "board".into(),
+                };
+                let conn = Conn::new(socket, t, false);
+                conn::run(&state, conn, &mut peer, hello, Some(events)).await;
+                state.hub.disconnect_board(conn_id);
+                return;
+            }
             if let Err(e) = state.hub.staff_online(&user).await {
                 tracing::error!(error = %e, "staff registration failed");
                 return;
@@ -170,6 +201,7 @@ pub async fn staff_socket(
                 user,
                 session,
                 call: None,
+                board: false,
             };
             let hello = ServerFrame::Hello {
                 protocol: PROTOCOL_VERSION,

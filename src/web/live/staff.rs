@@ -20,6 +20,8 @@ pub struct Staff {
     /// The session cookie this console runs under (checked at every heartbeat).
     pub session: String,
     pub call: Option<CallLink>,
+    /// A board connection (the wallboard): `board` frames only, `ping` only.
+    pub board: bool,
 }
 
 fn not_yours(conversation: i64) -> ServerFrame {
@@ -51,6 +53,12 @@ impl Peer for Staff {
     /// Presence, the offers waiting for them, the conversations they hold, the queues.
     async fn greet(&mut self, conn: &mut Conn) -> bool {
         let state = &self.state;
+        if self.board {
+            return match state.hub.board().await {
+                Ok(snap) => conn.send_event(&Event::Board(snap)).await,
+                Err(_) => true,
+            };
+        }
         let Ok(desk) = state.hub.desk(self.user.id).await else {
             return false;
         };
@@ -136,6 +144,14 @@ impl Peer for Staff {
     async fn frame(&mut self, conn: &mut Conn, frame: StaffFrame) -> bool {
         let state = self.state.clone();
         let user = &self.user;
+        if self.board && !matches!(frame, StaffFrame::Ping) {
+            return conn
+                .send(&error_frame(
+                    ErrorCode::NotAllowed,
+                    "a board connection only reads",
+                ))
+                .await;
+        }
         match frame {
             StaffFrame::Ping => conn.send(&ServerFrame::Pong).await,
             StaffFrame::CallJoin { conversation } => {

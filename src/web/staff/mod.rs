@@ -8,9 +8,12 @@
 //! - [`call`]: the staff side of a video call.
 //! - [`messages`]: "Berichten", the shared list of left messages and their answers.
 //! - [`opening_hours`], [`kiosks`], [`short_links`]: supervisors' pages.
+//! - [`board`]: the live wallboard (`/staff/overzicht`), reading a conversation from it,
+//!   moving a waiting contact, wall screen tokens.
 //! - [`privacy`]: the privacy officer's pages (search, export, erase, holds, access log,
 //!   retention terms).
 
+pub mod board;
 pub mod call;
 pub mod console;
 pub mod kiosks;

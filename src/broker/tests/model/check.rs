@@ -369,6 +369,11 @@ impl Model {
                         "{contact:?} overflowed without an overflow rule"
                     )));
                 }
+                Output::Moved { contact, .. } => {
+                    return Err(TestCaseError::fail(format!(
+                        "{contact:?} moved without a move input"
+                    )));
+                }
                 Output::QueueChanged { queue } => {
                     prop_assert!(!changed.contains(&queue), "QueueChanged twice");
                     prop_assert!(self.queues.contains_key(&queue));
@@ -413,7 +418,7 @@ impl Model {
             Input::StaffOnline { staff, .. } => {
                 prop_assert_ne!(self.staff[staff].presence, Presence::Offline)
             }
-            Input::SetOverflow { .. } => {}
+            Input::SetOverflow { .. } | Input::MoveContact { .. } => {}
             Input::Tick => {
                 for c in self.contacts.values() {
                     if let MState::Offered { expires_at, .. } = c.state {

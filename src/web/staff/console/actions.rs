@@ -229,6 +229,10 @@ pub async fn wrapup(
         .await?
     {
         tracing::info!(conversation = id, staff = user.id, "wrapped up");
+        // Out of wrap-up (available or away again) in the staff state log.
+        if let Err(e) = state.hub.wrapped_up(user.id).await {
+            tracing::warn!(staff = user.id, error = %e, "staff state after wrap-up not logged");
+        }
         Ok(Redirect::to("/staff?melding=wrapped").into_response())
     } else {
         // Already wrapped up (a second tab, a double post): the first one stands.
