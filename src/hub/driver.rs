@@ -368,21 +368,7 @@ async fn apply(
                 None,
             )
             .await?;
-            let pos = broker
-                .position(contact)
-                .map(|p| (p.position, p.estimated_wait_ms));
-            let status = Arc::new(Event::Status {
-                conversation: contact.0,
-                info: StatusInfo {
-                    status: Status::Waiting,
-                    position: pos.map(|p| p.0),
-                    wait_ms: pos.and_then(|p| p.1),
-                    agent_name: None,
-                    lost_agent: None,
-                    unstaffed: unstaffed(broker, contact),
-                },
-            });
-            hub.live(|l| l.send_residents(contact.0, &status));
+            tell_waiting(hub, broker, contact, None);
         }
         Output::Requeued { contact, staff } => {
             tracing::info!(conversation = contact.0, staff = staff.0, "requeued");
@@ -431,21 +417,7 @@ async fn apply(
             };
             hub.append_and_broadcast(contact.0, Sender::System, "", &message, None)
                 .await?;
-            let pos = broker
-                .position(contact)
-                .map(|p| (p.position, p.estimated_wait_ms));
-            let status = Arc::new(Event::Status {
-                conversation: contact.0,
-                info: StatusInfo {
-                    status: Status::Waiting,
-                    position: pos.map(|p| p.0),
-                    wait_ms: pos.and_then(|p| p.1),
-                    agent_name: None,
-                    lost_agent: lost,
-                    unstaffed: unstaffed(broker, contact),
-                },
-            });
-            hub.live(|l| l.send_residents(contact.0, &status));
+            tell_waiting(hub, broker, contact, lost);
         }
         Output::Abandoned {
             contact,
@@ -545,6 +517,26 @@ pub(super) fn queue_unstaffed(broker: &Broker, queue: QueueId) -> bool {
 }
 
 /// The queue of `contact` has nobody available (see [`queue_unstaffed`]).
+/// Tells the resident's pages they wait again: their place, the estimate, and whether
+/// anyone serves the queue (`lost`: the staff member whose connection was lost).
+fn tell_waiting(hub: &Hub, broker: &Broker, contact: ContactId, lost: Option<String>) {
+    let pos = broker
+        .position(contact)
+        .map(|p| (p.position, p.estimated_wait_ms));
+    let status = Arc::new(Event::Status {
+        conversation: contact.0,
+        info: StatusInfo {
+            status: Status::Waiting,
+            position: pos.map(|p| p.0),
+            wait_ms: pos.and_then(|p| p.1),
+            agent_name: None,
+            lost_agent: lost,
+            unstaffed: unstaffed(broker, contact),
+        },
+    });
+    hub.live(|l| l.send_residents(contact.0, &status));
+}
+
 fn unstaffed(broker: &Broker, contact: ContactId) -> bool {
     broker
         .contact(contact)
